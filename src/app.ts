@@ -1,0 +1,30 @@
+// createApp(deps): the HTTP surface. No environment, no I/O: the runtime entries build
+// the deps and serve what this returns.
+import { Hono } from "hono";
+import type { Deps } from "./deps.ts";
+import { CustosError, toCustosError } from "./errors/errors.ts";
+import { errorResponse, shapeForPath } from "./errors/to-response.ts";
+import type { AppEnv } from "./http/app-env.ts";
+import { requestId } from "./http/middleware/request-id.ts";
+import { healthRoutes } from "./http/routes/health.ts";
+import { modelRoutes } from "./http/routes/models.ts";
+import { proxyRoutes } from "./http/routes/proxy.ts";
+
+export function createApp(deps: Deps): Hono<AppEnv> {
+  const app = new Hono<AppEnv>();
+  app.use(requestId(deps.newId));
+  app.route("/", healthRoutes(deps));
+  app.route("/", proxyRoutes(deps));
+  app.route("/", modelRoutes(deps));
+
+  app.notFound((c) => {
+    const e = new CustosError("not_found", `There is no ${c.req.method} ${c.req.path.slice(0, 200)} on this server.`);
+    return errorResponse(shapeForPath(c.req.path), e, c.get("requestId"));
+  });
+  app.onError((e, c) => {
+    const error = toCustosError(e);
+    deps.logger.error({ reqId: c.get("requestId"), path: c.req.path, code: error.code, detail: error.detail }, "unhandled error");
+    return errorResponse(shapeForPath(c.req.path), error, c.get("requestId"));
+  });
+  return app;
+}

@@ -1,0 +1,22 @@
+// The custos command line: one file per command under commands/.
+import type { CliIo, ExitCode } from "./io.ts";
+import { migrateCommand } from "./commands/migrate.ts";
+import { serveCommand } from "./commands/serve.ts";
+import { tokenCommand, TOKEN_USAGE } from "./commands/token.ts";
+
+const COMMANDS: Record<string, { run: (argv: string[], io: CliIo) => Promise<ExitCode>; usage: string }> = {
+  serve: { run: serveCommand, usage: "custos serve                 run the proxy (npm start)" },
+  migrate: { run: migrateCommand, usage: "custos migrate               apply migrations/ (CUSTOS_MIGRATE_URL, DATABASE_URL, or the embedded database)" },
+  token: { run: tokenCommand, usage: TOKEN_USAGE },
+};
+
+export async function main(argv: string[], io: CliIo): Promise<ExitCode> {
+  const [name, ...rest] = argv;
+  const cmd = name ? COMMANDS[name] : undefined;
+  if (!cmd) {
+    const usage = Object.values(COMMANDS).map((c) => `  ${c.usage}`).join("\n");
+    (name && name !== "help" && name !== "--help" ? io.err : io.out)(`${name && name !== "help" && name !== "--help" ? `unknown command: ${name}\n` : ""}usage:\n${usage}`);
+    return name && name !== "help" && name !== "--help" ? 2 : 0;
+  }
+  return cmd.run(rest, io);
+}

@@ -1,0 +1,4 @@
+// Hono's per-request variables for this app.
+export interface AppEnv {
+  Variables: { requestId: string };
+}

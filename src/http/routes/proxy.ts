@@ -1,0 +1,49 @@
+// The proxied API routes: read the body (within the size limit), build the exchange,
+// run the pipeline.
+import { Hono } from "hono";
+import { bodyLimit } from "hono/body-limit";
+import type { Deps } from "../../deps.ts";
+import { CustosError } from "../../errors/errors.ts";
+import { errorResponse, shapeForPath } from "../../errors/to-response.ts";
+import type { Exchange } from "../../pipeline/exchange.ts";
+import { runPipeline } from "../../pipeline/pipeline.ts";
+import { recordExchange } from "../../pipeline/record.ts";
+import { OPERATION_ROUTES, type Bytes, type Operation } from "../../providers/types.ts";
+import type { AppEnv } from "../app-env.ts";
+
+export function proxyRoutes(deps: Deps): Hono<AppEnv> {
+  const app = new Hono<AppEnv>();
+  const maxSize = deps.config.server.limits.max_body_bytes;
+
+  for (const [operation, route] of Object.entries(OPERATION_ROUTES) as [Operation, string][]) {
+    const newExchange = (id: string, req: Request, body: Bytes): Exchange => ({
+      id,
+      operation,
+      route,
+      receivedAt: deps.clock.now(),
+      start: deps.clock.monotonic(),
+      headers: req.headers,
+      signal: req.signal,
+      body,
+      json: {},
+      model: "",
+      stream: false,
+      timings: {},
+    });
+
+    const tooLarge = bodyLimit({
+      maxSize,
+      onError: (c) => {
+        const e = new CustosError("request_too_large", `The request body is larger than this server accepts (${maxSize} bytes).`);
+        recordExchange(newExchange(c.get("requestId"), c.req.raw, new Uint8Array()), deps, e.status, e);
+        return errorResponse(shapeForPath(route), e, c.get("requestId"));
+      },
+    });
+
+    app.post(route, tooLarge, async (c) => {
+      const body = new Uint8Array(await c.req.arrayBuffer());
+      return runPipeline(newExchange(c.get("requestId"), c.req.raw, body), deps);
+    });
+  }
+  return app;
+}

@@ -1,0 +1,46 @@
+// The per-request state every pipeline stage reads and adds to.
+import type { Endpoint } from "../config/providers.ts";
+import type { ErrorCode } from "../errors/errors.ts";
+import type { Principal } from "../identity/principal.ts";
+import type { Bytes, Operation } from "../providers/types.ts";
+
+export interface Decision {
+  allowed: true;
+  /** Version of the policy bundle that decided. */
+  policyVersion: string;
+  /** Ids of the rules that made the decision. */
+  rules: string[];
+}
+
+export interface Exchange {
+  readonly id: string;
+  readonly operation: Operation;
+  readonly route: string;
+  /** Wall-clock time the request arrived (epoch ms). */
+  readonly receivedAt: number;
+  /** Monotonic start (ms), for durations. */
+  readonly start: number;
+  /** Incoming request headers (credentials are read, never forwarded or logged). */
+  readonly headers: Headers;
+  /** Fires when the caller disconnects. */
+  readonly signal: AbortSignal;
+
+  /** The request body as it will be forwarded; stages that change the body replace it. */
+  body: Bytes;
+  /** The parsed body. */
+  json: Record<string, unknown>;
+  model: string;
+  stream: boolean;
+
+  principal?: Principal;
+  team?: string;
+  decision?: Decision;
+  endpoint?: Endpoint;
+
+  /** Filled as the answer arrives. */
+  upstreamStatus?: number;
+  status?: number;
+  errorCode?: ErrorCode;
+  /** Per-stage durations in ms, for logs and (later) traces. */
+  timings: Record<string, number>;
+}

@@ -1,0 +1,59 @@
+// Files the Node runtime and the CLI keep: the policy directory's texts, and keys
+// generated once under .custos/ in development.
+import { mkdir, readFile, writeFile } from "node:fs/promises";
+import path from "node:path";
+import { fileURLToPath } from "node:url";
+import type { JWK } from "jose";
+import { CONFIG_FILES, type ConfigTexts } from "../config/config.ts";
+import { generateDevIssuerKey } from "../identity/dev-issuer.ts";
+
+export const PACKAGE_ROOT = fileURLToPath(new URL("../../", import.meta.url));
+export const MIGRATIONS_DIR = path.join(PACKAGE_ROOT, "migrations");
+
+export interface Paths {
+  /** .custos/ — generated keys, the embedded database, the admin token. */
+  stateDir: string;
+  policiesDir: string;
+  dataDir: string;
+}
+
+export function resolvePaths(cwd: string, env: Readonly<Record<string, string | undefined>>): Paths {
+  const stateDir = path.resolve(cwd, ".custos");
+  return {
+    stateDir,
+    policiesDir: path.resolve(cwd, env.CUSTOS_POLICIES || "policies"),
+    dataDir: path.resolve(cwd, env.CUSTOS_DATA_DIR || path.join(".custos", "data")),
+  };
+}
+
+export async function readConfigTexts(dir: string): Promise<ConfigTexts> {
+  const texts: ConfigTexts = {};
+  for (const name of CONFIG_FILES) {
+    try {
+      texts[name] = await readFile(path.join(dir, name), "utf8");
+    } catch (e) {
+      if ((e as NodeJS.ErrnoException).code !== "ENOENT") throw e;
+    }
+  }
+  return texts;
+}
+
+/** The development issuer's private key, generated on first use (mode 0600). */
+export async function devIssuerKey(stateDir: string, onCreate: (file: string) => void): Promise<JWK> {
+  const file = path.join(stateDir, "dev-issuer.jwk");
+  try {
+    return JSON.parse(await readFile(file, "utf8")) as JWK;
+  } catch (e) {
+    if ((e as NodeJS.ErrnoException).code !== "ENOENT") throw e;
+  }
+  await mkdir(stateDir, { recursive: true, mode: 0o700 });
+  const jwk = await generateDevIssuerKey();
+  try {
+    await writeFile(file, JSON.stringify(jwk), { flag: "wx", mode: 0o600 });
+    onCreate(file);
+    return jwk;
+  } catch (e) {
+    if ((e as NodeJS.ErrnoException).code !== "EEXIST") throw e;
+    return JSON.parse(await readFile(file, "utf8")) as JWK; // another process made it first
+  }
+}

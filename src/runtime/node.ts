@@ -1,0 +1,140 @@
+// The Node runtime: reads the environment and the policy directory, opens storage,
+// builds the deps, serves the app, and shuts down gracefully.
+import { serve, type ServerType } from "@hono/node-server";
+import type { AddressInfo } from "node:net";
+import { createApp } from "../app.ts";
+import { requestLogSink } from "../audit/sink.ts";
+import { loadConfig, type Config } from "../config/config.ts";
+import { ConfigError } from "../config/yaml-file.ts";
+import { systemClock, type Deps } from "../deps.ts";
+import { devIssuerTrust, publicJwk } from "../identity/dev-issuer.ts";
+import { devIssuerVerifier, noVerifier, type Verifier } from "../identity/verify-jwt.ts";
+import { uuidv7 } from "../ids.ts";
+import { pendingMigrations } from "../storage/migrate.ts";
+import { pgliteStorage } from "../storage/pglite.ts";
+import { postgresStorage } from "../storage/postgres.ts";
+import type { Storage } from "../storage/types.ts";
+import type { Logger } from "../telemetry/logger.ts";
+import { acquireLock, type Lock } from "./lock.ts";
+import { devIssuerKey, MIGRATIONS_DIR, readConfigTexts, resolvePaths, type Paths } from "./node-files.ts";
+import { nodeLogger } from "./node-logger.ts";
+import { undiciUpstream } from "./node-upstream.ts";
+
+type Env = Readonly<Record<string, string | undefined>>;
+
+export interface NodeServerOptions {
+  env: Env;
+  cwd: string;
+  /** Tests pass a logger that captures lines; default: pino on stdout. */
+  logger?: Logger;
+  /** Overrides the configured port (tests use 0). */
+  port?: number;
+}
+
+export interface RunningServer {
+  readonly url: string;
+  readonly port: number;
+  readonly deps: Deps;
+  /** Stop accepting, let in-flight requests finish within the grace period, flush, close. */
+  close(): Promise<void>;
+}
+
+export async function loadNodeConfig(paths: Paths, env: Env): Promise<Config> {
+  const loaded = await loadConfig(await readConfigTexts(paths.policiesDir), env, paths.policiesDir);
+  if (!loaded.ok) throw new ConfigError(loaded.error);
+  return loaded.value;
+}
+
+export async function startNodeServer(opts: NodeServerOptions): Promise<RunningServer> {
+  const { env } = opts;
+  const paths = resolvePaths(opts.cwd, env);
+  const config = await loadNodeConfig(paths, env);
+  const logger = opts.logger ?? nodeLogger(config.server.logging.level, { pretty: process.stdout.isTTY });
+
+  const { storage, lock } = await openStorage(paths, env, logger);
+  const pending = new Set<Promise<unknown>>();
+  const defer = (p: Promise<unknown>) => {
+    pending.add(p);
+    void p.catch((e: unknown) => logger.error({ err: e instanceof Error ? e.message : String(e) }, "background work failed")).finally(() => pending.delete(p));
+  };
+  const shutdown = new AbortController();
+  const host = config.server.host;
+  const upstream = undiciUpstream(config.server.upstream);
+
+  const deps: Deps = {
+    config,
+    storage,
+    audit: requestLogSink(storage, defer, logger),
+    logger,
+    verifier: await verifierFor(config, host, env, paths, logger),
+    upstream,
+    clock: systemClock,
+    newId: () => uuidv7(),
+    defer,
+    shutdownSignal: shutdown.signal,
+  };
+
+  const app = createApp(deps);
+  const server = await new Promise<ServerType>((resolve, reject) => {
+    const s = serve({ fetch: app.fetch, hostname: host, port: opts.port ?? config.server.port }, () => resolve(s));
+    s.once("error", reject);
+  });
+  const port = (server.address() as AddressInfo).port;
+  const url = `http://${host.includes(":") ? `[${host}]` : host}:${port}`;
+  logger.info({ url, storage: storage.kind, policies: paths.policiesDir, policyVersion: config.version }, "custos listening");
+
+  let closing: Promise<void> | undefined;
+  const close = () =>
+    (closing ??= (async () => {
+      const grace = config.server.shutdown.grace_ms;
+      logger.info({ graceMs: grace }, "shutting down: no new connections; in-flight requests may finish");
+      const closed = new Promise<void>((r) => server.close(() => r()));
+      const idle = setInterval(() => "closeIdleConnections" in server && server.closeIdleConnections(), 50);
+      let timer: ReturnType<typeof setTimeout> | undefined;
+      const expired = new Promise<"expired">((r) => (timer = setTimeout(() => r("expired"), grace)));
+      if ((await Promise.race([closed, expired])) === "expired") {
+        logger.warn({ graceMs: grace }, "grace period over: cancelling the requests still running");
+        shutdown.abort(new Error("server shutting down"));
+        if ("closeAllConnections" in server) server.closeAllConnections();
+        await closed;
+      }
+      clearTimeout(timer);
+      clearInterval(idle);
+      while (pending.size > 0) await Promise.allSettled([...pending]);
+      await deps.audit.flush();
+      await upstream.close?.();
+      await storage.close();
+      await lock?.release();
+      logger.info({}, "stopped");
+    })());
+
+  return { url, port, deps, close };
+}
+
+async function openStorage(paths: Paths, env: Env, logger: Logger): Promise<{ storage: Storage; lock?: Lock }> {
+  const url = env.DATABASE_URL;
+  if (url) {
+    const pending = await pendingMigrations(url, MIGRATIONS_DIR);
+    if (pending > 0) throw new Error(`the database has ${pending} migration(s) to apply: run \`custos migrate\` (with CUSTOS_MIGRATE_URL set to the owner role) first`);
+    return { storage: postgresStorage(url) };
+  }
+  logger.warn({ dataDir: paths.dataDir }, "embedded database (PGlite): for development only; it is neither tamper-resistant nor crash-durable. Set DATABASE_URL for production.");
+  const lock = await acquireLock(paths.dataDir, "custos serve");
+  try {
+    return { storage: await pgliteStorage(paths.dataDir, MIGRATIONS_DIR), lock };
+  } catch (e) {
+    await lock.release();
+    throw e;
+  }
+}
+
+async function verifierFor(config: Config, host: string, env: Env, paths: Paths, logger: Logger): Promise<Verifier> {
+  const trust = devIssuerTrust(config.identity.development_issuer.trusted, host, env.CUSTOS_DEV_ISSUER === "1");
+  if (!trust.trusted) {
+    logger.warn({}, `development issuer not trusted: ${trust.reason}`);
+    return noVerifier("the development issuer is not trusted here and no SSO issuer is configured yet");
+  }
+  logger.warn({}, trust.warning);
+  const key = await devIssuerKey(paths.stateDir, (file) => logger.warn({ file }, "generated the development issuer key"));
+  return devIssuerVerifier(publicJwk(key), config.identity.development_issuer.clock_skew_seconds);
+}

@@ -1,0 +1,30 @@
+// postgres.js driver: real Postgres on Node (a pool) and on Workers (a client per
+// request, because I/O objects cannot cross requests there).
+import { drizzle } from "drizzle-orm/postgres-js";
+import postgres from "postgres";
+import { drizzleStorage, type AnyPgDatabase } from "./drizzle-storage.ts";
+import type { Storage } from "./types.ts";
+
+export interface PostgresOptions {
+  /** Pool size on Node; Workers use 1. */
+  max?: number;
+  /** Workers: create the connection per request and never call end() (porsager/postgres#1202). */
+  perRequest?: boolean;
+}
+
+export function postgresStorage(url: string, opts: PostgresOptions = {}): Storage {
+  const connect = () =>
+    postgres(url, {
+      max: opts.perRequest ? 1 : (opts.max ?? 10),
+      onnotice: () => {},
+      fetch_types: !opts.perRequest,
+      prepare: !opts.perRequest,
+      connect_timeout: 10,
+    });
+  if (opts.perRequest) {
+    return drizzleStorage("postgres", () => drizzle(connect()) as unknown as AnyPgDatabase, async () => {});
+  }
+  const client = connect();
+  const db = drizzle(client) as unknown as AnyPgDatabase;
+  return drizzleStorage("postgres", () => db, () => client.end({ timeout: 5 }));
+}
