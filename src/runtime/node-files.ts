@@ -14,6 +14,7 @@ export interface Paths {
   /** .custos/ — generated keys, the embedded database, the admin token. */
   stateDir: string;
   policiesDir: string;
+  /** A directory, or "memory://". */
   dataDir: string;
 }
 
@@ -22,7 +23,8 @@ export function resolvePaths(cwd: string, env: Readonly<Record<string, string | 
   return {
     stateDir,
     policiesDir: path.resolve(cwd, env.CUSTOS_POLICIES || "policies"),
-    dataDir: path.resolve(cwd, env.CUSTOS_DATA_DIR || path.join(".custos", "data")),
+    // "memory://" keeps the embedded database in memory (tests, throw-away runs).
+    dataDir: env.CUSTOS_DATA_DIR === "memory://" ? "memory://" : path.resolve(cwd, env.CUSTOS_DATA_DIR || path.join(".custos", "data")),
   };
 }
 

@@ -119,6 +119,7 @@ async function openStorage(paths: Paths, env: Env, logger: Logger): Promise<{ st
     return { storage: postgresStorage(url) };
   }
   logger.warn({ dataDir: paths.dataDir }, "embedded database (PGlite): for development only; it is neither tamper-resistant nor crash-durable. Set DATABASE_URL for production.");
+  if (paths.dataDir === "memory://") return { storage: await pgliteStorage("memory://", MIGRATIONS_DIR) };
   const lock = await acquireLock(paths.dataDir, "custos serve");
   try {
     return { storage: await pgliteStorage(paths.dataDir, MIGRATIONS_DIR), lock };
