@@ -16,7 +16,7 @@ export function parseBody(operation: Operation, raw: Uint8Array): Result<ParsedB
   if (raw.byteLength === 0) return invalid("The request body is empty; send a JSON object.");
   let json: unknown;
   try {
-    json = JSON.parse(new TextDecoder("utf-8", { fatal: true }).decode(raw));
+    json = JSON.parse(new TextDecoder("utf-8", { fatal: true, ignoreBOM: false }).decode(raw));
   } catch (e) {
     const what = e instanceof TypeError ? "is not valid UTF-8" : "is not valid JSON";
     return invalid(`The request body ${what}.`);

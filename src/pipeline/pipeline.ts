@@ -10,13 +10,14 @@ import { errorResponse, shapeForPath } from "../errors/to-response.ts";
 import { identify } from "../identity/identify.ts";
 import { decide } from "../policy/decide.ts";
 import { forward } from "../providers/forward.ts";
+import { streamErrorEvent } from "../providers/stream-errors.ts";
 import type { UpstreamResponse } from "../providers/types.ts";
 import { redactAnswerBody, redactAnswerStream, redactPrompt } from "../redaction/redact.ts";
 import { selectEndpoint } from "../routing/select-endpoint.ts";
 import type { Exchange } from "./exchange.ts";
 import { parseBody } from "./parse-body.ts";
 import { recordExchange } from "./record.ts";
-import { onStreamEnd } from "./stream-end.ts";
+import { watchEventStream } from "./stream-end.ts";
 
 export async function runPipeline(ex: Exchange, deps: Deps): Promise<Response> {
   let result: Result<Response, CustosError>;
@@ -74,10 +75,14 @@ async function answer(ex: Exchange, deps: Deps, res: UpstreamResponse): Promise<
   const headers = governedHeaders(ex, deps, res);
   const status = res.status;
   if (ex.stream && (res.headers.get("content-type") ?? "").startsWith("text/event-stream")) {
-    const body = onStreamEnd(redactAnswerStream(ex, res.stream()), (o) => {
-      if (o.kind === "complete") recordExchange(ex, deps, status);
-      else if (o.kind === "cancelled" || ex.signal.aborted) recordExchange(ex, deps, status, new CustosError("client_closed_request", "The caller disconnected during the stream."));
-      else recordExchange(ex, deps, status, new CustosError("upstream_error", "The provider's stream broke off.", { detail: String(o.error) }));
+    const broken = new CustosError("upstream_error", "The provider's stream broke off before the answer was complete.");
+    const body = watchEventStream(redactAnswerStream(ex, res.stream()), {
+      done(o) {
+        if (o.kind === "complete") recordExchange(ex, deps, status);
+        else if (o.kind === "cancelled" || ex.signal.aborted) recordExchange(ex, deps, status, new CustosError("client_closed_request", "The caller disconnected during the stream."));
+        else recordExchange(ex, deps, status, new CustosError("upstream_error", broken.message, { detail: String(o.error) }));
+      },
+      errorEvent: () => new TextEncoder().encode(streamErrorEvent(ex.operation, broken)),
     });
     return new Response(body, { status, headers });
   }

@@ -1,34 +1,74 @@
-// Pass a stream through unchanged (pull by pull, so backpressure holds) and report
-// once how it ended: read to the end, cancelled by the reader (client gone), or failed.
+// The answer stream as the caller receives it: passed on event by event (only whole
+// server-sent events, so a provider that breaks off never leaves half an event
+// behind), pull by pull so backpressure holds, and reported once when it ends. If the
+// provider's stream fails, the caller gets an error event in its API's own shape
+// instead of a silently truncated answer.
 export type StreamOutcome = { kind: "complete"; bytes: number } | { kind: "cancelled"; bytes: number } | { kind: "error"; bytes: number; error: unknown };
 
-export function onStreamEnd(src: ReadableStream<Uint8Array>, done: (o: StreamOutcome) => void): ReadableStream<Uint8Array> {
+export interface StreamWatch {
+  done(o: StreamOutcome): void;
+  /** The bytes of an error event to send when the provider's stream fails. */
+  errorEvent(): Uint8Array;
+}
+
+/** Index just past the last blank line ("\n\n" or "\n\r\n") in b, or -1. */
+export function lastEventEnd(b: Uint8Array): number {
+  for (let i = b.length - 1; i > 0; i--) {
+    if (b[i] !== 0x0a) continue;
+    if (b[i - 1] === 0x0a) return i + 1;
+    if (b[i - 1] === 0x0d && i > 1 && b[i - 2] === 0x0a) return i + 1;
+  }
+  return -1;
+}
+
+function concat(a: Uint8Array, b: Uint8Array): Uint8Array {
+  if (a.length === 0) return b;
+  const out = new Uint8Array(a.length + b.length);
+  out.set(a, 0);
+  out.set(b, a.length);
+  return out;
+}
+
+export function watchEventStream(src: ReadableStream<Uint8Array>, watch: StreamWatch): ReadableStream<Uint8Array> {
   const reader = src.getReader();
+  let pending: Uint8Array = new Uint8Array(0);
   let bytes = 0;
   let ended = false;
   const end = (o: StreamOutcome) => {
     if (ended) return;
     ended = true;
-    done(o);
+    watch.done(o);
   };
   return new ReadableStream<Uint8Array>(
     {
       async pull(controller) {
-        let r: ReadableStreamReadResult<Uint8Array>;
-        try {
-          r = await reader.read();
-        } catch (error) {
-          end({ kind: "error", bytes, error });
-          controller.error(error);
+        for (;;) {
+          let r: ReadableStreamReadResult<Uint8Array>;
+          try {
+            r = await reader.read();
+          } catch (error) {
+            end({ kind: "error", bytes, error });
+            controller.enqueue(watch.errorEvent()); // the partial event in `pending` is dropped
+            controller.close();
+            return;
+          }
+          if (r.done) {
+            if (pending.length > 0) controller.enqueue(pending); // a last event without its blank line
+            controller.close();
+            end({ kind: "complete", bytes });
+            return;
+          }
+          const buf = concat(pending, r.value);
+          const cut = lastEventEnd(buf);
+          if (cut < 0) {
+            pending = buf;
+            continue;
+          }
+          pending = cut === buf.length ? new Uint8Array(0) : buf.slice(cut);
+          bytes += cut;
+          controller.enqueue(cut === buf.length ? buf : buf.subarray(0, cut));
           return;
         }
-        if (r.done) {
-          controller.close();
-          end({ kind: "complete", bytes });
-          return;
-        }
-        bytes += r.value.byteLength;
-        controller.enqueue(r.value);
       },
       async cancel(reason) {
         end({ kind: "cancelled", bytes });

@@ -15,11 +15,13 @@ import {
   type Answer,
 } from "./answers.ts";
 import { embeddingInputs, lastUserText } from "./prompt-text.ts";
-import { memoryResponse, type Operation, type UpstreamResponse } from "./types.ts";
+import { memoryResponse, type Bytes, type Operation, type UpstreamResponse } from "./types.ts";
 
 type EchoEndpoint = Extract<Endpoint, { kind: "echo" }>;
 
 const encoder = new TextEncoder();
+/** encode() always returns a fresh ArrayBuffer-backed array; some runtime typings say ArrayBufferLike. */
+const utf8 = (text: string): Bytes => encoder.encode(text) as Bytes;
 
 function eventStream(events: string[], signal: AbortSignal): ReadableStream<Uint8Array> {
   let i = 0;
@@ -39,7 +41,7 @@ export const echoAdapter: ProviderAdapter<EchoEndpoint> = {
       const format = json.encoding_format === "base64" ? "base64" : "float";
       const dims = typeof json.dimensions === "number" && json.dimensions > 0 && json.dimensions <= 4096 ? json.dimensions : 256;
       const body = embeddingsJson(ex.model, embeddingInputs(json), format, dims);
-      return memoryResponse(200, { "content-type": "application/json" }, encoder.encode(JSON.stringify(body)));
+      return memoryResponse(200, { "content-type": "application/json" }, utf8(JSON.stringify(body)));
     }
     const text = lastUserText(ex.operation, json);
     const id = ex.operation === "chat" ? `chatcmpl-echo-${ex.id}` : ex.operation === "responses" ? `resp_echo_${ex.id}` : `msg_echo_${ex.id}`;
@@ -53,7 +55,7 @@ export const echoAdapter: ProviderAdapter<EchoEndpoint> = {
     };
     if (!ex.stream) {
       const body = ex.operation === "chat" ? chatCompletionJson(answer) : ex.operation === "responses" ? responsesJson(answer) : messagesJson(answer);
-      return memoryResponse(200, { "content-type": "application/json" }, encoder.encode(JSON.stringify(body)));
+      return memoryResponse(200, { "content-type": "application/json" }, utf8(JSON.stringify(body)));
     }
     const includeUsage = (json.stream_options as { include_usage?: unknown } | undefined)?.include_usage === true;
     const events =

@@ -22,7 +22,7 @@ export function healthRoutes(deps: Deps): Hono<AppEnv> {
       deps.logger.warn({ err: e instanceof Error ? e.message : String(e) }, "readiness check failed");
       return errorResponse("problem", new CustosError("unavailable", "Storage is not answering."), c.get("requestId"));
     } finally {
-      clearTimeout(timer);
+      if (timer !== undefined) clearTimeout(timer);
     }
   });
   return app;

@@ -1,0 +1,21 @@
+// The Worker's bindings (wrangler.toml [vars], secrets, Hyperdrive). Only strings take
+// part in ${VAR} interpolation and server.yaml overrides, like process.env on Node.
+import type { Env } from "../config/interpolate.ts";
+
+export interface WorkerEnv {
+  /** Preferred over DATABASE_URL when bound: pooled connections to Postgres. */
+  HYPERDRIVE?: Hyperdrive;
+  DATABASE_URL?: string;
+  /** "1" trusts the development issuer (if identity.yaml lists it); never in production. */
+  CUSTOS_DEV_ISSUER?: string;
+  /** The development issuer's public JWK (JSON); `custos token` signs with the private half. */
+  CUSTOS_DEV_ISSUER_JWK?: string;
+  [binding: string]: unknown;
+}
+
+/** The string-valued bindings, as the environment config interpolation reads. */
+export function stringBindings(env: WorkerEnv): Env {
+  const out: Record<string, string> = {};
+  for (const [k, v] of Object.entries(env)) if (typeof v === "string") out[k] = v;
+  return out;
+}

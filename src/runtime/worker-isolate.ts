@@ -1,0 +1,71 @@
+// What a Worker isolate builds once from its bindings and keeps: the parsed
+// configuration, the logger and the token verifier. None of them holds I/O, so the
+// isolate's requests may share them; everything that does I/O is made per request.
+import { loadConfig, type Config } from "../config/config.ts";
+import { ConfigError } from "../config/yaml-file.ts";
+import { devIssuerTrust, publicJwk } from "../identity/dev-issuer.ts";
+import { devIssuerVerifier, noVerifier, type Verifier } from "../identity/verify-jwt.ts";
+import { jsonLogger, type Logger } from "../telemetry/logger.ts";
+import type { JWK } from "jose";
+import { stringBindings, type WorkerEnv } from "./worker-env.ts";
+import { BUNDLED_POLICIES } from "./worker-policies.ts";
+import { databaseUrl, NO_DATABASE } from "./worker-storage.ts";
+
+export interface IsolateState {
+  config: Config;
+  logger: Logger;
+  verifier: Verifier;
+}
+
+/** Throws ConfigError (file:line problems) when the bundled policies do not validate against these bindings. */
+export async function buildIsolateState(env: WorkerEnv, write: (line: string) => void = console.log): Promise<IsolateState> {
+  const loaded = await loadConfig(BUNDLED_POLICIES, stringBindings(env), "policies");
+  if (!loaded.ok) throw new ConfigError(loaded.error);
+  const config = loaded.value;
+  const logger = jsonLogger(config.server.logging.level, write, { service: "custos", runtime: "workers" });
+
+  const db = databaseUrl(env);
+  if (!db) logger.error({}, `${NO_DATABASE}; /readyz reports not ready and every request-log write fails (each failure is logged)`);
+  const verifier = await workerVerifier(config, env, logger);
+  logger.info({ policyVersion: config.version, storage: db ? (env.HYPERDRIVE ? "hyperdrive" : "postgres") : "none" }, "custos worker isolate ready");
+  return { config, logger, verifier };
+}
+
+/** The development issuer is trusted only when identity.yaml lists it AND CUSTOS_DEV_ISSUER=1; its public key is a binding. */
+async function workerVerifier(config: Config, env: WorkerEnv, logger: Logger): Promise<Verifier> {
+  const dev = config.identity.development_issuer;
+  const trust = devIssuerTrust(dev.trusted, undefined, env.CUSTOS_DEV_ISSUER === "1");
+  if (!trust.trusted) {
+    logger.warn({}, `development issuer not trusted: ${trust.reason}`);
+    return noVerifier("the development issuer is not trusted here and no SSO issuer is configured yet");
+  }
+  const jwk = readJwk(env.CUSTOS_DEV_ISSUER_JWK as unknown);
+  if (typeof jwk === "string") {
+    logger.error({}, `development issuer not usable: ${jwk}`);
+    return noVerifier("the development issuer's public key is not configured");
+  }
+  if ("d" in jwk) logger.warn({}, "CUSTOS_DEV_ISSUER_JWK holds a private key; only its public half is used. Bind the public JWK only.");
+  try {
+    const verifier = await devIssuerVerifier(publicJwk(jwk), dev.clock_skew_seconds);
+    logger.warn({}, trust.warning);
+    return verifier;
+  } catch (e) {
+    logger.error({ err: e instanceof Error ? e.message : String(e) }, "development issuer not usable: CUSTOS_DEV_ISSUER_JWK is not an Ed25519 JWK");
+    return noVerifier("the development issuer's public key is not usable");
+  }
+}
+
+/** The JWK from a secret (JSON text) or a JSON [vars] entry (an object); a string says what is wrong. */
+function readJwk(value: unknown): JWK | string {
+  if (value === undefined || value === "") return "CUSTOS_DEV_ISSUER_JWK is not set (the development issuer's public JWK, as JSON)";
+  let parsed: unknown = value;
+  if (typeof value === "string") {
+    try {
+      parsed = JSON.parse(value);
+    } catch {
+      return "CUSTOS_DEV_ISSUER_JWK is not valid JSON";
+    }
+  }
+  if (typeof parsed !== "object" || parsed === null || Array.isArray(parsed)) return "CUSTOS_DEV_ISSUER_JWK is not a JSON object";
+  return parsed as JWK;
+}

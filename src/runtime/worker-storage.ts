@@ -1,0 +1,28 @@
+// Storage on Workers: postgres.js over Hyperdrive (preferred) or DATABASE_URL, with a
+// connection per request (workerd forbids I/O objects that outlive their request).
+// With neither, the Worker still serves, but honestly: /readyz says not ready and every
+// request-log write fails and is logged by the audit sink, never silently dropped.
+import { postgresStorage } from "../storage/postgres.ts";
+import type { Storage } from "../storage/types.ts";
+import type { WorkerEnv } from "./worker-env.ts";
+
+export const NO_DATABASE = "no database configured: bind HYPERDRIVE or set the DATABASE_URL secret";
+
+/** The connection string the Worker should use, if any (Hyperdrive first). */
+export function databaseUrl(env: WorkerEnv): string | undefined {
+  const hyperdrive = env.HYPERDRIVE?.connectionString;
+  if (hyperdrive) return hyperdrive;
+  return typeof env.DATABASE_URL === "string" && env.DATABASE_URL !== "" ? env.DATABASE_URL : undefined;
+}
+
+/** A Storage that refuses every operation with the same clear reason. */
+export function unconfiguredStorage(): Storage {
+  const refuse = () => Promise.reject(new Error(NO_DATABASE));
+  return { kind: "postgres", ping: refuse, appendRequests: refuse, recentRequests: refuse, requestById: refuse, close: async () => {} };
+}
+
+/** Call once per request. */
+export function workerStorage(env: WorkerEnv): Storage {
+  const url = databaseUrl(env);
+  return url ? postgresStorage(url, { perRequest: true }) : unconfiguredStorage();
+}

@@ -1,0 +1,66 @@
+// The Cloudflare Workers runtime: the same app as on Node, with deps built from the
+// bindings. Parsed configuration, logger and verifier are kept per isolate; storage,
+// audit sink and upstream client are made per request, since workerd forbids I/O
+// objects that outlive the request that created them. Background work is waitUntil.
+import { createApp } from "../app.ts";
+import { requestLogSink } from "../audit/sink.ts";
+import { ConfigError, formatProblem } from "../config/yaml-file.ts";
+import { systemClock, type Deps } from "../deps.ts";
+import { CustosError } from "../errors/errors.ts";
+import { errorResponse, shapeForPath } from "../errors/to-response.ts";
+import { uuidv7 } from "../ids.ts";
+import type { WorkerEnv } from "./worker-env.ts";
+import { buildIsolateState, type IsolateState } from "./worker-isolate.ts";
+import { workerStorage } from "./worker-storage.ts";
+import { fetchUpstream } from "./worker-upstream.ts";
+
+// Bindings are fixed for an isolate's lifetime, so what is derived from them is too.
+// The value (not a pending promise) is kept: a promise settled in one request's context
+// must not be awaited by another. Two first requests at once both build; that is harmless.
+let isolate: IsolateState | undefined;
+
+async function isolateState(env: WorkerEnv): Promise<IsolateState> {
+  return (isolate ??= await buildIsolateState(env));
+}
+
+function depsFor(state: IsolateState, env: WorkerEnv, ctx: ExecutionContext): Deps {
+  const { config, logger, verifier } = state;
+  const defer = (work: Promise<unknown>) =>
+    ctx.waitUntil(work.catch((e: unknown) => logger.error({ err: e instanceof Error ? e.message : String(e) }, "background work failed")));
+  const storage = workerStorage(env);
+  return {
+    config,
+    storage,
+    audit: requestLogSink(storage, defer, logger),
+    logger,
+    verifier,
+    upstream: fetchUpstream(config.server.upstream),
+    clock: systemClock,
+    newId: () => uuidv7(),
+    defer,
+    // A Worker is never shut down mid-request by Custos itself. One per request, so
+    // AbortSignal.any() in forward() never ties request signals to an isolate-wide one.
+    shutdownSignal: new AbortController().signal,
+  };
+}
+
+/** The configuration does not validate (a missing ${VAR}, a bad value): say so in the log, never to the caller. */
+function configFailure(request: Request, e: unknown): Response {
+  const id = uuidv7();
+  const problems = e instanceof ConfigError ? e.problems.map(formatProblem) : [e instanceof Error ? `${e.name}: ${e.message}` : String(e)];
+  console.log(JSON.stringify({ level: 60, time: Date.now(), service: "custos", runtime: "workers", reqId: id, problems, msg: "configuration invalid: custos cannot serve" }));
+  const error = new CustosError("internal_error", "Custos is misconfigured and cannot serve; the operator will find the reason in the Worker's log.");
+  return errorResponse(shapeForPath(new URL(request.url).pathname), error, id);
+}
+
+export default {
+  async fetch(request, env, ctx): Promise<Response> {
+    let state: IsolateState;
+    try {
+      state = await isolateState(env);
+    } catch (e) {
+      return configFailure(request, e);
+    }
+    return createApp(depsFor(state, env, ctx)).fetch(request);
+  },
+} satisfies ExportedHandler<WorkerEnv>;

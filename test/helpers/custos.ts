@@ -1,0 +1,91 @@
+// Starts the real Custos server (the Node runtime) on a random loopback port, with a
+// policy directory written for the test and a fake provider behind it.
+import { cp, mkdtemp, rm, writeFile } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import path from "node:path";
+import { mintDevToken } from "../../src/identity/dev-issuer.ts";
+import type { Role } from "../../src/identity/principal.ts";
+import { devIssuerKey, PACKAGE_ROOT } from "../../src/runtime/node-files.ts";
+import { startNodeServer, type RunningServer } from "../../src/runtime/node.ts";
+import { jsonLogger } from "../../src/telemetry/logger.ts";
+
+export interface TestCustos {
+  readonly url: string;
+  readonly server: RunningServer;
+  /** The directory the server runs in (its .custos/ and policies/). */
+  readonly dir: string;
+  /** Every log line the server wrote, as JSON text. */
+  readonly logs: string[];
+  token(sub?: string, teams?: string[], opts?: { roles?: Role[]; ttl?: number; now?: number }): Promise<string>;
+  close(): Promise<void>;
+}
+
+/** A catalogue with the fake provider behind OpenAI- and Anthropic-kind endpoints, the echo provider, and a dead endpoint. */
+export function testProviders(fakeUrl: string, extra = ""): string {
+  return `endpoints:
+  - id: echo
+    kind: echo
+    models: [custos-echo]
+  - id: fake-openai
+    kind: openai
+    base_url: ${fakeUrl}/v1
+    api_key: \${FAKE_OPENAI_KEY:-sk-upstream-openai}
+    region: eu-west-1
+    jurisdiction: EU
+    models: [gpt-*, fake-*]
+  - id: slow
+    kind: openai
+    base_url: ${fakeUrl}/v1
+    api_key: sk-upstream-openai
+    timeout_ms: 300
+    models: [slow-*]
+  - id: fake-anthropic
+    kind: anthropic
+    base_url: ${fakeUrl}
+    api_key: sk-ant-upstream
+    region: eu-central-1
+    models: [claude-*]
+  - id: dead
+    kind: openai
+    base_url: http://127.0.0.1:9/v1
+    models: [dead-*]
+${extra}`;
+}
+
+export async function startCustos(opts: { providers: string; serverYaml?: string; env?: Record<string, string> }): Promise<TestCustos> {
+  const dir = await mkdtemp(path.join(tmpdir(), "custos-test-"));
+  const policies = path.join(dir, "policies");
+  await cp(path.join(PACKAGE_ROOT, "policies"), policies, { recursive: true });
+  await writeFile(path.join(policies, "providers.yaml"), opts.providers);
+  if (opts.serverYaml !== undefined) await writeFile(path.join(policies, "server.yaml"), opts.serverYaml);
+  const logs: string[] = [];
+  const env: Record<string, string> = { CUSTOS_DATA_DIR: "memory://", ...opts.env };
+  const server = await startNodeServer({ env, cwd: dir, port: 0, logger: jsonLogger("debug", (l) => logs.push(l)) });
+  const key = await devIssuerKey(path.join(dir, ".custos"), () => {});
+  return {
+    url: server.url,
+    server,
+    dir,
+    logs,
+    token: (sub = "alice", teams = ["demo"], o = {}) => mintDevToken(key, { sub, teams, roles: o.roles ?? ["user"], ttl: o.ttl ?? 600 }, o.now),
+    async close() {
+      await server.close();
+      await rm(dir, { recursive: true, force: true });
+    },
+  };
+}
+
+/** Polls until the condition holds (bounded), for effects that land after a response. */
+export async function eventually<T>(fn: () => T | Promise<T>, { timeoutMs = 5000, intervalMs = 20 } = {}): Promise<T> {
+  const end = Date.now() + timeoutMs;
+  for (;;) {
+    try {
+      const v = await fn();
+      if (v) return v;
+      if (Date.now() > end) return v;
+    } catch (e) {
+      if (Date.now() > end) throw e;
+    }
+    await new Promise((r) => setTimeout(r, intervalMs));
+  }
+}
