@@ -36,6 +36,7 @@ const PASS_THROUGH: Record<number, ErrorCode> = {
 export function safeProviderMessage(message: unknown): string | undefined {
   if (typeof message !== "string" || message.length === 0) return undefined;
   const cut = message
+    // eslint-disable-next-line no-control-regex -- control characters are exactly what is removed
     .replace(/[\u0000-\u001f\u007f]+/g, " ")
     .replace(/(["'`\u2018\u2019\u201c\u201d])(?:(?!\1).){33,}?\1/g, "$1…$1")
     .trim();

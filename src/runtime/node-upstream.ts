@@ -1,6 +1,6 @@
 // The Node upstream client: undici's Agent (per-origin keep-alive pools) and its
 // request() API, which costs far less CPU per call than the global fetch.
-import { Readable } from "node:stream";
+import type { Readable } from "node:stream";
 import { Agent, type Dispatcher } from "undici";
 import type { ServerSettings } from "../config/server.ts";
 import { UpstreamFailure, type UpstreamClient, type UpstreamResponse } from "../providers/types.ts";
