@@ -11,6 +11,11 @@ import { stringBindings, type WorkerEnv } from "./worker-env.ts";
 import { BUNDLED_POLICIES } from "./worker-policies.ts";
 import { databaseUrl, NO_DATABASE } from "./worker-storage.ts";
 
+/** The Worker's log sink: one JSON line per event on the console, which Workers Logs and `wrangler tail` collect. */
+export const consoleLine = (line: string): void => console.log(line);
+
+export const LOG_BINDINGS = { service: "custos", runtime: "workers" } as const;
+
 export interface IsolateState {
   config: Config;
   logger: Logger;
@@ -18,11 +23,11 @@ export interface IsolateState {
 }
 
 /** Throws ConfigError (file:line problems) when the bundled policies do not validate against these bindings. */
-export async function buildIsolateState(env: WorkerEnv, write: (line: string) => void = console.log): Promise<IsolateState> {
+export async function buildIsolateState(env: WorkerEnv, write: (line: string) => void = consoleLine): Promise<IsolateState> {
   const loaded = await loadConfig(BUNDLED_POLICIES, stringBindings(env), "policies");
   if (!loaded.ok) throw new ConfigError(loaded.error);
   const config = loaded.value;
-  const logger = jsonLogger(config.server.logging.level, write, { service: "custos", runtime: "workers" });
+  const logger = jsonLogger(config.server.logging.level, write, LOG_BINDINGS);
 
   const db = databaseUrl(env);
   if (!db) logger.error({}, `${NO_DATABASE}; /readyz reports not ready and every request-log write fails (each failure is logged)`);
@@ -36,7 +41,9 @@ async function workerVerifier(config: Config, env: WorkerEnv, logger: Logger): P
   const dev = config.identity.development_issuer;
   const trust = devIssuerTrust(dev.trusted, undefined, env.CUSTOS_DEV_ISSUER === "1");
   if (!trust.trusted) {
-    logger.warn({}, `development issuer not trusted: ${trust.reason}`);
+    // The Node reason speaks of listeners; a Worker has none, only the explicit switch.
+    const reason = dev.trusted ? "a Worker trusts it only with CUSTOS_DEV_ISSUER=1 (and its public key in CUSTOS_DEV_ISSUER_JWK)" : trust.reason;
+    logger.warn({}, `development issuer not trusted: ${reason}`);
     return noVerifier("the development issuer is not trusted here and no SSO issuer is configured yet");
   }
   const jwk = readJwk(env.CUSTOS_DEV_ISSUER_JWK as unknown);

@@ -10,7 +10,8 @@ import { CustosError } from "../errors/errors.ts";
 import { errorResponse, shapeForPath } from "../errors/to-response.ts";
 import { uuidv7 } from "../ids.ts";
 import type { WorkerEnv } from "./worker-env.ts";
-import { buildIsolateState, type IsolateState } from "./worker-isolate.ts";
+import { jsonLogger } from "../telemetry/logger.ts";
+import { buildIsolateState, consoleLine, LOG_BINDINGS, type IsolateState } from "./worker-isolate.ts";
 import { workerStorage } from "./worker-storage.ts";
 import { fetchUpstream } from "./worker-upstream.ts";
 
@@ -48,7 +49,7 @@ function depsFor(state: IsolateState, env: WorkerEnv, ctx: ExecutionContext): De
 function configFailure(request: Request, e: unknown): Response {
   const id = uuidv7();
   const problems = e instanceof ConfigError ? e.problems.map(formatProblem) : [e instanceof Error ? `${e.name}: ${e.message}` : String(e)];
-  console.log(JSON.stringify({ level: 60, time: Date.now(), service: "custos", runtime: "workers", reqId: id, problems, msg: "configuration invalid: custos cannot serve" }));
+  jsonLogger("fatal", consoleLine, LOG_BINDINGS).fatal({ reqId: id, problems }, "configuration invalid: custos cannot serve");
   const error = new CustosError("internal_error", "Custos is misconfigured and cannot serve; the operator will find the reason in the Worker's log.");
   return errorResponse(shapeForPath(new URL(request.url).pathname), error, id);
 }

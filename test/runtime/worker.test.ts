@@ -1,0 +1,247 @@
+// Workers smoke test: the deployable bundle (built as `npm run build:worker` builds it)
+// runs in workerd through Miniflare, against the fake provider on loopback, with the
+// development issuer trusted by binding. With DATABASE_URL set, the request log lands
+// in that Postgres (postgres.js over cloudflare:sockets); without it, /readyz says so.
+// SHOW_WORKER_LOG=1 prints what the Worker logged.
+import { readFile, rm } from "node:fs/promises";
+import path from "node:path";
+import type { Readable } from "node:stream";
+import { Miniflare } from "miniflare";
+import postgres from "postgres";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { buildWorker, type WorkerBundle } from "../../scripts/build-worker.ts";
+import { generateDevIssuerKey, mintDevToken, publicJwk } from "../../src/identity/dev-issuer.ts";
+import { migratePostgres } from "../../src/storage/migrate.ts";
+import { FAKE_REPLY, startFakeProvider, type FakeProvider } from "../helpers/fake-provider.ts";
+
+const DATABASE_URL = process.env.DATABASE_URL || undefined;
+const PROVIDER_KEY = "sk-provider-key-held-by-custos";
+const BASE = "http://custos.test";
+
+let bundle: WorkerBundle | undefined;
+let fake: FakeProvider | undefined;
+let mf: Miniflare | undefined;
+let token = "";
+const logLines: string[] = [];
+
+/** The compatibility settings come from wrangler.toml, so the test runs what is deployed. */
+async function wranglerCompat(): Promise<{ date: string; flags: string[] }> {
+  const toml = await readFile("wrangler.toml", "utf8");
+  const date = /^compatibility_date\s*=\s*"([^"]+)"/m.exec(toml)?.[1];
+  const flags = /^compatibility_flags\s*=\s*\[([^\]]*)\]/m.exec(toml)?.[1];
+  if (!date || flags === undefined) throw new Error("wrangler.toml has no compatibility_date / compatibility_flags");
+  return { date, flags: [...flags.matchAll(/"([^"]+)"/g)].map((m) => m[1]!) };
+}
+
+function collect(stream: Readable): void {
+  let rest = "";
+  stream.on("data", (d: Buffer) => {
+    const lines = (rest + d.toString()).split("\n");
+    rest = lines.pop() ?? "";
+    logLines.push(...lines);
+  });
+}
+
+const chat = (model: string, init: { stream?: boolean; auth?: string | null; content?: string } = {}) =>
+  mf!.dispatchFetch(`${BASE}/v1/chat/completions`, {
+    method: "POST",
+    headers: {
+      "content-type": "application/json",
+      ...(init.auth === null ? {} : { authorization: `Bearer ${init.auth ?? token}` }),
+    },
+    body: JSON.stringify({ model, stream: init.stream ?? false, messages: [{ role: "user", content: init.content ?? "Summarise the quarterly report." }] }),
+  });
+
+beforeAll(async () => {
+  const key = await generateDevIssuerKey();
+  token = await mintDevToken(key, { sub: "worker-smoke", teams: ["demo"], roles: ["user"], ttl: 600 });
+  // A directory of its own inside the project tree (workerd refuses paths outside the cwd).
+  [bundle, fake] = await Promise.all([buildWorker({ outDir: `dist-worker/test-${process.pid}` }), startFakeProvider()]);
+  if (DATABASE_URL) await migratePostgres(DATABASE_URL, "migrations");
+  const compat = await wranglerCompat();
+  mf = new Miniflare({
+    modules: true,
+    scriptPath: path.relative(process.cwd(), bundle.main),
+    modulesRules: [{ type: "Text", include: ["**/*.yaml"] }],
+    compatibilityDate: compat.date,
+    compatibilityFlags: compat.flags,
+    bindings: {
+      OPENAI_BASE_URL: `${fake.url}/v1`,
+      OPENAI_API_KEY: PROVIDER_KEY,
+      ANTHROPIC_BASE_URL: fake.url,
+      ANTHROPIC_API_KEY: PROVIDER_KEY,
+      CUSTOS_DEV_ISSUER: "1",
+      CUSTOS_DEV_ISSUER_JWK: JSON.stringify(publicJwk(key)),
+      // Short, so the "provider never answers" case ends quickly; the fake answers at once otherwise.
+      CUSTOS_UPSTREAM_HEADERS_TIMEOUT_MS: "1500",
+      ...(DATABASE_URL ? { DATABASE_URL } : {}),
+    },
+    cf: false,
+    handleRuntimeStdio(stdout: Readable, stderr: Readable) {
+      collect(stdout);
+      collect(stderr);
+    },
+  });
+  await mf.ready;
+});
+
+afterAll(async () => {
+  if (process.env.SHOW_WORKER_LOG) console.error(logLines.join("\n"));
+  await mf?.dispose();
+  await fake?.close();
+  if (bundle) await rm(bundle.outDir, { recursive: true, force: true });
+});
+
+describe("the Worker bundle", () => {
+  it("is a single module plus the policy files, without PGlite or any provider key", async () => {
+    expect(bundle!.modules.map((m) => path.basename(m.path).replace(/^[0-9a-f]{40}-/, "")).sort()).toEqual([
+      "identity.yaml",
+      "providers.yaml",
+      "server.yaml",
+      "worker.js",
+    ]);
+    for (const m of bundle!.modules) {
+      const text = await readFile(m.path, "utf8");
+      expect(text).not.toMatch(/pglite/i);
+      expect(text).not.toContain(PROVIDER_KEY);
+    }
+    // The ${VAR}s are still there: they are resolved at run time, against the bindings.
+    const providers = bundle!.modules.find((m) => m.path.endsWith("providers.yaml"))!;
+    expect(await readFile(providers.path, "utf8")).toContain("${OPENAI_API_KEY");
+  });
+});
+
+describe("Custos in workerd", () => {
+  it("answers /healthz", async () => {
+    const res = await mf!.dispatchFetch(`${BASE}/healthz`);
+    expect(res.status).toBe(200);
+    expect(await res.json()).toEqual({ status: "ok" });
+    expect(res.headers.get("x-request-id")).toMatch(/^[0-9a-f-]{36}$/);
+  });
+
+  it("proxies a chat completion to the provider with Custos's key, not the caller's token", async () => {
+    const before = fake!.requests.length;
+    const res = await chat("gpt-4o-mini");
+    expect(res.status).toBe(200);
+    const id = res.headers.get("x-request-id");
+    expect(id).toMatch(/^[0-9a-f]{8}-[0-9a-f]{4}-7/);
+    expect(res.headers.get("x-custos-endpoint")).toBe("openai");
+    expect(res.headers.get("x-custos-region")).toBe("us");
+    expect(res.headers.get("x-custos-policy-version")).toMatch(/^sha256:/);
+    const body = (await res.json()) as { choices: { message: { content: string } }[] };
+    expect(body.choices[0]!.message.content).toBe(FAKE_REPLY);
+
+    const received = fake!.requests.slice(before);
+    expect(received).toHaveLength(1);
+    expect(received[0]!.path).toBe("/v1/chat/completions");
+    expect(received[0]!.headers.authorization).toBe(`Bearer ${PROVIDER_KEY}`);
+    expect(JSON.stringify(received[0]!.headers)).not.toContain(token);
+
+    if (DATABASE_URL) {
+      const sql = postgres(DATABASE_URL, { max: 1, onnotice: () => {} });
+      try {
+        // The row is written in waitUntil, after the response.
+        const row = async () => (await sql`select route, team, principal, model, status, upstream, region from request_log where id = ${id!}`)[0];
+        await expect.poll(row, { timeout: 5000, interval: 100 }).toEqual({
+          route: "/v1/chat/completions",
+          team: "demo",
+          principal: "urn:custos:dev-issuer#worker-smoke",
+          model: "gpt-4o-mini",
+          status: 200,
+          upstream: "openai",
+          region: "us",
+        });
+      } finally {
+        await sql.end({ timeout: 5 });
+      }
+    }
+  });
+
+  it("streams a chat completion as server-sent events ending in [DONE]", async () => {
+    const res = await chat("gpt-4o-mini", { stream: true });
+    expect(res.status).toBe(200);
+    expect(res.headers.get("content-type")).toMatch(/^text\/event-stream/);
+    const text = await res.text();
+    expect(text.trimEnd().endsWith("data: [DONE]")).toBe(true);
+    const content = text
+      .split("\n")
+      .filter((l) => l.startsWith("data: {"))
+      .map((l) => (JSON.parse(l.slice(6)) as { choices: { delta: { content?: string } }[] }).choices[0]?.delta.content ?? "")
+      .join("");
+    expect(content).toBe(FAKE_REPLY);
+  });
+
+  it("refuses a call without a token: 401 in OpenAI's error shape", async () => {
+    const before = fake!.requests.length;
+    const res = await chat("gpt-4o-mini", { auth: null });
+    expect(res.status).toBe(401);
+    expect(res.headers.get("x-custos-error-code")).toBe("authentication_failed");
+    expect(res.headers.get("x-request-id")).toBeTruthy();
+    const body = (await res.json()) as { error: Record<string, unknown> };
+    expect(body).toEqual({ error: { message: expect.any(String), type: "authentication_error", code: "authentication_failed", param: null } });
+    expect(fake!.requests.length).toBe(before);
+  });
+
+  it("refuses a token the development issuer did not sign", async () => {
+    const other = await mintDevToken(await generateDevIssuerKey(), { sub: "mallory", teams: ["demo"], roles: ["user"], ttl: 600 });
+    const res = await chat("gpt-4o-mini", { auth: other });
+    expect(res.status).toBe(401);
+    expect(res.headers.get("x-custos-error-code")).toBe("authentication_failed");
+  });
+
+  it("answers the custos-echo model in-process", async () => {
+    const res = await chat("custos-echo", { content: "echo this back" });
+    expect(res.status).toBe(200);
+    expect(res.headers.get("x-custos-endpoint")).toBe("echo");
+    const body = (await res.json()) as { choices: { message: { content: string } }[] };
+    expect(body.choices[0]!.message.content).toBe("echo this back");
+  });
+
+  it("proxies Anthropic's Messages API with x-api-key", async () => {
+    const before = fake!.requests.length;
+    const res = await mf!.dispatchFetch(`${BASE}/v1/messages`, {
+      method: "POST",
+      headers: { "content-type": "application/json", authorization: `Bearer ${token}`, "anthropic-version": "2023-06-01" },
+      body: JSON.stringify({ model: "claude-sonnet-4-5", max_tokens: 64, messages: [{ role: "user", content: "hi" }] }),
+    });
+    expect(res.status).toBe(200);
+    expect(res.headers.get("x-custos-endpoint")).toBe("anthropic");
+    const body = (await res.json()) as { content: { type: string; text: string }[] };
+    expect(body.content[0]!.text).toBe(FAKE_REPLY);
+    const received = fake!.requests.slice(before);
+    expect(received[0]!.headers["x-api-key"]).toBe(PROVIDER_KEY);
+    expect(received[0]!.headers.authorization).toBeUndefined();
+  });
+
+  it("maps a provider that sends no headers in time to 504 upstream_timeout", async () => {
+    const started = Date.now();
+    const res = await chat("gpt-4.1+hang");
+    expect(res.status).toBe(504);
+    expect(res.headers.get("x-custos-error-code")).toBe("upstream_timeout");
+    expect(Date.now() - started).toBeLessThan(10_000);
+  });
+
+  it.runIf(DATABASE_URL)("is ready when the database answers", async () => {
+    const res = await mf!.dispatchFetch(`${BASE}/readyz`);
+    expect(res.status).toBe(200);
+    expect(await res.json()).toEqual({ status: "ready", storage: "postgres" });
+  });
+
+  it.runIf(!DATABASE_URL)("is not ready without a database, and says so in the log for every lost request-log write", async () => {
+    const res = await mf!.dispatchFetch(`${BASE}/readyz`);
+    expect(res.status).toBe(503);
+    expect(res.headers.get("content-type")).toBe("application/problem+json");
+    expect(res.headers.get("x-custos-error-code")).toBe("unavailable");
+    await expect.poll(() => logLines.some((l) => l.includes("request log write failed") && l.includes("no database configured")), { timeout: 5000 }).toBe(true);
+  });
+
+  it("logs no uncaught error and never a credential", () => {
+    expect(logLines.length).toBeGreaterThan(0);
+    // e.g. postgres.js's end() in workerd leaves an unhandled "Stream was cancelled" (porsager/postgres#1202).
+    expect(logLines.filter((l) => /uncaught|unhandled/i.test(l))).toEqual([]);
+    for (const line of logLines) {
+      expect(line).not.toContain(PROVIDER_KEY);
+      expect(line).not.toContain(token);
+    }
+  });
+});
