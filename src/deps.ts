@@ -2,6 +2,7 @@
 // code receives it and never reads the environment or opens I/O by itself.
 import type { AuditSink } from "./audit/sink.ts";
 import type { Config } from "./config/config.ts";
+import type { ApiKeyVerifier } from "./identity/api-keys.ts";
 import type { Verifier } from "./identity/verify-jwt.ts";
 import type { UpstreamClient } from "./providers/types.ts";
 import type { Storage } from "./storage/types.ts";
@@ -19,13 +20,18 @@ export interface Deps {
   storage: Storage;
   audit: AuditSink;
   logger: Logger;
+  /** JWTs from trusted issuers. */
   verifier: Verifier;
+  /** Custos API keys (cst_…). */
+  apiKeys: ApiKeyVerifier;
   upstream: UpstreamClient;
   clock: Clock;
   /** A new request id (time-ordered). */
   newId(): string;
   /** Background work that must finish (Workers: waitUntil; Node: drained on SIGTERM). */
   defer(work: Promise<unknown>): void;
+  /** The caller's network address (for aggregating authentication failures), from the runtime's connection info. */
+  clientAddress(request: Request, platform: unknown): string | undefined;
   /** Aborted when the server gives up on in-flight work (end of the shutdown grace period). */
   shutdownSignal: AbortSignal;
 }

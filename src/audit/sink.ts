@@ -1,18 +1,69 @@
 // Where every proxied call is recorded. The walking skeleton writes one row per
 // request to request_log, batched; the audit-log issue replaces this with the
 // tamper-evident log.
-import type { RequestRecord, Storage } from "../storage/types.ts";
+import type { AuthFailureRecord, RequestRecord, Storage } from "../storage/types.ts";
 import type { Logger } from "../telemetry/logger.ts";
+
+export interface AuthFailure {
+  source: string;
+  reason: string;
+  route: string;
+  at: number;
+}
 
 export interface AuditSink {
   record(row: RequestRecord): void;
+  /** Counted per source, reason and route over a window, and written as one row each. */
+  authFailure(f: AuthFailure): void;
   /** Resolves when everything recorded so far has been written (or has failed and been logged). */
   flush(): Promise<void>;
 }
 
-export function requestLogSink(storage: Storage, defer: (p: Promise<unknown>) => void, logger: Logger, maxBatch = 500): AuditSink {
+export interface SinkOptions {
+  maxBatch?: number;
+  /** Authentication failures are counted over this window before one row per source and reason is written. */
+  authFailureWindowMs?: number;
+  newId: () => string;
+}
+
+export function requestLogSink(storage: Storage, defer: (p: Promise<unknown>) => void, logger: Logger, opts: SinkOptions): AuditSink {
+  const maxBatch = opts.maxBatch ?? 500;
+  const windowMs = opts.authFailureWindowMs ?? 10_000;
   let buffer: RequestRecord[] = [];
   let running: Promise<void> | undefined;
+
+  // Authentication failures in the current window, by source/reason/route.
+  let failures = new Map<string, AuthFailureRecord>();
+  let windowing: Promise<void> | undefined;
+  let closeWindow: (() => void) | undefined;
+
+  async function writeWindow(): Promise<void> {
+    await new Promise<void>((r) => {
+      const t = setTimeout(r, windowMs);
+      closeWindow = () => {
+        clearTimeout(t);
+        r();
+      };
+    });
+    closeWindow = undefined;
+    const rows = [...failures.values()];
+    failures = new Map();
+    try {
+      await storage.appendAuthFailures(rows);
+      const total = rows.reduce((n, r) => n + r.count, 0);
+      logger.warn({ failures: total, sources: new Set(rows.map((r) => r.source)).size }, "authentication failures in the last window");
+    } catch (e) {
+      logger.error({ err: e instanceof Error ? e.message : String(e), lost: rows.length }, "auth failure log write failed");
+    } finally {
+      windowing = undefined;
+      if (failures.size > 0) openWindow();
+    }
+  }
+
+  function openWindow() {
+    windowing = writeWindow();
+    defer(windowing);
+  }
 
   async function drain(): Promise<void> {
     // Yield once so the rows of requests finishing together go in one INSERT.
@@ -37,7 +88,23 @@ export function requestLogSink(storage: Storage, defer: (p: Promise<unknown>) =>
         defer(running);
       }
     },
+    authFailure(f) {
+      const key = `${f.source}\u0000${f.reason}\u0000${f.route}`;
+      const at = new Date(f.at);
+      const row = failures.get(key);
+      if (row) {
+        row.count++;
+        row.windowEnd = at;
+      } else {
+        failures.set(key, { id: opts.newId(), windowStart: at, windowEnd: at, source: f.source, reason: f.reason, route: f.route, count: 1 });
+      }
+      if (!windowing) openWindow();
+    },
     async flush() {
+      while (windowing) {
+        closeWindow?.();
+        await windowing;
+      }
       while (running) await running;
     },
   };

@@ -67,6 +67,7 @@ export function errorResponse(shape: ApiShape, e: CustosError, requestId: string
   const headers = new Headers(e.headers);
   headers.set("content-type", contentType);
   headers.set("x-custos-error-code", e.code);
+  if (e.status === 401 && !headers.has("www-authenticate")) headers.set("www-authenticate", 'Bearer realm="custos"');
   headers.set("x-request-id", requestId);
   return new Response(body, { status: e.status, headers });
 }

@@ -2,14 +2,26 @@
 export type Role = "user" | "auditor" | "auditor_content" | "admin";
 export const ROLES: readonly Role[] = ["user", "auditor", "auditor_content", "admin"];
 
+export type CredentialKind = "jwt" | "api_key" | "dev" | "admin_token";
+
 export interface Principal {
   kind: "user" | "service";
-  /** Stable subject identifier, qualified by issuer when needed. */
-  subject: string;
+  credential: CredentialKind;
+  /** The `iss` of the token ("custos" for API keys). */
   issuer: string;
+  /** Short issuer name from identity.yaml (for logs and records). */
+  issuerName: string;
+  /** Stable subject identifier within the issuer. */
+  subject: string;
   email?: string;
   teams: string[];
   roles: Role[];
+  /** azp / client_id / appid, when the token carries one. */
+  clientId?: string;
+  /** Entra tid and the like, when configured. */
+  tenant?: string;
+  /** jti of the token, or the API key's id. */
+  tokenId?: string;
 }
 
 export interface Identified {

@@ -1,23 +1,25 @@
-// Verifies a bearer credential and turns it into a Principal. The skeleton trusts the
-// development issuer only; the identity issue adds SSO issuers and API keys here.
-import { errors as joseErrors, importJWK, jwtVerify, type JWK, type KeyObject } from "jose";
+// Bearer JWTs: pick the trusted issuer by the token's `iss`, verify with that issuer's
+// rules, and keep the result until the token expires. The development issuer is one
+// more issuer, present only where it is trusted.
+import { decodeJwt, errors as joseErrors, importJWK, jwtVerify, type JWK, type KeyObject } from "jose";
 import { DEV_AUDIENCE, DEV_ISSUER } from "../config/identity.ts";
-import { CustosError } from "../errors/errors.ts";
+import type { CustosError } from "../errors/errors.ts";
 import { err, ok, type Result } from "../errors/result.ts";
 import { isRole } from "./dev-issuer.ts";
+import { authError, joseFailure, type IssuerVerifier, type VerifiedToken } from "./oidc-issuer.ts";
 import type { Principal } from "./principal.ts";
+import { TokenCache, tokenKey } from "./token-cache.ts";
 
 export interface Verifier {
   verify(token: string): Promise<Result<Principal, CustosError>>;
 }
 
-const fail = (message: string, detail?: string) =>
-  err(new CustosError("authentication_failed", message, detail === undefined ? {} : { detail }));
-
-export async function devIssuerVerifier(publicJwk: JWK, clockSkewSeconds: number): Promise<Verifier> {
+export async function devIssuerVerifier(publicJwk: JWK, clockSkewSeconds: number): Promise<IssuerVerifier> {
   const key = (await importJWK(publicJwk, "EdDSA")) as CryptoKey | KeyObject;
   return {
-    async verify(token) {
+    issuer: DEV_ISSUER,
+    name: "dev",
+    async verify(token): Promise<Result<VerifiedToken, CustosError>> {
       try {
         const { payload } = await jwtVerify(token, key, {
           issuer: DEV_ISSUER,
@@ -29,24 +31,60 @@ export async function devIssuerVerifier(publicJwk: JWK, clockSkewSeconds: number
         const teams = Array.isArray(payload.teams) ? payload.teams.filter((t): t is string => typeof t === "string") : [];
         const roles = Array.isArray(payload.roles) ? payload.roles.filter((r): r is string => typeof r === "string").filter(isRole) : [];
         return ok({
-          kind: "user",
-          subject: payload.sub!,
-          issuer: DEV_ISSUER,
-          ...(typeof payload.email === "string" ? { email: payload.email } : {}),
-          teams,
-          roles: roles.length > 0 ? roles : ["user"],
+          principal: {
+            kind: "user",
+            credential: "dev",
+            subject: payload.sub!,
+            issuer: DEV_ISSUER,
+            issuerName: "dev",
+            ...(typeof payload.email === "string" ? { email: payload.email } : {}),
+            teams,
+            roles: roles.length > 0 ? roles : ["user"],
+            ...(typeof payload.jti === "string" ? { tokenId: payload.jti } : {}),
+          },
+          expiresAt: payload.exp! * 1000 + clockSkewSeconds * 1000,
         });
       } catch (e) {
-        if (e instanceof joseErrors.JWTExpired) return fail("The bearer token has expired.", e.code);
-        if (e instanceof joseErrors.JWTClaimValidationFailed) return fail(`The bearer token's '${e.claim}' claim is not accepted.`, e.code);
-        if (e instanceof joseErrors.JOSEError) return fail("The bearer token is not valid for this server.", e.code);
+        if (e instanceof joseErrors.JOSEError) return err(joseFailure(e, "dev"));
         throw e;
       }
     },
   };
 }
 
+export interface JwtVerifierOptions {
+  issuers: readonly IssuerVerifier[];
+  cacheSize: number;
+  now?: () => number;
+  /** Why nothing is trusted, when `issuers` is empty (said to callers). */
+  noIssuerReason?: string;
+}
+
+export function jwtVerifier(opts: JwtVerifierOptions): Verifier {
+  const byIssuer = new Map(opts.issuers.map((i) => [i.issuer, i]));
+  const cache = new TokenCache(opts.cacheSize);
+  const now = opts.now ?? Date.now;
+  return {
+    async verify(token) {
+      const key = await tokenKey(token);
+      const hit = cache.get(key, now());
+      if (hit) return ok(hit);
+      if (byIssuer.size === 0) return err(authError(`No identity issuer is trusted by this server (${opts.noIssuerReason ?? "none configured"}).`));
+      let iss: unknown;
+      try {
+        iss = decodeJwt(token).iss;
+      } catch {
+        return err(authError("The bearer credential is not a valid JWT.", "not a JWT"));
+      }
+      const issuer = typeof iss === "string" ? byIssuer.get(iss) : undefined;
+      if (!issuer) return err(authError("The token's issuer is not trusted by this server.", `untrusted iss ${typeof iss === "string" ? iss.slice(0, 100) : typeof iss}`));
+      const r = await issuer.verify(token);
+      if (!r.ok) return r;
+      cache.set(key, r.value);
+      return ok(r.value.principal);
+    },
+  };
+}
+
 /** No issuer is trusted: every credential is refused with a message that says why. */
-export const noVerifier = (why: string): Verifier => ({
-  verify: async () => fail(`No identity issuer is trusted by this server (${why}).`),
-});
+export const noVerifier = (why: string): Verifier => jwtVerifier({ issuers: [], cacheSize: 0, noIssuerReason: why });

@@ -22,6 +22,8 @@ export interface Exchange {
   readonly start: number;
   /** Incoming request headers (credentials are read, never forwarded or logged). */
   readonly headers: Headers;
+  /** The caller's network address, when the runtime knows it. */
+  readonly source: string;
   /** Fires when the caller disconnects. */
   readonly signal: AbortSignal;
 

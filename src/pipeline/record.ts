@@ -7,13 +7,19 @@ export function recordExchange(ex: Exchange, deps: Pick<Deps, "audit" | "logger"
   if (ex.status !== undefined) return; // recorded already (a stream reports its end once)
   ex.status = status;
   if (error) ex.errorCode = error.code;
+  if (error?.code === "authentication_failed") {
+    // Counted, not recorded one by one: a flood of bad tokens must not flood the log.
+    deps.audit.authFailure({ source: ex.source, reason: error.detail ?? "unknown", route: ex.route, at: ex.receivedAt });
+    deps.logger.debug({ reqId: ex.id, route: ex.route, status, code: error.code, detail: error.detail }, "authentication failed");
+    return;
+  }
   const latencyMs = Math.round((deps.clock.monotonic() - ex.start) * 1000) / 1000;
   deps.audit.record({
     id: ex.id,
     time: new Date(ex.receivedAt),
     route: ex.route,
     team: ex.team ?? null,
-    principal: ex.principal ? `${ex.principal.issuer}#${ex.principal.subject}` : null,
+    principal: ex.principal ? `${ex.principal.issuerName}#${ex.principal.subject}` : null,
     model: ex.model || null,
     status,
     errorCode: error?.code ?? null,

@@ -1,6 +1,7 @@
 // Files the Node runtime and the CLI keep: the policy directory's texts, and keys
 // generated once under .custos/ in development.
 import { mkdir, readFile, writeFile } from "node:fs/promises";
+import { randomBytes } from "node:crypto";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import type { JWK } from "jose";
@@ -38,6 +39,41 @@ export async function readConfigTexts(dir: string): Promise<ConfigTexts> {
     }
   }
   return texts;
+}
+
+/** A development secret kept in .custos/ (mode 0600), generated once. */
+export async function devSecretFile(stateDir: string, name: string, onCreate: (file: string) => void): Promise<string> {
+  const file = path.join(stateDir, name);
+  try {
+    return (await readFile(file, "utf8")).trim();
+  } catch (e) {
+    if ((e as NodeJS.ErrnoException).code !== "ENOENT") throw e;
+  }
+  await mkdir(stateDir, { recursive: true, mode: 0o700 });
+  const value = randomBytes(32).toString("base64url");
+  try {
+    await writeFile(file, value, { flag: "wx", mode: 0o600 });
+    onCreate(file);
+    return value;
+  } catch (e) {
+    if ((e as NodeJS.ErrnoException).code !== "EEXIST") throw e;
+    return (await readFile(file, "utf8")).trim();
+  }
+}
+
+/** The API key pepper: CUSTOS_API_KEY_PEPPER; in development (no DATABASE_URL) generated under .custos/ if unset. */
+export async function apiKeyPepper(env: Readonly<Record<string, string | undefined>>, stateDir: string, onCreate: (file: string) => void): Promise<string> {
+  const pepper = env.CUSTOS_API_KEY_PEPPER;
+  if (pepper) return pepper;
+  if (env.DATABASE_URL) throw new MissingKeyError("CUSTOS_API_KEY_PEPPER", "the secret mixed into stored API key hashes (at least 16 characters)");
+  return devSecretFile(stateDir, "api-key-pepper", onCreate);
+}
+
+export class MissingKeyError extends Error {
+  constructor(readonly variable: string, what: string) {
+    super(`${variable} is required when DATABASE_URL is set: ${what}`);
+    this.name = "MissingKeyError";
+  }
 }
 
 /** The development issuer's private key, generated on first use (mode 0600). */

@@ -1,6 +1,7 @@
 // The Node runtime: reads the environment and the policy directory, opens storage,
 // builds the deps, serves the app, and shuts down gracefully.
 import { serve, type ServerType } from "@hono/node-server";
+import type { IncomingMessage } from "node:http";
 import type { AddressInfo } from "node:net";
 import { createApp } from "../app.ts";
 import { requestLogSink } from "../audit/sink.ts";
@@ -8,7 +9,10 @@ import { loadConfig, type Config } from "../config/config.ts";
 import { ConfigError } from "../config/yaml-file.ts";
 import { systemClock, type Deps } from "../deps.ts";
 import { devIssuerTrust, publicJwk } from "../identity/dev-issuer.ts";
-import { devIssuerVerifier, noVerifier, type Verifier } from "../identity/verify-jwt.ts";
+import { apiKeyVerifier, keyHasher } from "../identity/api-keys.ts";
+import { identityVerifier } from "../identity/build-verifier.ts";
+import type { Verifier } from "../identity/verify-jwt.ts";
+import type { JWK } from "jose";
 import { uuidv7 } from "../ids.ts";
 import { pendingMigrations } from "../storage/migrate.ts";
 import { pgliteStorage } from "../storage/pglite.ts";
@@ -16,7 +20,7 @@ import { postgresStorage } from "../storage/postgres.ts";
 import type { Storage } from "../storage/types.ts";
 import type { Logger } from "../telemetry/logger.ts";
 import { acquireLock, type Lock } from "./lock.ts";
-import { devIssuerKey, MIGRATIONS_DIR, readConfigTexts, resolvePaths, type Paths } from "./node-files.ts";
+import { apiKeyPepper, devIssuerKey, MIGRATIONS_DIR, readConfigTexts, resolvePaths, type Paths } from "./node-files.ts";
 import { nodeLogger } from "./node-logger.ts";
 import { undiciUpstream } from "./node-upstream.ts";
 
@@ -51,6 +55,7 @@ export async function startNodeServer(opts: NodeServerOptions): Promise<RunningS
   const config = await loadNodeConfig(paths, env);
   const logger = opts.logger ?? nodeLogger(config.server.logging.level, { pretty: process.stdout.isTTY });
 
+  const pepper = await apiKeyPepper(env, paths.stateDir, (file) => logger.warn({ file }, "generated the development API key pepper"));
   const { storage, lock } = await openStorage(paths, env, logger);
   const pending = new Set<Promise<unknown>>();
   const defer = (p: Promise<unknown>) => {
@@ -61,22 +66,27 @@ export async function startNodeServer(opts: NodeServerOptions): Promise<RunningS
   const host = config.server.host;
   const upstream = undiciUpstream(config.server.upstream);
 
+  const newId = () => uuidv7();
   const deps: Deps = {
     config,
     storage,
-    audit: requestLogSink(storage, defer, logger),
+    audit: requestLogSink(storage, defer, logger, { newId }),
     logger,
     verifier: await verifierFor(config, host, env, paths, logger),
+    apiKeys: apiKeyVerifier({ storage, hash: await keyHasher(pepper), clock: systemClock, defer, logger }),
+    clientAddress: (_req, platform) => (platform as { incoming?: IncomingMessage } | undefined)?.incoming?.socket.remoteAddress,
     upstream,
     clock: systemClock,
-    newId: () => uuidv7(),
+    newId,
     defer,
     shutdownSignal: shutdown.signal,
   };
 
   const app = createApp(deps);
   const server = await new Promise<ServerType>((resolve, reject) => {
-    const s = serve({ fetch: app.fetch, hostname: host, port: opts.port ?? config.server.port }, () => resolve(s));
+    // Headers up to 64 KiB reach Custos, so an oversized token gets a 401 in the API's shape
+    // (identity.yaml max_token_bytes) rather than Node's bare 431.
+    const s = serve({ fetch: app.fetch, hostname: host, port: opts.port ?? config.server.port, serverOptions: { maxHeaderSize: 64 * 1024 } }, () => resolve(s));
     s.once("error", reject);
   });
   const port = (server.address() as AddressInfo).port;
@@ -100,8 +110,9 @@ export async function startNodeServer(opts: NodeServerOptions): Promise<RunningS
       }
       clearTimeout(timer);
       clearInterval(idle);
-      while (pending.size > 0) await Promise.allSettled([...pending]);
+      await deps.apiKeys.flush();
       await deps.audit.flush();
+      while (pending.size > 0) await Promise.allSettled([...pending]);
       await upstream.close?.();
       await storage.close();
       await lock?.release();
@@ -131,11 +142,12 @@ async function openStorage(paths: Paths, env: Env, logger: Logger): Promise<{ st
 
 async function verifierFor(config: Config, host: string, env: Env, paths: Paths, logger: Logger): Promise<Verifier> {
   const trust = devIssuerTrust(config.identity.development_issuer.trusted, host, env.CUSTOS_DEV_ISSUER === "1");
-  if (!trust.trusted) {
+  let devKey: JWK | undefined;
+  if (trust.trusted) {
+    logger.warn({}, trust.warning);
+    devKey = publicJwk(await devIssuerKey(paths.stateDir, (file) => logger.warn({ file }, "generated the development issuer key")));
+  } else if (config.identity.development_issuer.trusted) {
     logger.warn({}, `development issuer not trusted: ${trust.reason}`);
-    return noVerifier("the development issuer is not trusted here and no SSO issuer is configured yet");
   }
-  logger.warn({}, trust.warning);
-  const key = await devIssuerKey(paths.stateDir, (file) => logger.warn({ file }, "generated the development issuer key"));
-  return devIssuerVerifier(publicJwk(key), config.identity.development_issuer.clock_skew_seconds);
+  return identityVerifier(config.identity, devKey, logger);
 }

@@ -10,6 +10,8 @@ export interface WorkerEnv {
   CUSTOS_DEV_ISSUER?: string;
   /** The development issuer's public JWK (JSON); `custos token` signs with the private half. */
   CUSTOS_DEV_ISSUER_JWK?: string;
+  /** Mixed into stored API key hashes; the same value as the Node servers sharing the database. */
+  CUSTOS_API_KEY_PEPPER?: string;
   [binding: string]: unknown;
 }
 

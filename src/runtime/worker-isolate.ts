@@ -4,11 +4,13 @@
 import { loadConfig, type Config } from "../config/config.ts";
 import { ConfigError } from "../config/yaml-file.ts";
 import { devIssuerTrust, publicJwk } from "../identity/dev-issuer.ts";
-import { devIssuerVerifier, noVerifier, type Verifier } from "../identity/verify-jwt.ts";
+import { identityVerifier } from "../identity/build-verifier.ts";
+import type { Verifier } from "../identity/verify-jwt.ts";
 import { jsonLogger, type Logger } from "../telemetry/logger.ts";
-import type { JWK } from "jose";
+import { importJWK, type JWK } from "jose";
 import { stringBindings, type WorkerEnv } from "./worker-env.ts";
 import { BUNDLED_POLICIES } from "./worker-policies.ts";
+import { workerApiKeys, type WorkerApiKeys } from "./worker-api-keys.ts";
 import { databaseUrl, NO_DATABASE } from "./worker-storage.ts";
 
 /** The Worker's log sink: one JSON line per event on the console, which Workers Logs and `wrangler tail` collect. */
@@ -20,6 +22,7 @@ export interface IsolateState {
   config: Config;
   logger: Logger;
   verifier: Verifier;
+  apiKeys: WorkerApiKeys;
 }
 
 /** Throws ConfigError (file:line problems) when the bundled policies do not validate against these bindings. */
@@ -33,33 +36,36 @@ export async function buildIsolateState(env: WorkerEnv, write: (line: string) =>
   if (!db) logger.error({}, `${NO_DATABASE}; /readyz reports not ready and every request-log write fails (each failure is logged)`);
   const verifier = await workerVerifier(config, env, logger);
   logger.info({ policyVersion: config.version, storage: db ? (env.HYPERDRIVE ? "hyperdrive" : "postgres") : "none" }, "custos worker isolate ready");
-  return { config, logger, verifier };
+  return { config, logger, verifier, apiKeys: await workerApiKeys(env, logger) };
 }
 
 /** The development issuer is trusted only when identity.yaml lists it AND CUSTOS_DEV_ISSUER=1; its public key is a binding. */
 async function workerVerifier(config: Config, env: WorkerEnv, logger: Logger): Promise<Verifier> {
+  return identityVerifier(config.identity, await devKey(config, env, logger), logger);
+}
+
+/** The development issuer's public key, when identity.yaml lists it AND CUSTOS_DEV_ISSUER=1 (a Worker has no loopback listener). */
+async function devKey(config: Config, env: WorkerEnv, logger: Logger): Promise<JWK | undefined> {
   const dev = config.identity.development_issuer;
   const trust = devIssuerTrust(dev.trusted, undefined, env.CUSTOS_DEV_ISSUER === "1");
   if (!trust.trusted) {
-    // The Node reason speaks of listeners; a Worker has none, only the explicit switch.
-    const reason = dev.trusted ? "a Worker trusts it only with CUSTOS_DEV_ISSUER=1 (and its public key in CUSTOS_DEV_ISSUER_JWK)" : trust.reason;
-    logger.warn({}, `development issuer not trusted: ${reason}`);
-    return noVerifier("the development issuer is not trusted here and no SSO issuer is configured yet");
+    if (dev.trusted) logger.warn({}, "development issuer not trusted: a Worker trusts it only with CUSTOS_DEV_ISSUER=1 (and its public key in CUSTOS_DEV_ISSUER_JWK)");
+    return undefined;
   }
   const jwk = readJwk(env.CUSTOS_DEV_ISSUER_JWK as unknown);
   if (typeof jwk === "string") {
     logger.error({}, `development issuer not usable: ${jwk}`);
-    return noVerifier("the development issuer's public key is not configured");
+    return undefined;
   }
   if ("d" in jwk) logger.warn({}, "CUSTOS_DEV_ISSUER_JWK holds a private key; only its public half is used. Bind the public JWK only.");
   try {
-    const verifier = await devIssuerVerifier(publicJwk(jwk), dev.clock_skew_seconds);
-    logger.warn({}, trust.warning);
-    return verifier;
+    await importJWK(publicJwk(jwk), "EdDSA");
   } catch (e) {
     logger.error({ err: e instanceof Error ? e.message : String(e) }, "development issuer not usable: CUSTOS_DEV_ISSUER_JWK is not an Ed25519 JWK");
-    return noVerifier("the development issuer's public key is not usable");
+    return undefined;
   }
+  logger.warn({}, trust.warning);
+  return publicJwk(jwk);
 }
 
 /** The JWK from a secret (JSON text) or a JSON [vars] entry (an object); a string says what is wrong. */

@@ -18,7 +18,21 @@ export function databaseUrl(env: WorkerEnv): string | undefined {
 /** A Storage that refuses every operation with the same clear reason. */
 export function unconfiguredStorage(): Storage {
   const refuse = () => Promise.reject(new Error(NO_DATABASE));
-  return { kind: "postgres", ping: refuse, appendRequests: refuse, recentRequests: refuse, requestById: refuse, close: async () => {} };
+  return {
+    kind: "postgres",
+    ping: refuse,
+    appendRequests: refuse,
+    recentRequests: refuse,
+    requestById: refuse,
+    createApiKey: refuse,
+    listApiKeys: refuse,
+    apiKeyByHash: refuse,
+    revokeApiKey: refuse,
+    touchApiKeys: refuse,
+    appendAuthFailures: refuse,
+    recentAuthFailures: refuse,
+    close: async () => {},
+  };
 }
 
 /** Call once per request. */

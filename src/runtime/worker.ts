@@ -25,16 +25,18 @@ async function isolateState(env: WorkerEnv): Promise<IsolateState> {
 }
 
 function depsFor(state: IsolateState, env: WorkerEnv, ctx: ExecutionContext): Deps {
-  const { config, logger, verifier } = state;
+  const { config, logger, verifier, apiKeys } = state;
   const defer = (work: Promise<unknown>) =>
     ctx.waitUntil(work.catch((e: unknown) => logger.error({ err: e instanceof Error ? e.message : String(e) }, "background work failed")));
   const storage = workerStorage(env);
   return {
     config,
     storage,
-    audit: requestLogSink(storage, defer, logger),
+    audit: requestLogSink(storage, defer, logger, { newId: () => uuidv7() }),
     logger,
     verifier,
+    apiKeys: apiKeys.forRequest(ctx),
+    clientAddress: (req) => req.headers.get("cf-connecting-ip") ?? undefined,
     upstream: fetchUpstream(config.server.upstream),
     clock: systemClock,
     newId: () => uuidv7(),

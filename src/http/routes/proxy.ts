@@ -16,13 +16,14 @@ export function proxyRoutes(deps: Deps): Hono<AppEnv> {
   const maxSize = deps.config.server.limits.max_body_bytes;
 
   for (const [operation, route] of Object.entries(OPERATION_ROUTES) as [Operation, string][]) {
-    const newExchange = (id: string, req: Request, body: Bytes): Exchange => ({
+    const newExchange = (id: string, req: Request, platform: unknown, body: Bytes): Exchange => ({
       id,
       operation,
       route,
       receivedAt: deps.clock.now(),
       start: deps.clock.monotonic(),
       headers: req.headers,
+      source: deps.clientAddress(req, platform) ?? "unknown",
       signal: req.signal,
       body,
       json: {},
@@ -35,14 +36,14 @@ export function proxyRoutes(deps: Deps): Hono<AppEnv> {
       maxSize,
       onError: (c) => {
         const e = new CustosError("request_too_large", `The request body is larger than this server accepts (${maxSize} bytes).`);
-        recordExchange(newExchange(c.get("requestId"), c.req.raw, new Uint8Array()), deps, e.status, e);
+        recordExchange(newExchange(c.get("requestId"), c.req.raw, c.env, new Uint8Array()), deps, e.status, e);
         return errorResponse(shapeForPath(route), e, c.get("requestId"));
       },
     });
 
     app.post(route, tooLarge, async (c) => {
       const body = new Uint8Array(await c.req.arrayBuffer());
-      return runPipeline(newExchange(c.get("requestId"), c.req.raw, body), deps);
+      return runPipeline(newExchange(c.get("requestId"), c.req.raw, c.env, body), deps);
     });
   }
   return app;
