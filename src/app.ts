@@ -9,6 +9,8 @@ import { requestId } from "./http/middleware/request-id.ts";
 import { healthRoutes } from "./http/routes/health.ts";
 import { modelRoutes } from "./http/routes/models.ts";
 import { proxyRoutes } from "./http/routes/proxy.ts";
+import { adminKeyRoutes } from "./http/routes/admin-keys.ts";
+import { apiAuth } from "./http/middleware/api-auth.ts";
 
 export function createApp(deps: Deps): Hono<AppEnv> {
   const app = new Hono<AppEnv>();
@@ -16,6 +18,8 @@ export function createApp(deps: Deps): Hono<AppEnv> {
   app.route("/", healthRoutes(deps));
   app.route("/", proxyRoutes(deps));
   app.route("/", modelRoutes(deps));
+  app.use("/api/*", apiAuth(deps));
+  app.route("/api/admin/keys", adminKeyRoutes(deps));
 
   app.notFound((c) => {
     const e = new CustosError("not_found", `There is no ${c.req.method} ${c.req.path.slice(0, 200)} on this server.`);

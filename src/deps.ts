@@ -24,6 +24,8 @@ export interface Deps {
   verifier: Verifier;
   /** Custos API keys (cst_…). */
   apiKeys: ApiKeyVerifier;
+  /** The local admin token the server wrote for the CLI (Node only). */
+  adminToken?: string;
   upstream: UpstreamClient;
   clock: Clock;
   /** A new request id (time-ordered). */

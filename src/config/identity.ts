@@ -46,7 +46,10 @@ export const IssuerSchema = z
     /** The `iss` value; an empty value disables the entry (so the example can read it from an unset variable). */
     issuer: z.string(),
     /** Where the keys are; without it, OIDC discovery at {issuer}/.well-known/openid-configuration. */
-    jwks_uri: z.string().optional(),
+    jwks_uri: z
+      .string()
+      .optional()
+      .transform((u) => (u === "" ? undefined : u)),
     /** Accepted `aud` values (at least one must match). */
     audience: z.union([z.string().min(1), z.array(z.string().min(1)).min(1)]).transform((a) => (Array.isArray(a) ? a : [a])),
     algorithms: z.array(z.enum([...ASYMMETRIC_ALGORITHMS, ...HMAC_ALGORITHMS])).min(1).optional(),

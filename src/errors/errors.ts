@@ -14,6 +14,7 @@ export const ERROR_CODES = {
   input_too_large: 403,
   pii_blocked: 403,
   region_not_allowed: 403,
+  forbidden: 403,
   not_found: 404,
   model_not_found: 404,
   request_too_large: 413,

@@ -59,6 +59,8 @@ interface Entry {
 
 export interface ApiKeyVerifier {
   verify(key: string): Promise<Result<Principal, CustosError>>;
+  /** The stored form of a key (for creating keys with the same pepper). */
+  readonly hash: KeyHasher;
   /** Writes pending last-used times now. */
   flush(): Promise<void>;
 }
@@ -122,6 +124,7 @@ export function apiKeyVerifier(
   }
 
   return {
+    hash: deps.hash,
     async verify(key) {
       if (!isApiKeyFormat(key)) return fail("The API key is malformed (expected cst_ followed by 43 characters).", "malformed api key");
       const hash = await deps.hash(key);

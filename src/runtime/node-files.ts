@@ -1,6 +1,6 @@
 // Files the Node runtime and the CLI keep: the policy directory's texts, and keys
 // generated once under .custos/ in development.
-import { mkdir, readFile, writeFile } from "node:fs/promises";
+import { mkdir, readFile, rm, writeFile } from "node:fs/promises";
 import { randomBytes } from "node:crypto";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
@@ -67,6 +67,31 @@ export async function apiKeyPepper(env: Readonly<Record<string, string | undefin
   if (pepper) return pepper;
   if (env.DATABASE_URL) throw new MissingKeyError("CUSTOS_API_KEY_PEPPER", "the secret mixed into stored API key hashes (at least 16 characters)");
   return devSecretFile(stateDir, "api-key-pepper", onCreate);
+}
+
+/** What the running server leaves for CLI commands: its URL and a fresh admin token (mode 0600), removed at shutdown. */
+export interface ServerHandle {
+  url: string;
+  pid: number;
+  token: string;
+}
+
+const HANDLE = "server.json";
+
+export async function writeServerHandle(stateDir: string, handle: ServerHandle): Promise<() => Promise<void>> {
+  await mkdir(stateDir, { recursive: true, mode: 0o700 });
+  const file = path.join(stateDir, HANDLE);
+  await rm(file, { force: true });
+  await writeFile(file, JSON.stringify(handle), { flag: "wx", mode: 0o600 });
+  return () => rm(file, { force: true });
+}
+
+export async function readServerHandle(stateDir: string): Promise<ServerHandle | undefined> {
+  try {
+    return JSON.parse(await readFile(path.join(stateDir, HANDLE), "utf8")) as ServerHandle;
+  } catch {
+    return undefined;
+  }
 }
 
 export class MissingKeyError extends Error {

@@ -1,6 +1,7 @@
 // The Node runtime: reads the environment and the policy directory, opens storage,
 // builds the deps, serves the app, and shuts down gracefully.
 import { serve, type ServerType } from "@hono/node-server";
+import { randomBytes } from "node:crypto";
 import type { IncomingMessage } from "node:http";
 import type { AddressInfo } from "node:net";
 import { createApp } from "../app.ts";
@@ -20,7 +21,7 @@ import { postgresStorage } from "../storage/postgres.ts";
 import type { Storage } from "../storage/types.ts";
 import type { Logger } from "../telemetry/logger.ts";
 import { acquireLock, type Lock } from "./lock.ts";
-import { apiKeyPepper, devIssuerKey, MIGRATIONS_DIR, readConfigTexts, resolvePaths, type Paths } from "./node-files.ts";
+import { apiKeyPepper, devIssuerKey, MIGRATIONS_DIR, readConfigTexts, resolvePaths, writeServerHandle, type Paths } from "./node-files.ts";
 import { nodeLogger } from "./node-logger.ts";
 import { undiciUpstream } from "./node-upstream.ts";
 
@@ -67,6 +68,7 @@ export async function startNodeServer(opts: NodeServerOptions): Promise<RunningS
   const upstream = undiciUpstream(config.server.upstream);
 
   const newId = () => uuidv7();
+  const adminToken = randomBytes(32).toString("base64url");
   const deps: Deps = {
     config,
     storage,
@@ -78,6 +80,7 @@ export async function startNodeServer(opts: NodeServerOptions): Promise<RunningS
     upstream,
     clock: systemClock,
     newId,
+    adminToken,
     defer,
     shutdownSignal: shutdown.signal,
   };
@@ -91,6 +94,7 @@ export async function startNodeServer(opts: NodeServerOptions): Promise<RunningS
   });
   const port = (server.address() as AddressInfo).port;
   const url = `http://${host.includes(":") ? `[${host}]` : host}:${port}`;
+  const removeHandle = await writeServerHandle(paths.stateDir, { url, pid: process.pid, token: adminToken });
   logger.info({ url, storage: storage.kind, policies: paths.policiesDir, policyVersion: config.version }, "custos listening");
 
   let closing: Promise<void> | undefined;
@@ -115,6 +119,7 @@ export async function startNodeServer(opts: NodeServerOptions): Promise<RunningS
       while (pending.size > 0) await Promise.allSettled([...pending]);
       await upstream.close?.();
       await storage.close();
+      await removeHandle();
       await lock?.release();
       logger.info({}, "stopped");
     })());

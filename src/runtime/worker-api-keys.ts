@@ -20,6 +20,7 @@ export async function workerApiKeys(env: WorkerEnv, logger: Logger): Promise<Wor
     const refusing: ApiKeyVerifier = {
       verify: async () => err(new CustosError("unavailable", "API keys are not configured on this deployment.", { detail: "CUSTOS_API_KEY_PEPPER unset" })),
       flush: async () => {},
+      hash: () => Promise.reject(new Error("CUSTOS_API_KEY_PEPPER unset")),
     };
     return { forRequest: () => refusing };
   }

@@ -1,0 +1,151 @@
+// custos keys create|list|revoke: Custos API keys for services. On a real database the
+// CLI works on it directly; on the embedded one it goes through the running server's
+// /api (with the admin token the server wrote), or opens it itself when no server runs.
+import { parseArgs } from "node:util";
+import { systemClock } from "../../deps.ts";
+import { keyHasher } from "../../identity/api-keys.ts";
+import { createKey, listKeys, revokeKey, type KeyInfo } from "../../identity/key-admin.ts";
+import { uuidv7 } from "../../ids.ts";
+import { acquireLock, DataDirLockedError } from "../../runtime/lock.ts";
+import { apiKeyPepper, MIGRATIONS_DIR, readServerHandle, resolvePaths, type ServerHandle } from "../../runtime/node-files.ts";
+import { pgliteStorage } from "../../storage/pglite.ts";
+import { postgresStorage } from "../../storage/postgres.ts";
+import type { Storage } from "../../storage/types.ts";
+import { parseTtl } from "./token.ts";
+import type { CliIo, ExitCode } from "../io.ts";
+
+export const KEYS_USAGE = "custos keys create --team T --name N [--expires 90d] | keys list [--json] | keys revoke ID";
+
+type Op =
+  | { kind: "create"; team: string; name: string; expiresInDays?: number }
+  | { kind: "list"; json: boolean }
+  | { kind: "revoke"; id: string };
+
+function parse(argv: string[]): Op | string {
+  const [sub, ...rest] = argv;
+  let values: Record<string, string | boolean | undefined>;
+  let positionals: string[];
+  try {
+    ({ values, positionals } = parseArgs({
+      args: rest,
+      options: { team: { type: "string" }, name: { type: "string" }, expires: { type: "string" }, json: { type: "boolean" } },
+      allowPositionals: true,
+      strict: true,
+    }));
+  } catch (e) {
+    return (e as Error).message;
+  }
+  if (sub === "create") {
+    if (typeof values.team !== "string" || typeof values.name !== "string") return "--team and --name are required";
+    if (values.expires === undefined) return { kind: "create", team: values.team, name: values.name };
+    const secs = parseTtl(String(values.expires));
+    const days = secs === undefined ? undefined : secs / 86_400;
+    if (days === undefined || !Number.isInteger(days)) return "--expires must be a number of days such as 90d";
+    return { kind: "create", team: values.team, name: values.name, expiresInDays: days };
+  }
+  if (sub === "list") return { kind: "list", json: values.json === true };
+  if (sub === "revoke") return positionals.length === 1 ? { kind: "revoke", id: positionals[0]! } : "give the id of the key to revoke";
+  return sub ? `unknown keys command: ${sub}` : "which keys command?";
+}
+
+type Outcome = { ok: true; created?: { key: string; info: KeyInfo }; keys?: KeyInfo[]; revoked?: KeyInfo } | { ok: false; message: string };
+
+async function direct(storage: Storage, pepper: string, op: Op): Promise<Outcome> {
+  if (op.kind === "list") return { ok: true, keys: await listKeys(storage) };
+  if (op.kind === "revoke") {
+    const r = await revokeKey(storage, op.id, systemClock.now());
+    return r.ok ? { ok: true, revoked: r.value } : { ok: false, message: r.error.message };
+  }
+  const r = await createKey(
+    storage,
+    await keyHasher(pepper),
+    { team: op.team, name: op.name, createdBy: "cli", ...(op.expiresInDays === undefined ? {} : { expiresInDays: op.expiresInDays }) },
+    { now: systemClock.now(), newId: () => uuidv7() },
+  );
+  return r.ok ? { ok: true, created: r.value } : { ok: false, message: r.error.message };
+}
+
+async function viaServer(handle: ServerHandle, op: Op): Promise<Outcome> {
+  const base = `${handle.url}/api/admin/keys`;
+  const headers = { authorization: `Bearer ${handle.token}`, "content-type": "application/json" };
+  const res =
+    op.kind === "list"
+      ? await fetch(base, { headers })
+      : op.kind === "revoke"
+        ? await fetch(`${base}/${encodeURIComponent(op.id)}`, { method: "DELETE", headers })
+        : await fetch(base, { method: "POST", headers, body: JSON.stringify({ team: op.team, name: op.name, ...(op.expiresInDays === undefined ? {} : { expires_in_days: op.expiresInDays }) }) });
+  const body = (await res.json()) as Record<string, unknown>;
+  if (!res.ok) return { ok: false, message: String(body.detail ?? `the server answered ${res.status}`) };
+  // Dates arrive as ISO strings; printing takes either.
+  if (op.kind === "list") return { ok: true, keys: body.keys as KeyInfo[] };
+  if (op.kind === "revoke") return { ok: true, revoked: body as unknown as KeyInfo };
+  return { ok: true, created: body as unknown as { key: string; info: KeyInfo } };
+}
+
+const iso = (d: Date | string | null) => (d === null ? "-" : new Date(d).toISOString().replace(/\.\d{3}Z$/, "Z"));
+
+export async function keysCommand(argv: string[], io: CliIo): Promise<ExitCode> {
+  const op = parse(argv);
+  if (typeof op === "string") {
+    io.err(`${op}\nusage: ${KEYS_USAGE}`);
+    return 2;
+  }
+  let outcome: Outcome;
+  try {
+    outcome = await run(op, io);
+  } catch (e) {
+    io.err(`could not run: ${(e as Error).message}`);
+    return 2;
+  }
+  if (!outcome.ok) {
+    io.err(outcome.message);
+    return 1;
+  }
+  if (outcome.created) {
+    const { key, info } = outcome.created;
+    io.out(key);
+    io.err(`created API key ${info.id} '${info.name}' for team ${info.team}${info.expiresAt ? `, expires ${iso(info.expiresAt)}` : ""}. Store it now: it is not shown again.`);
+  } else if (outcome.revoked) {
+    io.out(`revoked ${outcome.revoked.id} (${outcome.revoked.name}, team ${outcome.revoked.team})`);
+  } else if (outcome.keys) {
+    if (op.kind === "list" && op.json) io.out(JSON.stringify(outcome.keys));
+    else {
+      io.out(["id", "prefix", "team", "name", "created", "expires", "revoked", "last used"].join("\t"));
+      for (const k of outcome.keys) io.out([k.id, `${k.prefix}…`, k.team, k.name, iso(k.createdAt), iso(k.expiresAt), iso(k.revokedAt), iso(k.lastUsedAt)].join("\t"));
+    }
+  }
+  return 0;
+}
+
+async function run(op: Op, io: CliIo): Promise<Outcome> {
+  const paths = resolvePaths(io.cwd, io.env);
+  if (io.env.DATABASE_URL) {
+    const pepper = await apiKeyPepper(io.env, paths.stateDir, () => {});
+    const storage = postgresStorage(io.env.DATABASE_URL, { max: 1 });
+    try {
+      return await direct(storage, pepper, op);
+    } finally {
+      await storage.close();
+    }
+  }
+  let lock;
+  try {
+    lock = await acquireLock(paths.dataDir, "custos keys");
+  } catch (e) {
+    if (!(e instanceof DataDirLockedError)) throw e;
+    const handle = await readServerHandle(paths.stateDir);
+    if (!handle || handle.pid !== e.pid) throw new Error(`${e.message}, and it left no server handle in ${paths.stateDir}; run this where the server runs, or stop it`);
+    return viaServer(handle, op);
+  }
+  try {
+    const pepper = await apiKeyPepper(io.env, paths.stateDir, (file) => io.err(`warning: generated the development API key pepper at ${file}`));
+    const storage = await pgliteStorage(paths.dataDir, MIGRATIONS_DIR);
+    try {
+      return await direct(storage, pepper, op);
+    } finally {
+      await storage.close();
+    }
+  } finally {
+    await lock.release();
+  }
+}

@@ -1,0 +1,53 @@
+// /api/admin/keys: Custos API keys for services (role admin). The key itself is in
+// the create response only; it is never stored or shown again.
+import { Hono } from "hono";
+import { z } from "zod";
+import type { Deps } from "../../deps.ts";
+import { CustosError } from "../../errors/errors.ts";
+import { errorResponse } from "../../errors/to-response.ts";
+import { createKey, listKeys, revokeKey } from "../../identity/key-admin.ts";
+import type { Principal } from "../../identity/principal.ts";
+import type { AppEnv } from "../app-env.ts";
+import { requireRole } from "../middleware/api-auth.ts";
+
+const CreateBody = z.object({ team: z.string(), name: z.string(), expires_in_days: z.number().optional() }).strict();
+
+export function adminKeyRoutes(deps: Deps): Hono<AppEnv & { Variables: { principal: Principal } }> {
+  const app = new Hono<AppEnv & { Variables: { principal: Principal } }>();
+  const problem = (e: CustosError, id: string) => errorResponse("problem", e, id);
+
+  app.get("/", async (c) => requireRole(c, "admin") ?? c.json({ keys: await listKeys(deps.storage) }));
+
+  app.post("/", async (c) => {
+    const denied = requireRole(c, "admin");
+    if (denied) return denied;
+    let body: unknown;
+    try {
+      body = await c.req.json();
+    } catch {
+      return problem(new CustosError("invalid_request", "The body must be JSON: {team, name, expires_in_days?}."), c.get("requestId"));
+    }
+    const parsed = CreateBody.safeParse(body);
+    if (!parsed.success) {
+      const issue = parsed.error.issues[0]!;
+      return problem(new CustosError("invalid_request", `${issue.path.join(".") || "body"}: ${issue.message}`, { param: issue.path.join(".") }), c.get("requestId"));
+    }
+    const p = c.get("principal");
+    const created = await createKey(
+      deps.storage,
+      deps.apiKeys.hash,
+      { team: parsed.data.team, name: parsed.data.name, createdBy: `${p.issuerName}#${p.subject}`, ...(parsed.data.expires_in_days === undefined ? {} : { expiresInDays: parsed.data.expires_in_days }) },
+      { now: deps.clock.now(), newId: deps.newId },
+    );
+    if (!created.ok) return problem(created.error, c.get("requestId"));
+    return c.json(created.value, 201);
+  });
+
+  app.delete("/:id", async (c) => {
+    const denied = requireRole(c, "admin");
+    if (denied) return denied;
+    const r = await revokeKey(deps.storage, c.req.param("id"), deps.clock.now());
+    return r.ok ? c.json(r.value) : problem(r.error, c.get("requestId"));
+  });
+  return app;
+}
