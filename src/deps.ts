@@ -1,5 +1,6 @@
 // Everything the app is built from. Runtime entries (src/runtime/) construct it; core
 // code receives it and never reads the environment or opens I/O by itself.
+import type { Pseudonymizer } from "./audit/pseudonym.ts";
 import type { AuditSink } from "./audit/sink.ts";
 import type { Config } from "./config/config.ts";
 import type { ApiKeyVerifier } from "./identity/api-keys.ts";
@@ -24,6 +25,8 @@ export interface Deps {
   verifier: Verifier;
   /** Custos API keys (cst_…). */
   apiKeys: ApiKeyVerifier;
+  /** Subject pseudonyms for records (never the raw subject or email). */
+  pseudonym: Pseudonymizer;
   /** The local admin token the server wrote for the CLI (Node only). */
   adminToken?: string;
   upstream: UpstreamClient;

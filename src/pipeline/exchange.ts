@@ -35,6 +35,8 @@ export interface Exchange {
   stream: boolean;
 
   principal?: Principal;
+  /** The principal's pseudonym (audit spec R8), what records carry instead of the subject. */
+  subjectPseudonym?: string;
   team?: string;
   decision?: Decision;
   endpoint?: Endpoint;

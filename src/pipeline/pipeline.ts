@@ -36,6 +36,7 @@ async function governedCall(ex: Exchange, deps: Deps): Promise<Result<Response, 
   if (!who.ok) return who;
   ex.principal = who.value.principal;
   ex.team = who.value.team;
+  ex.subjectPseudonym = await deps.pseudonym(ex.principal.issuer, ex.principal.subject);
 
   const body = await stage(ex, deps, "parse", () => parseBody(ex.operation, ex.body));
   if (!body.ok) return body;

@@ -19,7 +19,7 @@ export function recordExchange(ex: Exchange, deps: Pick<Deps, "audit" | "logger"
     time: new Date(ex.receivedAt),
     route: ex.route,
     team: ex.team ?? null,
-    principal: ex.principal ? `${ex.principal.issuerName}#${ex.principal.subject}` : null,
+    principal: ex.principal && ex.subjectPseudonym ? `${ex.principal.issuerName}:${ex.subjectPseudonym}` : null,
     model: ex.model || null,
     status,
     errorCode: error?.code ?? null,

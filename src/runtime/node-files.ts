@@ -94,6 +94,13 @@ export async function readServerHandle(stateDir: string): Promise<ServerHandle |
   }
 }
 
+/** The key-encryption key: CUSTOS_KEK; in development generated under .custos/ if unset. */
+export async function kekText(env: Readonly<Record<string, string | undefined>>, stateDir: string, onCreate: (file: string) => void): Promise<string> {
+  if (env.CUSTOS_KEK) return env.CUSTOS_KEK;
+  if (env.DATABASE_URL) throw new MissingKeyError("CUSTOS_KEK", "the key-encryption key (32 random bytes as base64url or hex) that protects content keys and derives subject pseudonyms");
+  return devSecretFile(stateDir, "kek", onCreate);
+}
+
 export class MissingKeyError extends Error {
   constructor(readonly variable: string, what: string) {
     super(`${variable} is required when DATABASE_URL is set: ${what}`);

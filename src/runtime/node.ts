@@ -5,6 +5,7 @@ import { randomBytes } from "node:crypto";
 import type { IncomingMessage } from "node:http";
 import type { AddressInfo } from "node:net";
 import { createApp } from "../app.ts";
+import { parseKek, pseudonymizer } from "../audit/pseudonym.ts";
 import { requestLogSink } from "../audit/sink.ts";
 import { loadConfig, type Config } from "../config/config.ts";
 import { ConfigError } from "../config/yaml-file.ts";
@@ -21,7 +22,7 @@ import { postgresStorage } from "../storage/postgres.ts";
 import type { Storage } from "../storage/types.ts";
 import type { Logger } from "../telemetry/logger.ts";
 import { acquireLock, type Lock } from "./lock.ts";
-import { apiKeyPepper, devIssuerKey, MIGRATIONS_DIR, readConfigTexts, resolvePaths, writeServerHandle, type Paths } from "./node-files.ts";
+import { apiKeyPepper, kekText, devIssuerKey, MIGRATIONS_DIR, readConfigTexts, resolvePaths, writeServerHandle, type Paths } from "./node-files.ts";
 import { nodeLogger } from "./node-logger.ts";
 import { undiciUpstream } from "./node-upstream.ts";
 
@@ -57,6 +58,7 @@ export async function startNodeServer(opts: NodeServerOptions): Promise<RunningS
   const logger = opts.logger ?? nodeLogger(config.server.logging.level, { pretty: process.stdout.isTTY });
 
   const pepper = await apiKeyPepper(env, paths.stateDir, (file) => logger.warn({ file }, "generated the development API key pepper"));
+  const kek = parseKek(await kekText(env, paths.stateDir, (file) => logger.warn({ file }, "generated the development key-encryption key")));
   const { storage, lock } = await openStorage(paths, env, logger);
   const pending = new Set<Promise<unknown>>();
   const defer = (p: Promise<unknown>) => {
@@ -81,6 +83,7 @@ export async function startNodeServer(opts: NodeServerOptions): Promise<RunningS
     clock: systemClock,
     newId,
     adminToken,
+    pseudonym: await pseudonymizer(kek),
     defer,
     shutdownSignal: shutdown.signal,
   };

@@ -12,6 +12,8 @@ export interface WorkerEnv {
   CUSTOS_DEV_ISSUER_JWK?: string;
   /** Mixed into stored API key hashes; the same value as the Node servers sharing the database. */
   CUSTOS_API_KEY_PEPPER?: string;
+  /** The key-encryption key (a secret): derives subject pseudonyms, wraps content keys. */
+  CUSTOS_KEK?: string;
   [binding: string]: unknown;
 }
 

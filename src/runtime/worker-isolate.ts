@@ -1,6 +1,7 @@
 // What a Worker isolate builds once from its bindings and keeps: the parsed
 // configuration, the logger and the token verifier. None of them holds I/O, so the
 // isolate's requests may share them; everything that does I/O is made per request.
+import { parseKek, pseudonymizer, type Pseudonymizer } from "../audit/pseudonym.ts";
 import { loadConfig, type Config } from "../config/config.ts";
 import { ConfigError } from "../config/yaml-file.ts";
 import { devIssuerTrust, publicJwk } from "../identity/dev-issuer.ts";
@@ -19,6 +20,7 @@ export const consoleLine = (line: string): void => console.log(line);
 export const LOG_BINDINGS = { service: "custos", runtime: "workers" } as const;
 
 export interface IsolateState {
+  pseudonym: Pseudonymizer;
   config: Config;
   logger: Logger;
   verifier: Verifier;
@@ -36,7 +38,16 @@ export async function buildIsolateState(env: WorkerEnv, write: (line: string) =>
   if (!db) logger.error({}, `${NO_DATABASE}; /readyz reports not ready and every request-log write fails (each failure is logged)`);
   const verifier = await workerVerifier(config, env, logger);
   logger.info({ policyVersion: config.version, storage: db ? (env.HYPERDRIVE ? "hyperdrive" : "postgres") : "none" }, "custos worker isolate ready");
-  return { config, logger, verifier, apiKeys: await workerApiKeys(env, logger) };
+  if (typeof env.CUSTOS_KEK !== "string" || env.CUSTOS_KEK === "") {
+    throw new ConfigError([{ file: "bindings", line: 1, column: 1, message: "CUSTOS_KEK is not set: the key-encryption key (32 random bytes as base64url or hex); `npx wrangler secret put CUSTOS_KEK`" }]);
+  }
+  let kek: Uint8Array;
+  try {
+    kek = parseKek(env.CUSTOS_KEK);
+  } catch (e) {
+    throw new ConfigError([{ file: "bindings", line: 1, column: 1, message: (e as Error).message }]);
+  }
+  return { config, logger, verifier, apiKeys: await workerApiKeys(env, logger), pseudonym: await pseudonymizer(kek) };
 }
 
 /** The development issuer is trusted only when identity.yaml lists it AND CUSTOS_DEV_ISSUER=1; its public key is a binding. */

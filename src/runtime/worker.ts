@@ -25,7 +25,7 @@ async function isolateState(env: WorkerEnv): Promise<IsolateState> {
 }
 
 function depsFor(state: IsolateState, env: WorkerEnv, ctx: ExecutionContext): Deps {
-  const { config, logger, verifier, apiKeys } = state;
+  const { config, logger, verifier, apiKeys, pseudonym } = state;
   const defer = (work: Promise<unknown>) =>
     ctx.waitUntil(work.catch((e: unknown) => logger.error({ err: e instanceof Error ? e.message : String(e) }, "background work failed")));
   const storage = workerStorage(env);
@@ -36,6 +36,7 @@ function depsFor(state: IsolateState, env: WorkerEnv, ctx: ExecutionContext): De
     logger,
     verifier,
     apiKeys: apiKeys.forRequest(ctx),
+    pseudonym,
     clientAddress: (req) => req.headers.get("cf-connecting-ip") ?? undefined,
     upstream: fetchUpstream(config.server.upstream),
     clock: systemClock,

@@ -72,6 +72,8 @@ beforeAll(async () => {
       ANTHROPIC_API_KEY: PROVIDER_KEY,
       CUSTOS_DEV_ISSUER: "1",
       CUSTOS_DEV_ISSUER_JWK: JSON.stringify(publicJwk(key)),
+      CUSTOS_KEK: "00112233445566778899aabbccddeeff00112233445566778899aabbccddeeff",
+      CUSTOS_API_KEY_PEPPER: "worker-test-pepper-0123456789",
       // Short, so the "provider never answers" case ends quickly; the fake answers at once otherwise.
       CUSTOS_UPSTREAM_HEADERS_TIMEOUT_MS: "1500",
       ...(DATABASE_URL ? { DATABASE_URL } : {}),

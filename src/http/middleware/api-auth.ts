@@ -53,7 +53,7 @@ export function apiAuth(deps: Deps): MiddlewareHandler<AppEnv & { Variables: { p
       time: new Date(receivedAt),
       route: `${c.req.method} ${c.req.path.slice(0, 200)}`,
       team: null,
-      principal: `${principal.issuerName}#${principal.subject}`,
+      principal: `${principal.issuerName}:${await deps.pseudonym(principal.issuer, principal.subject)}`,
       model: null,
       status: c.res.status,
       errorCode: c.res.headers.get("x-custos-error-code"),

@@ -1,0 +1,37 @@
+// Subject pseudonyms (audit spec R8): base64url(HMAC-SHA-256(K_pseudo, iss ‖ 0x0A ‖ sub)).
+// Records carry the pseudonym, never the raw subject or email. K_pseudo is derived from
+// the key-encryption key (HKDF, versioned), so it never leaves the server.
+
+export const PSEUDONYM_VERSION = 1;
+
+export type Pseudonymizer = (issuer: string, subject: string) => Promise<string>;
+
+/** KEK bytes from CUSTOS_KEK: 32 bytes as base64url/base64 (43–44 chars) or hex (64 chars). */
+export function parseKek(text: string): Uint8Array {
+  const t = text.trim();
+  let bytes: Uint8Array | undefined;
+  if (/^[0-9a-fA-F]{64}$/.test(t)) bytes = Uint8Array.from(t.match(/../g)!, (h) => parseInt(h, 16));
+  else if (/^[A-Za-z0-9+/_-]{43}=?$/.test(t)) {
+    const b = atob(t.replace(/-/g, "+").replace(/_/g, "/").replace(/=?$/, "="));
+    bytes = Uint8Array.from(b, (c) => c.charCodeAt(0));
+  }
+  if (!bytes || bytes.length !== 32) throw new Error("CUSTOS_KEK must be 32 random bytes, as base64url (43 characters) or hex (64 characters)");
+  return bytes;
+}
+
+export async function pseudonymizer(kek: Uint8Array, version = PSEUDONYM_VERSION): Promise<Pseudonymizer> {
+  const ikm = await crypto.subtle.importKey("raw", kek as Uint8Array<ArrayBuffer>, "HKDF", false, ["deriveKey"]);
+  const key = await crypto.subtle.deriveKey(
+    { name: "HKDF", hash: "SHA-256", salt: new Uint8Array(0), info: new TextEncoder().encode(`custos/pseudonym/v${version}`) },
+    ikm,
+    { name: "HMAC", hash: "SHA-256", length: 256 },
+    false,
+    ["sign"],
+  );
+  return async (issuer, subject) => {
+    const mac = new Uint8Array(await crypto.subtle.sign("HMAC", key, new TextEncoder().encode(`${issuer}\n${subject}`)));
+    let s = "";
+    for (const b of mac) s += String.fromCharCode(b);
+    return btoa(s).replace(/\+/g, "-").replace(/\//g, "_").replace(/=+$/, "");
+  };
+}
