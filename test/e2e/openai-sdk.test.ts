@@ -285,5 +285,8 @@ describe("client abort", () => {
     });
     expect(row?.errorCode).toBe("client_closed_request");
     expect(row?.status).toBe(200);
+    // The record names the caller by pseudonym only (audit spec R8), never by subject.
+    expect(row?.principal).toMatch(/^dev:[A-Za-z0-9_-]{43}$/);
+    expect(row?.team).toBe("demo");
   });
 });
