@@ -57,7 +57,7 @@ export const IssuerSchema = z
     hs_secret: z.string().optional(),
     clock_skew_seconds: z.number().int().min(0).max(600).default(60),
     required_claims: z.array(z.string().min(1)).default([]),
-    /** Accepted `azp` (or `client_id`, `appid`) values, when the IdP sets one and this is configured. */
+    /** When set, the token's client (`azp`, else `client_id`, `cid` or `appid`) must be one of these; a token naming no client is refused. */
     authorized_parties: z.array(z.string().min(1)).optional(),
     /** Expected JOSE `typ` header (e.g. "at+jwt"); when unset, "JWT", "at+jwt" or none are accepted. */
     typ: z.string().min(1).optional(),

@@ -31,6 +31,11 @@ export const authError = (message: string, detail?: string) => new CustosError("
 const ACCEPTED_TYP = new Set(["jwt", "at+jwt"]);
 const normTyp = (t: string) => t.toLowerCase().replace(/^application\//, "");
 
+/** The client the token was issued to: azp (OIDC, Keycloak, Entra v2, Auth0, Google), client_id (RFC 9068), cid (Okta), appid (Entra v1). */
+export function clientIdOf(claims: Record<string, unknown>): string | undefined {
+  return stringClaim(claims, "azp") ?? stringClaim(claims, "client_id") ?? stringClaim(claims, "cid") ?? stringClaim(claims, "appid");
+}
+
 export function issuerName(cfg: IssuerConfig): string {
   if (cfg.name) return cfg.name;
   try {
@@ -106,7 +111,7 @@ export function oidcIssuer(cfg: IssuerConfig, logger: Logger, now: () => number 
     const groups = cfg.claims.groups.flatMap((p) => stringList(claimAt(claims, p)));
     const email = stringClaim(claims, cfg.claims.email);
     const tenant = cfg.claims.tenant ? stringClaim(claims, cfg.claims.tenant) : undefined;
-    const clientId = stringClaim(claims, "azp") ?? stringClaim(claims, "client_id") ?? stringClaim(claims, "appid");
+    const clientId = clientIdOf(claims);
     return ok({
       kind: "user",
       credential: "jwt",
@@ -145,7 +150,7 @@ export function oidcIssuer(cfg: IssuerConfig, logger: Logger, now: () => number 
       }
       if (!cfg.typ && typ !== undefined && !ACCEPTED_TYP.has(normTyp(typ))) return err(authError(`The token's type '${typ.slice(0, 40)}' is not an access or ID token.`, "typ"));
       if (cfg.authorized_parties) {
-        const party = stringClaim(payload as Record<string, unknown>, "azp") ?? stringClaim(payload as Record<string, unknown>, "client_id") ?? stringClaim(payload as Record<string, unknown>, "appid");
+        const party = clientIdOf(payload as Record<string, unknown>);
         if (!party || !cfg.authorized_parties.includes(party)) return err(authError("The token was issued to a client this server does not accept (azp).", "azp"));
       }
       const principal = principalOf(payload);
@@ -169,6 +174,10 @@ export function joseFailure(e: unknown, issuer: string): CustosError {
   if (e instanceof errors.JWSSignatureVerificationFailed) return authError("The token's signature does not verify.", e.code);
   if (e instanceof errors.JWKSNoMatchingKey || e instanceof errors.JWKSMultipleMatchingKeys) return authError(`The token was signed with a key issuer '${issuer}' does not publish.`, e.code);
   if (e instanceof errors.JWKSTimeout) return authError(`The keys of issuer '${issuer}' could not be fetched in time; try again shortly.`, e.code);
+  // A key set that is not JSON, not a key set, or not a 200: the identity provider's fault, not the token's.
+  if (e instanceof errors.JWKSInvalid || (e instanceof errors.JOSEError && e.code === "ERR_JOSE_GENERIC")) {
+    return authError(`The keys of issuer '${issuer}' could not be fetched; try again shortly.`, `${e.code}: ${e.message}`);
+  }
   if (e instanceof errors.JWTInvalid || e instanceof errors.JWSInvalid || e instanceof errors.JOSENotSupported) return authError("The bearer credential is not a valid JWT.", e.code);
   if (e instanceof errors.JOSEError) return authError(`The token could not be verified against issuer '${issuer}'.`, e.code);
   return authError(`The keys of issuer '${issuer}' could not be fetched; try again shortly.`, e instanceof Error ? `${e.name}: ${e.message}` : String(e));
