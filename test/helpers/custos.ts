@@ -52,12 +52,13 @@ export function testProviders(fakeUrl: string, extra = ""): string {
 ${extra}`;
 }
 
-export async function startCustos(opts: { providers: string; serverYaml?: string; env?: Record<string, string> }): Promise<TestCustos> {
+export async function startCustos(opts: { providers: string; serverYaml?: string; identityYaml?: string; env?: Record<string, string> }): Promise<TestCustos> {
   const dir = await mkdtemp(path.join(tmpdir(), "custos-test-"));
   const policies = path.join(dir, "policies");
   await cp(path.join(PACKAGE_ROOT, "policies"), policies, { recursive: true });
   await writeFile(path.join(policies, "providers.yaml"), opts.providers);
   if (opts.serverYaml !== undefined) await writeFile(path.join(policies, "server.yaml"), opts.serverYaml);
+  if (opts.identityYaml !== undefined) await writeFile(path.join(policies, "identity.yaml"), opts.identityYaml);
   const logs: string[] = [];
   const env: Record<string, string> = { CUSTOS_DATA_DIR: "memory://", ...opts.env };
   const server = await startNodeServer({ env, cwd: dir, port: 0, logger: jsonLogger("debug", (l) => logs.push(l)) });
