@@ -77,7 +77,8 @@ export function jwtVerifier(opts: JwtVerifierOptions): Verifier {
         return err(authError("The bearer credential is not a valid JWT.", "not a JWT"));
       }
       const issuer = typeof iss === "string" ? byIssuer.get(iss) : undefined;
-      if (!issuer) return err(authError("The token's issuer is not trusted by this server.", `untrusted iss ${typeof iss === "string" ? iss.slice(0, 100) : typeof iss}`));
+      // The detail is the aggregation key of authentication failures: a fixed text, never the token's own (attacker-chosen) iss.
+      if (!issuer) return err(authError("The token's issuer is not trusted by this server.", typeof iss === "string" ? "untrusted iss" : "no iss"));
       const r = await issuer.verify(token);
       if (!r.ok) return r;
       cache.set(key, r.value);

@@ -40,7 +40,8 @@ export function apiAuth(deps: Deps): MiddlewareHandler<AppEnv & { Variables: { p
       const who = await authenticate(c.req.raw.headers, deps);
       if (!who.ok) {
         if (who.error.code === "authentication_failed") {
-          deps.audit.authFailure({ source: deps.clientAddress(c.req.raw, c.env) ?? "unknown", reason: who.error.detail ?? "unknown", route: c.req.path, at: receivedAt });
+          // Aggregated by route pattern ("/api/*"), not by the caller's path: random paths must not make one row each.
+          deps.audit.authFailure({ source: deps.clientAddress(c.req.raw, c.env) ?? "unknown", reason: who.error.detail ?? "unknown", route: c.req.routePath, at: receivedAt });
         }
         return errorResponse("problem", who.error, c.get("requestId"));
       }
