@@ -2,12 +2,12 @@
 // (realm_access.roles), arrays or space-separated strings, and claim names with dots
 // or slashes (Auth0's namespaced "https://example.com/groups").
 
-/** The value at a claim path: the whole name first (namespaced claims), then as a dotted path. */
+/** The value at a claim path: the whole name first (namespaced claims), then as a dotted path. Own properties only. */
 export function claimAt(payload: Record<string, unknown>, path: string): unknown {
-  if (path in payload) return payload[path];
+  if (Object.hasOwn(payload, path)) return payload[path];
   let node: unknown = payload;
   for (const key of path.split(".")) {
-    if (typeof node !== "object" || node === null || Array.isArray(node)) return undefined;
+    if (typeof node !== "object" || node === null || Array.isArray(node) || !Object.hasOwn(node, key)) return undefined;
     node = (node as Record<string, unknown>)[key];
   }
   return node;
