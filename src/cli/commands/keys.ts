@@ -11,7 +11,6 @@ import { apiKeyPepper, MIGRATIONS_DIR, readServerHandle, resolvePaths, type Serv
 import { pgliteStorage } from "../../storage/pglite.ts";
 import { postgresStorage } from "../../storage/postgres.ts";
 import type { Storage } from "../../storage/types.ts";
-import { parseTtl } from "./token.ts";
 import type { CliIo, ExitCode } from "../io.ts";
 
 export const KEYS_USAGE = "custos keys create --team T --name N [--expires 90d] | keys list [--json] | keys revoke ID";
@@ -38,9 +37,10 @@ function parse(argv: string[]): Op | string {
   if (sub === "create") {
     if (typeof values.team !== "string" || typeof values.name !== "string") return "--team and --name are required";
     if (values.expires === undefined) return { kind: "create", team: values.team, name: values.name };
-    const secs = parseTtl(String(values.expires));
-    const days = secs === undefined ? undefined : secs / 86_400;
-    if (days === undefined || !Number.isInteger(days)) return "--expires must be a number of days such as 90d";
+    // Days, not the token command's TTL (capped at 30 days): keys live for months.
+    const m = /^(\d{1,4})d$/.exec(String(values.expires).trim());
+    const days = m ? Number(m[1]) : undefined;
+    if (days === undefined || days < 1 || days > 3650) return "--expires must be a number of days from 1d to 3650d, such as 90d";
     return { kind: "create", team: values.team, name: values.name, expiresInDays: days };
   }
   if (sub === "list") return { kind: "list", json: values.json === true };
@@ -80,6 +80,15 @@ async function viaServer(handle: ServerHandle, op: Op): Promise<Outcome> {
   if (op.kind === "list") return { ok: true, keys: body.keys as KeyInfo[] };
   if (op.kind === "revoke") return { ok: true, revoked: body as unknown as KeyInfo };
   return { ok: true, created: body as unknown as { key: string; info: KeyInfo } };
+}
+
+function processAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (e) {
+    return (e as NodeJS.ErrnoException).code === "EPERM";
+  }
 }
 
 const iso = (d: Date | string | null) => (d === null ? "-" : new Date(d).toISOString().replace(/\.\d{3}Z$/, "Z"));
@@ -128,13 +137,20 @@ async function run(op: Op, io: CliIo): Promise<Outcome> {
       await storage.close();
     }
   }
+  if (paths.dataDir === "memory://") {
+    // An in-memory database exists only inside the server that holds it: opening "another" one here
+    // would create keys in a throw-away database and report success.
+    const handle = await readServerHandle(paths.stateDir);
+    if (handle && processAlive(handle.pid)) return viaServer(handle, op);
+    throw new Error(`CUSTOS_DATA_DIR=memory:// exists only inside a running server, and none left a handle in ${paths.stateDir}; run this where \`custos serve\` runs, or use a data directory or DATABASE_URL`);
+  }
   let lock;
   try {
     lock = await acquireLock(paths.dataDir, "custos keys");
   } catch (e) {
     if (!(e instanceof DataDirLockedError)) throw e;
     const handle = await readServerHandle(paths.stateDir);
-    if (!handle || handle.pid !== e.pid) throw new Error(`${e.message}, and it left no server handle in ${paths.stateDir}; run this where the server runs, or stop it`);
+    if (!handle || handle.pid !== e.pid) throw new Error(`${e.message}, and it left no server handle in ${paths.stateDir}; run this where the server runs, or stop it`, { cause: e });
     return viaServer(handle, op);
   }
   try {
