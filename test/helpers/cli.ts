@@ -7,6 +7,8 @@ export const CUSTOS_BIN = path.join(PACKAGE_ROOT, "bin", "custos.mjs");
 
 export interface CliResult {
   code: number | null;
+  /** The signal that ended the process, when one did (the timeout sends SIGKILL). */
+  signal: NodeJS.Signals | null;
   stdout: string;
   stderr: string;
 }
@@ -26,9 +28,9 @@ export function runCli(args: string[], opts: { cwd: string; env?: Record<string,
     child.stderr.on("data", (d: Buffer) => (stderr += d.toString()));
     const timer = setTimeout(() => child.kill("SIGKILL"), opts.timeoutMs ?? 60_000);
     child.on("error", reject);
-    child.on("close", (code) => {
+    child.on("close", (code, signal) => {
       clearTimeout(timer);
-      resolve({ code, stdout, stderr });
+      resolve({ code, signal, stdout, stderr });
     });
   });
 }
