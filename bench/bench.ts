@@ -18,7 +18,9 @@ import net from "node:net";
 import os from "node:os";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
+import postgres from "postgres";
 import { FAKE_REPLY } from "../test/helpers/fake-provider.ts";
+import { migratePostgres } from "../src/storage/migrate.ts";
 
 const BENCH = path.dirname(fileURLToPath(import.meta.url));
 const ROOT = path.resolve(BENCH, "..");
@@ -436,7 +438,7 @@ function render(o: { results: Record<string, Partial<Record<Target["name"], Cell
   L.push(`# Custos overhead — ${o.startedAt}${QUICK ? " (--quick)" : ""}`, "");
   L.push(
     `Loopback only. direct = the fake provider (test/helpers/fake-provider.ts, its own process); floor = bench/node-floor.mjs (node:http pipe); ` +
-      `custos = \`node bin/custos.mjs serve\` with bench/policies (PGlite request log, LOG_LEVEL=warn). ` +
+      `custos = \`node bin/custos.mjs serve\` with bench/policies (request log in ${DB_MODE.label}, LOG_LEVEL=warn). ` +
       `Load: ${CLIENT === "wrk" ? `wrk ${wrkVersion}, 1 thread` : "bench/load-client.mjs (Node; wrk unavailable)"}, ${WARMUP}s warm-up + ${DURATION}s measured per cell; ` +
       `TTFB: bench/load-client.mjs, ${TTFB_WARMUP}s + ${TTFB_DURATION}s. "added" = target − direct; "÷ direct" = target ÷ direct. ` +
       `CPU = utime+stime of the target's process during the measured window ÷ responses (direct: the fake provider's own). ` +
@@ -513,6 +515,33 @@ function render(o: { results: Record<string, Partial<Record<Target["name"], Cell
   return L.join("\n");
 }
 
+// ─── storage under bench ──────────────────────────────────────────────────────────
+// Custos is measured as it runs in production: request log in real Postgres (a fresh
+// custos_bench database on the local server, or BENCH_DATABASE_URL). --embedded, or no
+// reachable Postgres, measures the embedded PGlite development database instead.
+let DB_MODE: { label: string; env: Record<string, string> } = { label: "embedded PGlite", env: {} };
+
+async function benchDatabase(): Promise<{ label: string; env: Record<string, string> }> {
+  const keys = { CUSTOS_KEK: "00112233445566778899aabbccddeeff00112233445566778899aabbccddeeff", CUSTOS_API_KEY_PEPPER: "bench-pepper-0123456789abcdef" };
+  if (flag("embedded")) return { label: "embedded PGlite (--embedded)", env: {} };
+  let url = process.env.BENCH_DATABASE_URL;
+  if (!url) {
+    const admin = postgres("postgres://postgres@127.0.0.1:5432/postgres", { max: 1, connect_timeout: 3, onnotice: () => {} });
+    try {
+      await admin.unsafe("drop database if exists custos_bench with (force)");
+      await admin.unsafe("create database custos_bench");
+      url = "postgres://postgres@127.0.0.1:5432/custos_bench";
+    } catch (e) {
+      log(`no local Postgres to bench against (${(e as Error).message}); using the embedded database`);
+      return { label: "embedded PGlite (no Postgres reachable)", env: {} };
+    } finally {
+      await admin.end({ timeout: 2 });
+    }
+  }
+  await migratePostgres(url, path.join(ROOT, "migrations"));
+  return { label: `Postgres (${new URL(url).host}${new URL(url).pathname})`, env: { DATABASE_URL: url, ...keys } };
+}
+
 // ─── main ─────────────────────────────────────────────────────────────────────────
 async function main(): Promise<void> {
   const t0 = Date.now();
@@ -531,9 +560,11 @@ async function main(): Promise<void> {
   const token = tok.out.split("\n").find((l) => /^eyJ[\w-]+\.[\w-]+\.[\w-]+$/.test(l.trim()))?.trim();
   if (tok.code !== 0 || !token) throw new Error(`custos token failed (code ${tok.code}): ${tok.out.slice(0, 300)}`);
   const custosLog = path.join(tmpDir, "custos.log");
+  DB_MODE = await benchDatabase();
+  log(`custos storage: ${DB_MODE.label}`);
   const custos = spawnGroup("custos", process.execPath, [path.join(ROOT, "bin/custos.mjs"), "serve"], {
     cwd: custosCwd,
-    env: { PORT: String(PORTS.custos), HOST: "127.0.0.1", CUSTOS_POLICIES: path.join(BENCH, "policies"), CUSTOS_DATA_DIR: path.join(tmpDir, "custos-data"), LOG_LEVEL: "warn", BENCH_UPSTREAM: FAKE_URL },
+    env: { PORT: String(PORTS.custos), HOST: "127.0.0.1", CUSTOS_POLICIES: path.join(BENCH, "policies"), CUSTOS_DATA_DIR: path.join(tmpDir, "custos-data"), LOG_LEVEL: "warn", BENCH_UPSTREAM: FAKE_URL, ...DB_MODE.env },
     logFile: custosLog,
   });
   if (!(await waitFor(FAKE_URL + "/v1/models", fake, 30_000))) throw new Error(`the fake provider did not start: ${fs.readFileSync(path.join(tmpDir, "fake.log"), "utf8").slice(-400)}`);

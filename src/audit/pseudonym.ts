@@ -1,6 +1,7 @@
 // Subject pseudonyms (audit spec R8): base64url(HMAC-SHA-256(K_pseudo, iss ‖ 0x0A ‖ sub)).
 // Records carry the pseudonym, never the raw subject or email. K_pseudo is derived from
 // the key-encryption key (HKDF, versioned), so it never leaves the server.
+import { base64url, webHashing, type Hashing } from "../crypto/hashing.ts";
 
 export const PSEUDONYM_VERSION = 1;
 
@@ -19,19 +20,24 @@ export function parseKek(text: string): Uint8Array {
   return bytes;
 }
 
-export async function pseudonymizer(kek: Uint8Array, version = PSEUDONYM_VERSION): Promise<Pseudonymizer> {
-  const ikm = await crypto.subtle.importKey("raw", kek as Uint8Array<ArrayBuffer>, "HKDF", false, ["deriveKey"]);
-  const key = await crypto.subtle.deriveKey(
-    { name: "HKDF", hash: "SHA-256", salt: new Uint8Array(0), info: new TextEncoder().encode(`custos/pseudonym/v${version}`) },
-    ikm,
-    { name: "HMAC", hash: "SHA-256", length: 256 },
-    false,
-    ["sign"],
+/** Pseudonyms of recent callers are kept (callers repeat; the HMAC need not). */
+const CACHE_SIZE = 10_000;
+
+export async function pseudonymizer(kek: Uint8Array, opts: { hashing?: Hashing; version?: number } = {}): Promise<Pseudonymizer> {
+  const hashing = opts.hashing ?? webHashing;
+  const version = opts.version ?? PSEUDONYM_VERSION;
+  const ikm = await crypto.subtle.importKey("raw", kek as Uint8Array<ArrayBuffer>, "HKDF", false, ["deriveBits"]);
+  const key = new Uint8Array(
+    await crypto.subtle.deriveBits({ name: "HKDF", hash: "SHA-256", salt: new Uint8Array(0), info: new TextEncoder().encode(`custos/pseudonym/v${version}`) }, ikm, 256),
   );
+  const cache = new Map<string, string>();
   return async (issuer, subject) => {
-    const mac = new Uint8Array(await crypto.subtle.sign("HMAC", key, new TextEncoder().encode(`${issuer}\n${subject}`)));
-    let s = "";
-    for (const b of mac) s += String.fromCharCode(b);
-    return btoa(s).replace(/\+/g, "-").replace(/\//g, "_").replace(/=+$/, "");
+    const input = `${issuer}\n${subject}`;
+    const hit = cache.get(input);
+    if (hit !== undefined) return hit;
+    const p = base64url(await hashing.hmacSha256(key, input));
+    if (cache.size >= CACHE_SIZE) cache.delete(cache.keys().next().value!);
+    cache.set(input, p);
+    return p;
   };
 }

@@ -4,6 +4,7 @@
 // every instance within 5 s, and a key validated before keeps working while the
 // database is briefly unreachable.
 import type { Clock } from "../deps.ts";
+import { base64url, hex, webHashing, type Hashing } from "../crypto/hashing.ts";
 import { CustosError } from "../errors/errors.ts";
 import { err, ok, type Result } from "../errors/result.ts";
 import type { ApiKeyRecord, Storage } from "../storage/types.ts";
@@ -16,12 +17,6 @@ const API_KEY_FORMAT = /^cst_[A-Za-z0-9_-]{43}$/;
 export const looksLikeApiKey = (credential: string): boolean => credential.startsWith(API_KEY_PREFIX);
 export const isApiKeyFormat = (credential: string): boolean => API_KEY_FORMAT.test(credential);
 
-function base64url(bytes: Uint8Array): string {
-  let s = "";
-  for (const b of bytes) s += String.fromCharCode(b);
-  return btoa(s).replace(/\+/g, "-").replace(/\//g, "_").replace(/=+$/, "");
-}
-
 export function generateApiKey(): string {
   return API_KEY_PREFIX + base64url(crypto.getRandomValues(new Uint8Array(32)));
 }
@@ -29,13 +24,10 @@ export function generateApiKey(): string {
 export type KeyHasher = (key: string) => Promise<string>;
 
 /** HMAC-SHA256(pepper, key), hex. The pepper never leaves the server, so a stolen table cannot be brute-forced offline. */
-export async function keyHasher(pepper: string): Promise<KeyHasher> {
+export async function keyHasher(pepper: string, hashing: Hashing = webHashing): Promise<KeyHasher> {
   if (pepper.length < 16) throw new Error("the API key pepper must be at least 16 characters");
-  const key = await crypto.subtle.importKey("raw", new TextEncoder().encode(pepper), { name: "HMAC", hash: "SHA-256" }, false, ["sign"]);
-  return async (apiKey) => {
-    const mac = new Uint8Array(await crypto.subtle.sign("HMAC", key, new TextEncoder().encode(apiKey)));
-    return Array.from(mac, (b) => b.toString(16).padStart(2, "0")).join("");
-  };
+  const key = new TextEncoder().encode(pepper);
+  return async (apiKey) => hex(await hashing.hmacSha256(key, apiKey));
 }
 
 export function keyPrincipal(k: Pick<ApiKeyRecord, "id" | "name" | "team">): Principal {

@@ -1,6 +1,7 @@
 // Verified tokens, kept by their SHA-256 until they expire, so a repeat call costs a
 // hash and a map lookup instead of a signature check. Bounded: the oldest entry goes
 // first when it is full.
+import { webHashing, type Hashing } from "../crypto/hashing.ts";
 import type { Principal } from "./principal.ts";
 
 export interface CachedPrincipal {
@@ -37,8 +38,8 @@ export class TokenCache {
   }
 }
 
-export async function tokenKey(token: string): Promise<string> {
-  const d = new Uint8Array(await crypto.subtle.digest("SHA-256", new TextEncoder().encode(token)));
+export async function tokenKey(token: string, hashing: Hashing = webHashing): Promise<string> {
+  const d = await hashing.sha256(token);
   let s = "";
   for (const b of d) s += String.fromCharCode(b);
   return s; // 32 raw chars: a compact map key

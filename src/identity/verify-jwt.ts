@@ -9,6 +9,7 @@ import { isRole } from "./dev-issuer.ts";
 import { authError, joseFailure, type IssuerVerifier, type VerifiedToken } from "./oidc-issuer.ts";
 import type { Principal } from "./principal.ts";
 import { TokenCache, tokenKey } from "./token-cache.ts";
+import type { Hashing } from "../crypto/hashing.ts";
 
 export interface Verifier {
   verify(token: string): Promise<Result<Principal, CustosError>>;
@@ -58,6 +59,7 @@ export interface JwtVerifierOptions {
   now?: () => number;
   /** Why nothing is trusted, when `issuers` is empty (said to callers). */
   noIssuerReason?: string;
+  hashing?: Hashing;
 }
 
 export function jwtVerifier(opts: JwtVerifierOptions): Verifier {
@@ -66,7 +68,7 @@ export function jwtVerifier(opts: JwtVerifierOptions): Verifier {
   const now = opts.now ?? Date.now;
   return {
     async verify(token) {
-      const key = await tokenKey(token);
+      const key = await tokenKey(token, opts.hashing);
       const hit = cache.get(key, now());
       if (hit) return ok(hit);
       if (byIssuer.size === 0) return err(authError(`No identity issuer is trusted by this server (${opts.noIssuerReason ?? "none configured"}).`));

@@ -76,14 +76,14 @@ async function answer(ex: Exchange, deps: Deps, res: UpstreamResponse): Promise<
   const headers = governedHeaders(ex, deps, res);
   const status = res.status;
   if (ex.stream && (res.headers.get("content-type") ?? "").startsWith("text/event-stream")) {
-    const broken = new CustosError("upstream_error", "The provider's stream broke off before the answer was complete.");
+    const broken = (detail?: string) => new CustosError("upstream_error", "The provider's stream broke off before the answer was complete.", detail === undefined ? {} : { detail });
     const body = watchEventStream(redactAnswerStream(ex, res.stream()), {
       done(o) {
         if (o.kind === "complete") recordExchange(ex, deps, status);
         else if (o.kind === "cancelled" || ex.signal.aborted) recordExchange(ex, deps, status, new CustosError("client_closed_request", "The caller disconnected during the stream."));
-        else recordExchange(ex, deps, status, new CustosError("upstream_error", broken.message, { detail: String(o.error) }));
+        else recordExchange(ex, deps, status, broken(String(o.error)));
       },
-      errorEvent: () => new TextEncoder().encode(streamErrorEvent(ex.operation, broken)),
+      errorEvent: () => new TextEncoder().encode(streamErrorEvent(ex.operation, broken())),
     });
     return new Response(body, { status, headers });
   }

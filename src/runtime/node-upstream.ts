@@ -19,26 +19,31 @@ export function classify(e: unknown): UpstreamFailure {
   return new UpstreamFailure("protocol", message, { cause: e });
 }
 
-/** Node stream → web stream, pull by pull; cancelling it destroys the body, which aborts the upstream request. */
+/**
+ * Node stream → web stream. Push-based (data events, paused when the web stream's queue
+ * is full, resumed on pull) rather than an async iterator: one promise less per chunk.
+ * Cancelling it destroys the body, which aborts the upstream request.
+ */
 function webStream(body: Readable): ReadableStream<Uint8Array> {
-  const it = body[Symbol.asyncIterator]() as AsyncIterator<Buffer>;
   return new ReadableStream<Uint8Array>(
     {
-      async pull(controller) {
-        try {
-          const r = await it.next();
-          if (r.done) controller.close();
-          else controller.enqueue(r.value);
-        } catch (e) {
-          controller.error(classify(e));
-        }
+      start(controller) {
+        body.on("data", (chunk: Buffer) => {
+          controller.enqueue(chunk);
+          if ((controller.desiredSize ?? 0) <= 0) body.pause();
+        });
+        body.once("end", () => controller.close());
+        body.once("error", (e) => controller.error(classify(e)));
+        body.pause();
       },
-      async cancel() {
-        await it.return?.();
+      pull() {
+        body.resume();
+      },
+      cancel() {
         body.destroy();
       },
     },
-    { highWaterMark: 0 },
+    { highWaterMark: 1 },
   );
 }
 

@@ -25,6 +25,7 @@ import { acquireLock, type Lock } from "./lock.ts";
 import { apiKeyPepper, kekText, devIssuerKey, MIGRATIONS_DIR, readConfigTexts, resolvePaths, writeServerHandle, type Paths } from "./node-files.ts";
 import { nodeLogger } from "./node-logger.ts";
 import { undiciUpstream } from "./node-upstream.ts";
+import { nodeHashing } from "./node-hashing.ts";
 
 type Env = Readonly<Record<string, string | undefined>>;
 
@@ -77,13 +78,13 @@ export async function startNodeServer(opts: NodeServerOptions): Promise<RunningS
     audit: requestLogSink(storage, defer, logger, { newId }),
     logger,
     verifier: await verifierFor(config, host, env, paths, logger),
-    apiKeys: apiKeyVerifier({ storage, hash: await keyHasher(pepper), clock: systemClock, defer, logger }),
+    apiKeys: apiKeyVerifier({ storage, hash: await keyHasher(pepper, nodeHashing), clock: systemClock, defer, logger }),
     clientAddress: (_req, platform) => (platform as { incoming?: IncomingMessage } | undefined)?.incoming?.socket.remoteAddress,
     upstream,
     clock: systemClock,
     newId,
     adminToken,
-    pseudonym: await pseudonymizer(kek),
+    pseudonym: await pseudonymizer(kek, { hashing: nodeHashing }),
     defer,
     shutdownSignal: shutdown.signal,
   };
@@ -157,5 +158,5 @@ async function verifierFor(config: Config, host: string, env: Env, paths: Paths,
   } else if (config.identity.development_issuer.trusted) {
     logger.warn({}, `development issuer not trusted: ${trust.reason}`);
   }
-  return identityVerifier(config.identity, devKey, logger);
+  return identityVerifier(config.identity, devKey, logger, nodeHashing);
 }

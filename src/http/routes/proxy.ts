@@ -1,7 +1,6 @@
 // The proxied API routes: read the body (within the size limit), build the exchange,
 // run the pipeline.
 import { Hono } from "hono";
-import { bodyLimit } from "hono/body-limit";
 import type { Deps } from "../../deps.ts";
 import { CustosError } from "../../errors/errors.ts";
 import { errorResponse, shapeForPath } from "../../errors/to-response.ts";
@@ -10,6 +9,7 @@ import { runPipeline } from "../../pipeline/pipeline.ts";
 import { recordExchange } from "../../pipeline/record.ts";
 import { OPERATION_ROUTES, type Bytes, type Operation } from "../../providers/types.ts";
 import type { AppEnv } from "../app-env.ts";
+import { readBodyLimited } from "../read-body.ts";
 
 export function proxyRoutes(deps: Deps): Hono<AppEnv> {
   const app = new Hono<AppEnv>();
@@ -32,18 +32,14 @@ export function proxyRoutes(deps: Deps): Hono<AppEnv> {
       timings: {},
     });
 
-    const tooLarge = bodyLimit({
-      maxSize,
-      onError: (c) => {
+    app.post(route, async (c) => {
+      const read = await readBodyLimited(c.req.raw, maxSize);
+      if (!read.ok) {
         const e = new CustosError("request_too_large", `The request body is larger than this server accepts (${maxSize} bytes).`);
         recordExchange(newExchange(c.get("requestId"), c.req.raw, c.env, new Uint8Array()), deps, e.status, e);
         return errorResponse(shapeForPath(route), e, c.get("requestId"));
-      },
-    });
-
-    app.post(route, tooLarge, async (c) => {
-      const body = new Uint8Array(await c.req.arrayBuffer());
-      return runPipeline(newExchange(c.get("requestId"), c.req.raw, c.env, body), deps);
+      }
+      return runPipeline(newExchange(c.get("requestId"), c.req.raw, c.env, read.body), deps);
     });
   }
   return app;
