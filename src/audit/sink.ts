@@ -3,6 +3,7 @@
 // tamper-evident log.
 import type { AuthFailureRecord, RequestRecord, Storage } from "../storage/types.ts";
 import type { Logger } from "../telemetry/logger.ts";
+import { batchWriter } from "./batch-writer.ts";
 
 export interface AuthFailure {
   source: string;
@@ -30,63 +31,47 @@ export function requestLogSink(storage: Storage, defer: (p: Promise<unknown>) =>
   const maxBatch = opts.maxBatch ?? 500;
   const windowMs = opts.authFailureWindowMs ?? 10_000;
   let buffer: RequestRecord[] = [];
-  let running: Promise<void> | undefined;
-
   // Authentication failures in the current window, by source/reason/route.
   let failures = new Map<string, AuthFailureRecord>();
-  let windowing: Promise<void> | undefined;
-  let closeWindow: (() => void) | undefined;
 
-  async function writeWindow(): Promise<void> {
-    await new Promise<void>((r) => {
-      const t = setTimeout(r, windowMs);
-      closeWindow = () => {
-        clearTimeout(t);
-        r();
-      };
-    });
-    closeWindow = undefined;
-    const rows = [...failures.values()];
-    failures = new Map();
-    try {
-      await storage.appendAuthFailures(rows);
-      const total = rows.reduce((n, r) => n + r.count, 0);
-      logger.warn({ failures: total, sources: new Set(rows.map((r) => r.source)).size }, "authentication failures in the last window");
-    } catch (e) {
-      logger.error({ err: e instanceof Error ? e.message : String(e), lost: rows.length }, "auth failure log write failed");
-    } finally {
-      windowing = undefined;
-      if (failures.size > 0) openWindow();
-    }
-  }
-
-  function openWindow() {
-    windowing = writeWindow();
-    defer(windowing);
-  }
-
-  async function drain(): Promise<void> {
-    // Yield once so the rows of requests finishing together go in one INSERT.
-    await new Promise((r) => setTimeout(r, 0));
-    while (buffer.length > 0) {
-      const batch = buffer.slice(0, maxBatch);
-      buffer = buffer.slice(batch.length);
-      try {
-        await storage.appendRequests(batch);
-      } catch (e) {
-        logger.error({ err: e instanceof Error ? e.message : String(e), lost: batch.length, ids: batch.map((r) => r.id) }, "request log write failed");
+  const requests = batchWriter(
+    0,
+    async () => {
+      while (buffer.length > 0) {
+        const batch = buffer.slice(0, maxBatch);
+        buffer = buffer.slice(batch.length);
+        try {
+          await storage.appendRequests(batch);
+        } catch (e) {
+          logger.error({ err: e instanceof Error ? e.message : String(e), lost: batch.length, ids: batch.map((r) => r.id) }, "request log write failed");
+        }
       }
-    }
-    running = undefined;
-  }
+    },
+    () => buffer.length > 0,
+    defer,
+  );
+
+  const window = batchWriter(
+    windowMs,
+    async () => {
+      const rows = [...failures.values()];
+      failures = new Map();
+      try {
+        await storage.appendAuthFailures(rows);
+        const total = rows.reduce((n, r) => n + r.count, 0);
+        logger.warn({ failures: total, sources: new Set(rows.map((r) => r.source)).size }, "authentication failures in the last window");
+      } catch (e) {
+        logger.error({ err: e instanceof Error ? e.message : String(e), lost: rows.length }, "auth failure log write failed");
+      }
+    },
+    () => failures.size > 0,
+    defer,
+  );
 
   return {
     record(row) {
       buffer.push(row);
-      if (!running) {
-        running = drain();
-        defer(running);
-      }
+      requests.schedule();
     },
     authFailure(f) {
       const key = `${f.source}\u0000${f.reason}\u0000${f.route}`;
@@ -98,14 +83,11 @@ export function requestLogSink(storage: Storage, defer: (p: Promise<unknown>) =>
       } else {
         failures.set(key, { id: opts.newId(), windowStart: at, windowEnd: at, source: f.source, reason: f.reason, route: f.route, count: 1 });
       }
-      if (!windowing) openWindow();
+      window.schedule();
     },
     async flush() {
-      while (windowing) {
-        closeWindow?.();
-        await windowing;
-      }
-      while (running) await running;
+      await window.flush();
+      await requests.flush();
     },
   };
 }

@@ -3,6 +3,7 @@
 // pepper is stored. Validations are cached for a few seconds, so a revocation reaches
 // every instance within 5 s, and a key validated before keeps working while the
 // database is briefly unreachable.
+import { batchWriter } from "../audit/batch-writer.ts";
 import type { Clock } from "../deps.ts";
 import { base64url, hex, webHashing, type Hashing } from "../crypto/hashing.ts";
 import { CustosError } from "../errors/errors.ts";
@@ -69,34 +70,20 @@ export function apiKeyVerifier(
   const max = opts.maxEntries ?? 10_000;
   const cache = new Map<string, Entry>();
   const used = new Set<string>();
-  let touching: Promise<void> | undefined;
-  let wake: (() => void) | undefined;
-
-  async function writeTouches(): Promise<void> {
-    await new Promise<void>((r) => {
-      const t = setTimeout(r, touchEvery);
-      wake = () => {
-        clearTimeout(t);
-        r();
-      };
-    });
-    wake = undefined;
-    const ids = [...used];
-    used.clear();
-    try {
-      await deps.storage.touchApiKeys(ids, new Date(deps.clock.now()));
-    } catch (e) {
-      deps.logger.warn({ err: e instanceof Error ? e.message : String(e), keys: ids.length }, "could not record API key last-used times");
-    } finally {
-      touching = undefined;
-      if (used.size > 0) schedule();
-    }
-  }
-
-  function schedule() {
-    touching = writeTouches();
-    deps.defer(touching);
-  }
+  const touches = batchWriter(
+    touchEvery,
+    async () => {
+      const ids = [...used];
+      used.clear();
+      try {
+        await deps.storage.touchApiKeys(ids, new Date(deps.clock.now()));
+      } catch (e) {
+        deps.logger.warn({ err: e instanceof Error ? e.message : String(e), keys: ids.length }, "could not record API key last-used times");
+      }
+    },
+    () => used.size > 0,
+    deps.defer,
+  );
 
   function remember(hash: string, entry: Entry) {
     if (cache.size >= max && !cache.has(hash)) {
@@ -111,7 +98,7 @@ export function apiKeyVerifier(
     if (record.revokedAt && record.revokedAt.getTime() <= now) return fail("The API key has been revoked.", "revoked api key");
     if (record.expiresAt && record.expiresAt.getTime() <= now) return fail("The API key has expired.", "expired api key");
     used.add(record.id);
-    if (!touching) schedule();
+    touches.schedule();
     return ok(keyPrincipal(record));
   }
 
@@ -136,11 +123,6 @@ export function apiKeyVerifier(
       remember(hash, { record, checkedAt: now });
       return judge(record, now);
     },
-    async flush() {
-      while (touching) {
-        wake?.();
-        await touching;
-      }
-    },
+    flush: () => touches.flush(),
   };
 }
