@@ -166,6 +166,27 @@ describe("custos keys through a running server (embedded database held by the se
     await expect401(custos.url, `cst_${"a".repeat(42)}!`, /malformed/);
   });
 
+  it("while the key store is unreachable: a recently validated key keeps working, an unknown key gets 503 unavailable", async () => {
+    const { key } = createdKey(await cli(["create", "--team", "research", "--name", "grace"]));
+    expect((await chat(custos.url, { authorization: `Bearer ${key}` })).status).toBe(200);
+    const down = vi.spyOn(custos.server.deps.storage, "apiKeyByHash").mockRejectedValue(new Error("connect ECONNREFUSED 127.0.0.1:5432"));
+    try {
+      await new Promise((r) => setTimeout(r, 4200)); // past the 4 s revalidation: the store is asked, and fails
+      expect((await chat(custos.url, { authorization: `Bearer ${key}` })).status).toBe(200);
+      expect(down).toHaveBeenCalled();
+      const before = fake.requests.length;
+      const unknown = generateApiKey();
+      const r = await chat(custos.url, { authorization: `Bearer ${unknown}` });
+      expect(r.status).toBe(503);
+      expect(r.headers.get("x-custos-error-code")).toBe("unavailable");
+      expect(r.body.error).toMatchObject({ code: "unavailable", message: expect.stringMatching(/API keys cannot be checked right now; try again shortly/) });
+      expect(JSON.stringify(r.body)).not.toContain(unknown);
+      expect(fake.requests.length).toBe(before);
+    } finally {
+      down.mockRestore();
+    }
+  });
+
   it("bad arguments: usage and exit 2; a bad team: the server's message and exit 1", async () => {
     for (const args of [["create", "--team", "x"], ["create", "--name", "x"], ["create", "--team", "t", "--name", "n", "--expires", "soon"], ["create", "--team", "t", "--name", "n", "--expires", "36h"], ["create", "--team", "t", "--name", "n", "--expires", "0d"], ["create", "--team", "t", "--name", "n", "--expires", "3651d"], ["revoke"], ["frobnicate"], []]) {
       const r = await cli(args);
