@@ -112,4 +112,13 @@ describe("authentication failure aggregation", () => {
     expect(sum(rows)).toBe(100);
     expect(rows.every((r) => r.route === "/api/*" && r.reason === "not a JWT")).toBe(true);
   });
+
+  it("bad credentials on GET /v1/models and /v1/models/{id} are counted under one route", async () => {
+    const seen = await mark();
+    const statuses = await flood(40, (i) => fetch(`${custos.url}/v1/models${i % 2 ? `/m-${i}` : ""}`, { headers: { authorization: "Bearer not-a-token" } }));
+    expect(statuses.every((s) => s === 401)).toBe(true);
+    const rows = await failuresSince(seen);
+    expect(sum(rows)).toBe(40);
+    expect(rows.every((r) => r.route === "/v1/models" && r.reason === "not a JWT")).toBe(true);
+  });
 });

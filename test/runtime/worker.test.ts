@@ -147,7 +147,8 @@ describe("Custos in workerd", () => {
         await expect.poll(row, { timeout: 5000, interval: 100 }).toEqual({
           route: "/v1/chat/completions",
           team: "demo",
-          principal: "urn:custos:dev-issuer#worker-smoke",
+          // The caller by pseudonym only (audit spec R8), never the raw subject.
+          principal: expect.stringMatching(/^dev:[A-Za-z0-9_-]{43}$/),
           model: "gpt-4o-mini",
           status: 200,
           upstream: "openai",

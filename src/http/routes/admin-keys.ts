@@ -36,7 +36,7 @@ export function adminKeyRoutes(deps: Deps): Hono<AppEnv & { Variables: { princip
     const created = await createKey(
       deps.storage,
       deps.apiKeys.hash,
-      { team: parsed.data.team, name: parsed.data.name, createdBy: `${p.issuerName}#${p.subject}`, ...(parsed.data.expires_in_days === undefined ? {} : { expiresInDays: parsed.data.expires_in_days }) },
+      { team: parsed.data.team, name: parsed.data.name, createdBy: `${p.issuerName}:${await deps.pseudonym(p.issuer, p.subject)}`, ...(parsed.data.expires_in_days === undefined ? {} : { expiresInDays: parsed.data.expires_in_days }) },
       { now: deps.clock.now(), newId: deps.newId },
     );
     if (!created.ok) return problem(created.error, c.get("requestId"));

@@ -15,7 +15,12 @@ export function modelRoutes(deps: Deps): Hono<AppEnv> {
   const authorized = async (c: Context<AppEnv>) => {
     const anthropic = c.req.header("anthropic-version") !== undefined;
     const who = await identify(c.req.raw.headers, deps);
-    if (!who.ok) return { error: errorResponse(anthropic ? "anthropic" : "openai", who.error, c.get("requestId")) };
+    if (!who.ok) {
+      if (who.error.code === "authentication_failed") {
+        deps.audit.authFailure({ source: deps.clientAddress(c.req.raw, c.env) ?? "unknown", reason: who.error.detail ?? "unknown", route: "/v1/models", at: deps.clock.now() });
+      }
+      return { error: errorResponse(anthropic ? "anthropic" : "openai", who.error, c.get("requestId")) };
+    }
     return { anthropic, models: listModels(deps.config.providers.endpoints) };
   };
 
