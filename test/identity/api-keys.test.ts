@@ -111,7 +111,7 @@ describe("custos keys through a running server (embedded database held by the se
 
     const row = (await custos.server.deps.storage.listApiKeys()).find((k) => k.id === id)!;
     const pepper = (await readFile(path.join(custos.dir, ".custos", "api-key-pepper"), "utf8")).trim();
-    expect(row).toMatchObject({ name: "ci-bot", team: "research", createdBy: "local-admin#custos-cli", prefix: key.slice(0, 10), revokedAt: null, expiresAt: null });
+    expect(row).toMatchObject({ name: "ci-bot", team: "research", createdBy: expect.stringMatching(/^local-admin:[A-Za-z0-9_-]{43}$/), prefix: key.slice(0, 10), revokedAt: null, expiresAt: null });
     expect(row.hash).toBe(hmac(pepper, key));
     expect(JSON.stringify(row)).not.toContain(key.slice(10));
 
@@ -298,7 +298,7 @@ describe("/api/admin/keys", () => {
     expect(key).toMatch(KEY_LINE);
     expect(info).toMatchObject({ team: "research", name: "nightly", prefix: key.slice(0, 10), revokedAt: null });
     expect(info.hash).toBeUndefined();
-    expect(info.createdBy).toMatch(/^dev#/);
+    expect(info.createdBy).toMatch(/^dev:[A-Za-z0-9_-]{43}$/); // the creator by pseudonym, never the raw subject
     const listed = await (await api(admin)).text();
     expect(listed).toContain(info.id);
     expect(listed).not.toContain(key.slice(10));
