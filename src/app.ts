@@ -14,9 +14,11 @@ import { apiAuth } from "./http/middleware/api-auth.ts";
 
 export function createApp(deps: Deps): Hono<AppEnv> {
   const app = new Hono<AppEnv>();
+  // The proxied routes come first and make their own request id: their responses carry
+  // it already, so they skip the middleware that adds it to everything else.
+  app.route("/", proxyRoutes(deps));
   app.use(requestId(deps.newId));
   app.route("/", healthRoutes(deps));
-  app.route("/", proxyRoutes(deps));
   app.route("/", modelRoutes(deps));
   app.use("/api/*", apiAuth(deps));
   app.route("/api/admin/keys", adminKeyRoutes(deps));

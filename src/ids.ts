@@ -3,8 +3,15 @@
 export function uuidv7(now = Date.now()): string {
   const b = new Uint8Array(16);
   crypto.getRandomValues(b);
-  const ms = BigInt(now);
-  for (let i = 0; i < 6; i++) b[i] = Number((ms >> BigInt(8 * (5 - i))) & 0xffn);
+  // 48-bit millisecond timestamp, big-endian (plain arithmetic: shifts are 32-bit in JS).
+  const high = Math.floor(now / 2 ** 32);
+  const low = now >>> 0;
+  b[0] = (high >>> 8) & 0xff;
+  b[1] = high & 0xff;
+  b[2] = low >>> 24;
+  b[3] = (low >>> 16) & 0xff;
+  b[4] = (low >>> 8) & 0xff;
+  b[5] = low & 0xff;
   b[6] = (b[6]! & 0x0f) | 0x70;
   b[8] = (b[8]! & 0x3f) | 0x80;
   const h = Array.from(b, (x) => x.toString(16).padStart(2, "0")).join("");

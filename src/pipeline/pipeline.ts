@@ -92,17 +92,19 @@ async function answer(ex: Exchange, deps: Deps, res: UpstreamResponse): Promise<
   return new Response(bytes, { status, headers });
 }
 
-function governedHeaders(ex: Exchange, deps: Deps, res: UpstreamResponse): Headers {
-  const h = new Headers();
-  h.set("content-type", res.headers.get("content-type") ?? "application/json");
-  if (ex.stream) h.set("cache-control", "no-cache");
+/** A plain object, not a Headers: the Node server writes plain headers without converting them. */
+function governedHeaders(ex: Exchange, deps: Deps, res: UpstreamResponse): Record<string, string> {
+  const h: Record<string, string> = {
+    "content-type": res.headers.get("content-type") ?? "application/json",
+    "x-request-id": ex.id,
+    "x-custos-policy-version": ex.decision?.policyVersion ?? deps.config.version,
+  };
+  if (ex.stream) h["cache-control"] = "no-cache";
   const upstreamId = res.headers.get("x-request-id") ?? res.headers.get("request-id");
-  if (upstreamId && upstreamId.length <= 128) h.set("x-custos-upstream-request-id", upstreamId);
-  h.set("x-request-id", ex.id);
-  h.set("x-custos-policy-version", ex.decision?.policyVersion ?? deps.config.version);
+  if (upstreamId && upstreamId.length <= 128 && /^[\x21-\x7e]+$/.test(upstreamId)) h["x-custos-upstream-request-id"] = upstreamId;
   if (ex.endpoint) {
-    h.set("x-custos-endpoint", ex.endpoint.id);
-    h.set("x-custos-region", ex.endpoint.region);
+    h["x-custos-endpoint"] = ex.endpoint.id;
+    h["x-custos-region"] = ex.endpoint.region;
   }
   return h;
 }

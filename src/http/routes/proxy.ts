@@ -33,6 +33,7 @@ export function proxyRoutes(deps: Deps): Hono<AppEnv> {
     });
 
     app.post(route, async (c) => {
+      c.set("requestId", deps.newId());
       const read = await readBodyLimited(c.req.raw, maxSize);
       if (!read.ok) {
         const e = new CustosError("request_too_large", `The request body is larger than this server accepts (${maxSize} bytes).`);
