@@ -230,3 +230,17 @@ export function embeddingsJson(model: string, inputs: string[], format: "float" 
     usage: { prompt_tokens: inputs.reduce((n, t) => n + roughTokens(t), 0), total_tokens: inputs.reduce((n, t) => n + roughTokens(t), 0) },
   };
 }
+
+// ── by operation ─────────────────────────────────────────────────────────────────
+
+export type AnsweringOperation = "chat" | "responses" | "messages";
+
+/** The JSON answer of a chat, responses or messages call. */
+export function answerJson(op: AnsweringOperation, a: Answer): object {
+  return op === "chat" ? chatCompletionJson(a) : op === "responses" ? responsesJson(a) : messagesJson(a);
+}
+
+/** The SSE events of a streamed chat, responses or messages call. */
+export function answerEvents(op: AnsweringOperation, a: Answer, includeUsage: boolean): string[] {
+  return op === "chat" ? chatCompletionEvents(a, includeUsage) : op === "responses" ? responsesEvents(a) : messagesEvents(a);
+}

@@ -4,13 +4,9 @@
 import type { Endpoint } from "../config/providers.ts";
 import type { ProviderAdapter } from "./adapter.ts";
 import {
-  chatCompletionEvents,
-  chatCompletionJson,
+  answerEvents,
+  answerJson,
   embeddingsJson,
-  messagesEvents,
-  messagesJson,
-  responsesEvents,
-  responsesJson,
   roughTokens,
   type Answer,
 } from "./answers.ts";
@@ -54,12 +50,12 @@ export const echoAdapter: ProviderAdapter<EchoEndpoint> = {
       outputTokens: roughTokens(text),
     };
     if (!ex.stream) {
-      const body = ex.operation === "chat" ? chatCompletionJson(answer) : ex.operation === "responses" ? responsesJson(answer) : messagesJson(answer);
+      const body = answerJson(ex.operation, answer);
       return memoryResponse(200, { "content-type": "application/json" }, utf8(JSON.stringify(body)));
     }
     const includeUsage = (json.stream_options as { include_usage?: unknown } | undefined)?.include_usage === true;
     const events =
-      ex.operation === "chat" ? chatCompletionEvents(answer, includeUsage) : ex.operation === "responses" ? responsesEvents(answer) : messagesEvents(answer);
+      answerEvents(ex.operation, answer, includeUsage);
     return memoryResponse(200, { "content-type": "text/event-stream; charset=utf-8", "cache-control": "no-cache" }, eventStream(events, ctx.signal));
   },
 };

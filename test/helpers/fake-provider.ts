@@ -17,13 +17,9 @@ import http from "node:http";
 import type { AddressInfo } from "node:net";
 import { pathToFileURL } from "node:url";
 import {
-  chatCompletionEvents,
-  chatCompletionJson,
+  answerEvents,
+  answerJson,
   embeddingsJson,
-  messagesEvents,
-  messagesJson,
-  responsesEvents,
-  responsesJson,
   roughTokens,
   type Answer,
   type AnswerPart,
@@ -155,12 +151,12 @@ export async function startFakeProvider(opts: { port?: number; host?: string; re
       outputTokens: roughTokens(parts.map((p) => (p.type === "text" ? p.text : p.arguments)).join("")),
     };
     if (body.stream !== true) {
-      const json = op === "chat" ? chatCompletionJson(answer) : op === "responses" ? responsesJson(answer) : messagesJson(answer);
+      const json = answerJson(op, answer);
       res.writeHead(200, { "content-type": "application/json", "x-request-id": requestId }).end(JSON.stringify(json));
       return;
     }
     const includeUsage = (body.stream_options as { include_usage?: unknown } | undefined)?.include_usage === true;
-    const events = op === "chat" ? chatCompletionEvents(answer, includeUsage) : op === "responses" ? responsesEvents(answer) : messagesEvents(answer);
+    const events = answerEvents(op, answer, includeUsage);
     res.writeHead(200, { "content-type": "text/event-stream; charset=utf-8", "cache-control": "no-cache", "x-request-id": requestId });
     let gone = false;
     res.on("close", () => {
