@@ -75,6 +75,7 @@ export function watchEventStream(src: ReadableStream<Uint8Array>, watch: StreamW
         await reader.cancel(reason).catch(() => {});
       },
     },
-    { highWaterMark: 0 },
+    // One event read ahead: the first one is on its way while the server writes the headers.
+    { highWaterMark: 1 },
   );
 }
