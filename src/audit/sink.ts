@@ -24,6 +24,8 @@ export interface SinkOptions {
   maxBatch?: number;
   /** Authentication failures are counted over this window before one row per source and reason is written. */
   authFailureWindowMs?: number;
+  /** How long request records are gathered before one INSERT (ms). */
+  requestBatchMs?: number;
   newId: () => string;
 }
 
@@ -34,8 +36,11 @@ export function requestLogSink(storage: Storage, defer: (p: Promise<unknown>) =>
   // Authentication failures in the current window, by source/reason/route.
   let failures = new Map<string, AuthFailureRecord>();
 
+  // A few milliseconds of gathering: records of calls that end together share one INSERT,
+  // and the write does not land on the CPU just as the caller's next request arrives
+  // (at one connection that alone added ~0.7 ms to the next request's first byte).
   const requests = batchWriter(
-    0,
+    opts.requestBatchMs ?? 5,
     async () => {
       while (buffer.length > 0) {
         const batch = buffer.slice(0, maxBatch);
