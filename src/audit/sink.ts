@@ -3,7 +3,7 @@
 // tamper-evident log.
 import type { AuthFailureRecord, RequestRecord, Storage } from "../storage/types.ts";
 import type { Logger } from "../telemetry/logger.ts";
-import { batchWriter } from "./batch-writer.ts";
+import { batchWriter } from "../background/batch-writer.ts";
 
 export interface AuthFailure {
   source: string;

@@ -3,7 +3,7 @@
 // pepper is stored. Validations are cached for a few seconds, so a revocation reaches
 // every instance within 5 s, and a key validated before keeps working while the
 // database is briefly unreachable.
-import { batchWriter } from "../audit/batch-writer.ts";
+import { batchWriter } from "../background/batch-writer.ts";
 import type { Clock } from "../deps.ts";
 import { base64url, hex, webHashing, type Hashing } from "../crypto/hashing.ts";
 import { CustosError } from "../errors/errors.ts";
