@@ -174,6 +174,16 @@ describe("Custos in workerd", () => {
     expect(content).toBe(FAKE_REPLY);
   });
 
+  it("a caller that stops reading a stream cancels the provider's stream", async () => {
+    const before = fake!.cancelledStreams;
+    const res = await chat("gpt-5+delay=20+chunks=200", { stream: true }) // gpt-5* is a catalogue prefix; the rest are fake-provider knobs;
+    expect(res.status).toBe(200);
+    const reader = res.body!.getReader();
+    await reader.read();
+    await reader.cancel();
+    await expect.poll(() => fake!.cancelledStreams, { timeout: 5000, interval: 50 }).toBeGreaterThan(before);
+  });
+
   it("refuses a call without a token: 401 in OpenAI's error shape", async () => {
     const before = fake!.requests.length;
     const res = await chat("gpt-4o-mini", { auth: null });
