@@ -37,8 +37,6 @@ export interface Deps {
   defer(work: Promise<unknown>): void;
   /** The caller's network address (for aggregating authentication failures), from the runtime's connection info. */
   clientAddress(request: Request, platform: unknown): string | undefined;
-  /** Aborted when the server gives up on in-flight work (end of the shutdown grace period). */
-  shutdownSignal: AbortSignal;
 }
 
 export const systemClock: Clock = { now: () => Date.now(), monotonic: () => performance.now() };

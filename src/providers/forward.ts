@@ -10,10 +10,12 @@ import { fromProviderStatus, fromUpstreamFailure } from "./upstream-errors.ts";
 /** Provider error bodies are read for their message only up to this size. */
 const ERROR_BODY_LIMIT = 64 * 1024;
 
-export async function forward(ex: Exchange, deps: Pick<Deps, "upstream" | "config" | "shutdownSignal">): Promise<Result<UpstreamResponse, CustosError>> {
+export async function forward(ex: Exchange, deps: Pick<Deps, "upstream" | "config">): Promise<Result<UpstreamResponse, CustosError>> {
   const endpoint = ex.endpoint;
   if (!endpoint) return err(new CustosError("internal_error", "No endpoint was chosen.", { detail: "forward before route" }));
-  const signal = AbortSignal.any([ex.signal, deps.shutdownSignal]);
+  // The request's own signal: it fires when the caller goes away, and when a shutdown
+  // closes connections that outlived the grace period.
+  const signal = ex.signal;
   let res: UpstreamResponse;
   try {
     res = await adapterFor(endpoint).send(ex, endpoint, {

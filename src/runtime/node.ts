@@ -66,7 +66,6 @@ export async function startNodeServer(opts: NodeServerOptions): Promise<RunningS
     pending.add(p);
     void p.catch((e: unknown) => logger.error({ err: e instanceof Error ? e.message : String(e) }, "background work failed")).finally(() => pending.delete(p));
   };
-  const shutdown = new AbortController();
   const host = config.server.host;
   const upstream = undiciUpstream(config.server.upstream);
 
@@ -86,7 +85,6 @@ export async function startNodeServer(opts: NodeServerOptions): Promise<RunningS
     adminToken,
     pseudonym: await pseudonymizer(kek, { hashing: nodeHashing }),
     defer,
-    shutdownSignal: shutdown.signal,
   };
 
   const app = createApp(deps);
@@ -112,9 +110,13 @@ export async function startNodeServer(opts: NodeServerOptions): Promise<RunningS
       const expired = new Promise<"expired">((r) => (timer = setTimeout(() => r("expired"), grace)));
       if ((await Promise.race([closed, expired])) === "expired") {
         logger.warn({ graceMs: grace }, "grace period over: cancelling the requests still running");
-        shutdown.abort(new Error("server shutting down"));
+        // Closing a connection aborts its request's signal, which cancels the upstream
+        // call and the answer stream (@hono/node-server aborts on a premature close).
         if ("closeAllConnections" in server) server.closeAllConnections();
         await closed;
+        // The cut streams report their end from the connections' close events; let those
+        // run so their records are in the buffer before it is flushed.
+        for (let i = 0; i < 3; i++) await new Promise((r) => setImmediate(r));
       }
       clearTimeout(timer);
       clearInterval(idle);

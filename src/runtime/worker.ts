@@ -42,9 +42,6 @@ function depsFor(state: IsolateState, env: WorkerEnv, ctx: ExecutionContext): De
     clock: systemClock,
     newId: () => uuidv7(),
     defer,
-    // A Worker is never shut down mid-request by Custos itself. One per request, so
-    // AbortSignal.any() in forward() never ties request signals to an isolate-wide one.
-    shutdownSignal: new AbortController().signal,
   };
 }
 

@@ -131,6 +131,38 @@ describe("custos serve", () => {
   });
 });
 
+describe("custos serve: a stream longer than the shutdown grace period", () => {
+  it("is cut when the grace period ends: the provider's stream is cancelled, the call recorded, and the process exits 0", async () => {
+    const token = (await runCli(["token", "--sub", "alice", "--team", "demo"], { cwd: dir })).stdout.trim();
+    const server = await serveCli({ cwd: dir, env: { CUSTOS_SHUTDOWN_GRACE_MS: "300" } });
+    const before = fake.cancelledStreams;
+    const res = await fetch(`${server.url}/v1/chat/completions`, {
+      method: "POST",
+      headers: { authorization: `Bearer ${token}`, "content-type": "application/json" },
+      body: JSON.stringify({ model: "fake-model+delay=20+chunks=500", stream: true, messages: [{ role: "user", content: "x" }] }),
+    });
+    const reader = res.body!.getReader();
+    await reader.read();
+    const t0 = Date.now();
+    server.child.kill("SIGTERM");
+    await expect(
+      (async () => {
+        for (;;) if ((await reader.read()).done) break;
+      })(),
+    ).rejects.toThrow();
+    expect(await server.exited).toBe(0);
+    expect(Date.now() - t0).toBeLessThan(5000); // the stream alone would run 10 s
+    expect(fake.cancelledStreams).toBeGreaterThan(before);
+    expect(server.output()).toContain("grace period over");
+    const storage = await pgliteStorage(path.join(dir, ".custos", "data"), MIGRATIONS_DIR);
+    try {
+      expect(await storage.requestById(res.headers.get("x-request-id")!)).toMatchObject({ status: 200, errorCode: "client_closed_request" });
+    } finally {
+      await storage.close();
+    }
+  });
+});
+
 describe("configuration errors stop the server with file:line:column", () => {
   it("exits 2 naming the file, line and field", async () => {
     const bad = await mkdtemp(path.join(tmpdir(), "custos-bad-"));
