@@ -273,7 +273,8 @@ export async function importSigningKey(jwk: unknown): Promise<Result<SigningKey,
   } catch (e) {
     return bad(`the runtime refused it (${e instanceof Error ? e.message : String(e)}); are d and x a pair?`);
   }
-  // Node checks the pair on import; other runtimes need not, so check by signing.
+  // Node checks the pair on import, workerd does not (miniflare 4.20260426 accepts a foreign
+  // x), so check by signing: a mismatched key would sign checkpoints no trust file verifies.
   const probe = utf8.encode("custos signing key check\n");
   if (!(await ed25519Verify(raw, new Uint8Array(await crypto.subtle.sign("Ed25519", privateKey, probe)), probe))) return bad("d and x are not a key pair");
   const kid = await thumbprint(x as string);
