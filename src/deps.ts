@@ -1,7 +1,9 @@
 // Everything the app is built from. Runtime entries (src/runtime/) construct it; core
 // code receives it and never reads the environment or opens I/O by itself.
 import type { Pseudonymizer } from "./audit/pseudonym.ts";
-import type { AuditSink } from "./audit/sink.ts";
+import type { ContentSealer } from "./audit/content.ts";
+import type { SystemFacts } from "./audit/events.ts";
+import type { AuditSink } from "./audit/writer.ts";
 import type { Config } from "./config/config.ts";
 import type { ApiKeyVerifier } from "./identity/api-keys.ts";
 import type { Verifier } from "./identity/verify-jwt.ts";
@@ -20,6 +22,10 @@ export interface Deps {
   config: Config;
   storage: Storage;
   audit: AuditSink;
+  /** Seals prompts and answers per the audit content level (hash or JWE under the subject's key). */
+  sealer: ContentSealer;
+  /** Build and configuration facts every request entry carries. */
+  system: SystemFacts;
   logger: Logger;
   /** JWTs from trusted issuers. */
   verifier: Verifier;

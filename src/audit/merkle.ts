@@ -36,9 +36,17 @@ export function rootFromLeafHashes(sha: Sha256, leafHashes: readonly Uint8Array[
   return leafHashes.length === 0 ? emptyRoot(sha) : mth(sha, leafHashes, 0, leafHashes.length);
 }
 
+/** The hash of the subtree over leaves [start, end) of a tree (start aligned as RFC 6962's recursion makes it). */
+export type RangeHash = (start: number, end: number) => Uint8Array;
+
 /** RFC 6962 PATH(index, D[0:size]): sibling hashes from the leaf up. Throws RangeError on bad arguments. */
 export function inclusionProof(sha: Sha256, leafHashes: readonly Uint8Array[], index: number, size: number): Uint8Array[] {
   if (!isCount(size) || size > leafHashes.length) throw new RangeError(`inclusionProof: size ${size} is not within the ${leafHashes.length} leaves given`);
+  return inclusionProofFrom((s, e) => mth(sha, leafHashes, s, e), index, size);
+}
+
+/** PATH over any source of subtree hashes (stored tree nodes, a list of leaves). */
+export function inclusionProofFrom(rangeHash: RangeHash, index: number, size: number): Uint8Array[] {
   if (!isCount(index) || index >= size) throw new RangeError(`inclusionProof: index ${index} is not below size ${size}`);
   const proof: Uint8Array[] = [];
   const path = (m: number, start: number, end: number): void => {
@@ -46,10 +54,10 @@ export function inclusionProof(sha: Sha256, leafHashes: readonly Uint8Array[], i
     const k = split(end - start);
     if (m < k) {
       path(m, start, start + k);
-      proof.push(mth(sha, leafHashes, start + k, end));
+      proof.push(rangeHash(start + k, end));
     } else {
       path(m - k, start + k, end);
-      proof.push(mth(sha, leafHashes, start, start + k));
+      proof.push(rangeHash(start, start + k));
     }
   };
   path(index, 0, size);
@@ -59,25 +67,59 @@ export function inclusionProof(sha: Sha256, leafHashes: readonly Uint8Array[], i
 /** RFC 6962 PROOF(m, D[0:n]) = SUBPROOF(m, D[n], true); empty when m is 0 or m = n (C2SP). Throws RangeError on bad arguments. */
 export function consistencyProof(sha: Sha256, leafHashes: readonly Uint8Array[], m: number, n: number): Uint8Array[] {
   if (!isCount(n) || n > leafHashes.length) throw new RangeError(`consistencyProof: size ${n} is not within the ${leafHashes.length} leaves given`);
-  if (!isCount(m) || m > n) throw new RangeError(`consistencyProof: old size ${m} is not within 0..${n}`);
+  return consistencyProofFrom((s, e) => mth(sha, leafHashes, s, e), m, n);
+}
+
+/** SUBPROOF over any source of subtree hashes. */
+export function consistencyProofFrom(rangeHash: RangeHash, m: number, n: number): Uint8Array[] {
+  if (!isCount(m) || !isCount(n) || m > n) throw new RangeError(`consistencyProof: old size ${m} is not within 0..${n}`);
   const proof: Uint8Array[] = [];
   if (m === 0 || m === n) return proof;
   const subproof = (m: number, start: number, end: number, whole: boolean): void => {
     if (m === end - start) {
-      if (!whole) proof.push(mth(sha, leafHashes, start, end));
+      if (!whole) proof.push(rangeHash(start, end));
       return;
     }
     const k = split(end - start);
     if (m <= k) {
       subproof(m, start, start + k, whole);
-      proof.push(mth(sha, leafHashes, start + k, end));
+      proof.push(rangeHash(start + k, end));
     } else {
       subproof(m - k, start + k, end, false);
-      proof.push(mth(sha, leafHashes, start, start + k));
+      proof.push(rangeHash(start, start + k));
     }
   };
   subproof(m, 0, n, true);
   return proof;
+}
+
+/** A perfect subtree: 2^level leaves from idx · 2^level. Level 0 is a leaf. */
+export type NodeRef = { level: number; idx: number };
+
+/**
+ * [start, end) as the perfect subtrees it is made of, left to right (start aligned as in
+ * RFC 6962's recursion, so sizes decrease). Its hash folds them right to left.
+ */
+export function perfectParts(start: number, end: number): NodeRef[] {
+  const parts: NodeRef[] = [];
+  while (start < end) {
+    let size = 1;
+    let level = 0;
+    while (start % (size * 2) === 0 && start + size * 2 <= end) {
+      size *= 2;
+      level++;
+    }
+    parts.push({ level, idx: start / size });
+    start += size;
+  }
+  return parts;
+}
+
+/** The hash of [start, end) from the hashes of its perfect parts. */
+export function foldParts(sha: Sha256, hashes: readonly Uint8Array[]): Uint8Array {
+  let r = hashes[hashes.length - 1]!;
+  for (let i = hashes.length - 2; i >= 0; i--) r = nodeHash(sha, hashes[i]!, r);
+  return r;
 }
 
 /** RFC 9162 §2.1.3.2 (C2SP merkle-tree "Inclusion proofs / Verification"). False for any malformed input. */
@@ -176,13 +218,29 @@ export class CompactRange {
     return [...this._hashes];
   }
 
-  append(leaf: Uint8Array): void {
-    if (!isHash(leaf)) throw new RangeError(`CompactRange: a leaf hash has ${HASH_SIZE} bytes, got ${leaf.length}`);
-    if (this._size === Number.MAX_SAFE_INTEGER) throw new RangeError("CompactRange: the tree is full");
-    let h = leaf;
-    for (let s = this._size; odd(s); s = half(s)) h = nodeHash(this.sha, this._hashes.pop()!, h);
+  /** Appends one leaf; `onNode` sees each perfect subtree the append completes (level ≥ 1). */
+  append(leaf: Uint8Array, onNode?: (level: number, idx: number, hash: Uint8Array) => void): void {
+    this.appendSubtree(0, leaf, onNode);
+  }
+
+  /**
+   * Appends the root of a perfect subtree of 2^level leaves; the size must be a multiple of
+   * 2^level (how a range proof's right side extends a compact range to the tree's size).
+   */
+  appendSubtree(level: number, hash: Uint8Array, onNode?: (level: number, idx: number, hash: Uint8Array) => void): void {
+    if (!isHash(hash)) throw new RangeError(`CompactRange: a hash has ${HASH_SIZE} bytes, got ${hash.length}`);
+    const width = 2 ** level;
+    if (!Number.isInteger(level) || level < 0 || level > 52 || this._size % width !== 0) throw new RangeError(`CompactRange: a subtree of 2^${level} leaves cannot follow size ${this._size}`);
+    if (this._size > Number.MAX_SAFE_INTEGER - width) throw new RangeError("CompactRange: the tree is full");
+    let h = hash;
+    let l = level;
+    for (let s = this._size / width; odd(s); s = half(s)) {
+      h = nodeHash(this.sha, this._hashes.pop()!, h);
+      l++;
+      onNode?.(l, (this._size + width - 2 ** l) / 2 ** l, h);
+    }
     this._hashes.push(h);
-    this._size++;
+    this._size += width;
   }
 
   root(): Uint8Array {

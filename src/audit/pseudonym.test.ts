@@ -1,18 +1,31 @@
 import { describe, expect, it } from "vitest";
-import { parseKek, pseudonymizer } from "./pseudonym.ts";
+import { pgliteStorage } from "../storage/pglite.ts";
+import { parseKek, pseudonyms, subjectLookup } from "./pseudonym.ts";
 
 const KEK_HEX = "00112233445566778899aabbccddeeff00112233445566778899aabbccddeeff";
 
 describe("pseudonyms", () => {
-  it("are stable for one key, differ by issuer, subject and key, and never contain the subject", async () => {
-    const p = await pseudonymizer(parseKek(KEK_HEX));
+  it("are random, stable per (issuer, subject) through the mapping table, and severed for good by erasure", async () => {
+    const storage = await pgliteStorage("memory://", "migrations");
+    let t = 0;
+    const p = (await pseudonyms(parseKek(KEK_HEX), { now: () => t }))(storage.audit);
     const a = await p("https://idp.example.com", "alice@example.com");
-    expect(a).toMatch(/^[A-Za-z0-9_-]{43}$/);
+    expect(a).toMatch(/^[A-Za-z0-9_-]{22}$/);
     expect(await p("https://idp.example.com", "alice@example.com")).toBe(a);
     expect(await p("https://other.example.com", "alice@example.com")).not.toBe(a);
     expect(await p("https://idp.example.com", "bob@example.com")).not.toBe(a);
-    const other = await pseudonymizer(parseKek(KEK_HEX.replace(/^00/, "01")));
-    expect(await other("https://idp.example.com", "alice@example.com")).not.toBe(a);
+    // A second instance with the same KEK finds the same mapping.
+    const p2 = (await pseudonyms(parseKek(KEK_HEX)))(storage.audit);
+    expect(await p2("https://idp.example.com", "alice@example.com")).toBe(a);
+    // Nothing derivable: the pseudonym is not a function of the subject and the key.
+    const lookup = await (await subjectLookup(parseKek(KEK_HEX))).lookup("https://idp.example.com", "alice@example.com");
+    expect(await storage.audit.findPseudonym(lookup)).toBe(a);
+    await storage.audit.eraseSubject(a);
+    expect(await storage.audit.findPseudonym(lookup)).toBeUndefined();
+    t += 6_000; // past the cache
+    const after = await p("https://idp.example.com", "alice@example.com");
+    expect(after).not.toBe(a);
+    await storage.close();
   });
 
   it("accepts a 32-byte key as hex or base64url and refuses anything else", () => {

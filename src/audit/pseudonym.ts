@@ -1,9 +1,10 @@
-// Subject pseudonyms (audit spec R8): base64url(HMAC-SHA-256(K_pseudo, iss ‖ 0x0A ‖ sub)).
-// Records carry the pseudonym, never the raw subject or email. K_pseudo is derived from
-// the key-encryption key (HKDF, versioned), so it never leaves the server.
+// Subject pseudonyms. Records carry a random pseudonym, never the subject, its email or a
+// keyed hash of it (whoever held the key could re-link a person's history after erasure).
+// The mapping (issuer, subject) → pseudonym lives in keys.subject, found by a lookup HMAC
+// under a key derived from CUSTOS_KEK; erasure deletes the row, and the person's past
+// events can never be tied to them again (a later call gets a new pseudonym).
 import { base64url, webHashing, type Hashing } from "../crypto/hashing.ts";
-
-export const PSEUDONYM_VERSION = 1;
+import type { AuditStore } from "../storage/audit-types.ts";
 
 export type Pseudonymizer = (issuer: string, subject: string) => Promise<string>;
 
@@ -20,24 +21,43 @@ export function parseKek(text: string): Uint8Array {
   return bytes;
 }
 
-/** Pseudonyms of recent callers are kept (callers repeat; the HMAC need not). */
+/** A key derived from the KEK for one purpose (HKDF-SHA-256, info names the purpose). */
+export async function deriveKey(kek: Uint8Array, info: string): Promise<Uint8Array> {
+  const ikm = await crypto.subtle.importKey("raw", kek as Uint8Array<ArrayBuffer>, "HKDF", false, ["deriveBits"]);
+  return new Uint8Array(await crypto.subtle.deriveBits({ name: "HKDF", hash: "SHA-256", salt: new Uint8Array(0), info: new TextEncoder().encode(info) }, ikm, 256));
+}
+
+/** Mappings are cached this long, so an erasure on one instance reaches every other within it. */
+const CACHE_TTL_MS = 5_000;
 const CACHE_SIZE = 10_000;
 
-export async function pseudonymizer(kek: Uint8Array, opts: { hashing?: Hashing; version?: number } = {}): Promise<Pseudonymizer> {
-  const hashing = opts.hashing ?? webHashing;
-  const version = opts.version ?? PSEUDONYM_VERSION;
-  const ikm = await crypto.subtle.importKey("raw", kek as Uint8Array<ArrayBuffer>, "HKDF", false, ["deriveBits"]);
-  const key = new Uint8Array(
-    await crypto.subtle.deriveBits({ name: "HKDF", hash: "SHA-256", salt: new Uint8Array(0), info: new TextEncoder().encode(`custos/pseudonym/v${version}`) }, ikm, 256),
-  );
-  const cache = new Map<string, string>();
-  return async (issuer, subject) => {
+export interface SubjectLookup {
+  /** The lookup hash of (issuer, subject) in keys.subject. */
+  lookup(issuer: string, subject: string): Promise<Uint8Array>;
+}
+
+export async function subjectLookup(kek: Uint8Array, hashing: Hashing = webHashing): Promise<SubjectLookup> {
+  const key = await deriveKey(kek, "custos/subject-lookup/v1");
+  return { lookup: async (issuer, subject) => new Uint8Array(await hashing.hmacSha256(key, `${issuer}\n${subject}`)) };
+}
+
+/**
+ * Pseudonyms with a cache shared by every use: bind it to a store per use (on Workers each
+ * request has its own connection; the cache lives as long as the isolate).
+ */
+export async function pseudonyms(kek: Uint8Array, opts: { hashing?: Hashing; now?: () => number } = {}): Promise<(store: AuditStore) => Pseudonymizer> {
+  const lookups = await subjectLookup(kek, opts.hashing);
+  const now = opts.now ?? Date.now;
+  const cache = new Map<string, { pseudonym: string; until: number }>();
+  return (store) => async (issuer, subject) => {
     const input = `${issuer}\n${subject}`;
     const hit = cache.get(input);
-    if (hit !== undefined) return hit;
-    const p = base64url(await hashing.hmacSha256(key, input));
+    if (hit !== undefined && hit.until > now()) return hit.pseudonym;
+    const fresh = base64url(crypto.getRandomValues(new Uint8Array(16)));
+    const pseudonym = await store.pseudonym(await lookups.lookup(issuer, subject), fresh);
+    cache.delete(input);
     if (cache.size >= CACHE_SIZE) cache.delete(cache.keys().next().value!);
-    cache.set(input, p);
-    return p;
+    cache.set(input, { pseudonym, until: now() + CACHE_TTL_MS });
+    return pseudonym;
   };
 }

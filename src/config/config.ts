@@ -13,6 +13,8 @@ export interface Config {
   identity: IdentityFile;
   /** sha256 over the policy files as written (before interpolation, so no secret enters it). */
   version: string;
+  /** SHA-256 (hex) of the configuration files, recorded with every request (substantial-modification evidence). */
+  sha256: string;
 }
 
 /** The files Custos reads from the policy directory, by name. */
@@ -35,12 +37,12 @@ export async function loadConfig(texts: ConfigTexts, env: Env, dir = "policies")
   if (!identity.ok) problems.push(...identity.error);
 
   if (problems.length > 0 || !server.ok || !providers?.ok || !identity.ok) return err(problems);
-  return ok({ server: server.value, providers: providers.value, identity: identity.value, version: await versionOf(texts) });
+  const sha256 = await hashOf(texts);
+  return ok({ server: server.value, providers: providers.value, identity: identity.value, version: `sha256:${sha256.slice(0, 16)}`, sha256 });
 }
 
-async function versionOf(texts: ConfigTexts): Promise<string> {
+async function hashOf(texts: ConfigTexts): Promise<string> {
   const joined = CONFIG_FILES.map((f) => `${f}\0${texts[f] ?? ""}\0`).join("");
   const digest = await crypto.subtle.digest("SHA-256", new TextEncoder().encode(joined));
-  const hex = Array.from(new Uint8Array(digest), (b) => b.toString(16).padStart(2, "0")).join("");
-  return `sha256:${hex.slice(0, 16)}`;
+  return Array.from(new Uint8Array(digest), (b) => b.toString(16).padStart(2, "0")).join("");
 }

@@ -34,6 +34,23 @@ export const ServerSettingsSchema = z
       })
       .strict()
       .prefault({}),
+    audit: z
+      .object({
+        /** The log's name in checkpoints (C2SP origin / signed-note key name): one log per deployment. */
+        origin: z.string().regex(/^[A-Za-z0-9][A-Za-z0-9._/-]{0,127}$/, "an origin is a name like audit.example.eu/acme/2026: letters, digits, '.', '_', '-', '/'").default("custos.local/audit"),
+        /** What the log keeps of prompts and answers: nothing, their SHA-256, or JWE under the subject's key (R7). Team policies (later) may only raise it. */
+        content: z.enum(["none", "hashes", "encrypted"]).default("hashes"),
+        /** fail_closed: a call is forwarded only once its request event is committed (else 503 audit_unavailable); fail_open: events spool locally while the database is away. */
+        on_failure: z.enum(["fail_closed", "fail_open"]).default("fail_closed"),
+        /** Run the integrator and checkpoint signer in this server (false: run `custos audit integrate` elsewhere; the server then needs no signing key). */
+        integrate: z.preprocess((v) => (v === "false" ? false : v === "true" ? true : v), z.boolean()).default(true),
+        integrate_interval_ms: ms(500),
+        checkpoint_interval_ms: ms(60_000),
+        /** Gathering time for events nobody waits on (ms). */
+        batch_ms: z.coerce.number().int().min(0).max(1000).default(5),
+      })
+      .strict()
+      .prefault({}),
     logging: z
       .object({ level: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info") })
       .strict()
@@ -54,6 +71,12 @@ export const SERVER_ENV_OVERRIDES: ReadonlyArray<readonly [string, readonly stri
   ["CUSTOS_UPSTREAM_KEEP_ALIVE_MS", ["upstream", "keep_alive_ms"]],
   ["CUSTOS_UPSTREAM_MAX_CONNECTIONS", ["upstream", "max_connections_per_origin"]],
   ["CUSTOS_SHUTDOWN_GRACE_MS", ["shutdown", "grace_ms"]],
+  ["CUSTOS_AUDIT_ORIGIN", ["audit", "origin"]],
+  ["CUSTOS_AUDIT_CONTENT", ["audit", "content"]],
+  ["CUSTOS_AUDIT_ON_FAILURE", ["audit", "on_failure"]],
+  ["CUSTOS_AUDIT_INTEGRATE", ["audit", "integrate"]],
+  ["CUSTOS_AUDIT_INTEGRATE_INTERVAL_MS", ["audit", "integrate_interval_ms"]],
+  ["CUSTOS_AUDIT_CHECKPOINT_INTERVAL_MS", ["audit", "checkpoint_interval_ms"]],
   ["LOG_LEVEL", ["logging", "level"]],
 ];
 

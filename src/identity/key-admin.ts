@@ -3,7 +3,15 @@
 import { CustosError } from "../errors/errors.ts";
 import { err, ok, type Result } from "../errors/result.ts";
 import type { ApiKeyRecord, Storage } from "../storage/types.ts";
+import type { AuditSink } from "../audit/writer.ts";
 import { generateApiKey, type KeyHasher } from "./api-keys.ts";
+
+/** Who did it and where it is recorded: every key change is an audit event. */
+export interface KeyAudit {
+  audit: AuditSink;
+  /** The actor as entries record it (pseudonym, issuer, credential kind). */
+  actor: Record<string, unknown>;
+}
 
 /** What may be shown about a key: everything but its hash. */
 export type KeyInfo = Omit<ApiKeyRecord, "hash">;
@@ -26,7 +34,7 @@ export async function createKey(
   storage: Storage,
   hash: KeyHasher,
   input: CreateKeyInput,
-  ctx: { now: number; newId: () => string },
+  ctx: { now: number; newId: () => string } & KeyAudit,
 ): Promise<Result<{ key: string; info: KeyInfo }, CustosError>> {
   if (!TEAM_NAME.test(input.team)) return invalid("team must be letters, digits, '.', '_' or '-' (at most 64).", "team");
   const name = input.name.trim();
@@ -48,6 +56,8 @@ export async function createKey(
     lastUsedAt: null,
   };
   await storage.createApiKey(record);
+  const event = ctx.audit.emit({ type: "key.create", ts: ctx.now, fields: { actor: { ...ctx.actor, team: record.team }, key: keyFacts(record) } }, { urgent: true });
+  await event.committed.catch(() => {}); // spooled if not committed: the key exists either way
   return ok({ key, info: keyInfo(record) });
 }
 
@@ -55,8 +65,22 @@ export async function listKeys(storage: Storage): Promise<KeyInfo[]> {
   return (await storage.listApiKeys()).map(keyInfo);
 }
 
-export async function revokeKey(storage: Storage, id: string, now: number): Promise<Result<KeyInfo, CustosError>> {
+export async function revokeKey(storage: Storage, id: string, now: number, ctx: KeyAudit): Promise<Result<KeyInfo, CustosError>> {
   const r = await storage.revokeApiKey(id, new Date(now));
   if (!r) return err(new CustosError("not_found", "There is no API key with that id.", { param: "id" }));
+  const event = ctx.audit.emit({ type: "key.revoke", ts: now, fields: { actor: { ...ctx.actor, team: r.team }, key: keyFacts(r) } }, { urgent: true });
+  await event.committed.catch(() => {});
   return ok(keyInfo(r));
+}
+
+/** What the log says about a key: never its hash. */
+function keyFacts(r: ApiKeyRecord): Record<string, unknown> {
+  return {
+    id: r.id,
+    name: r.name,
+    prefix: r.prefix,
+    created: r.createdAt.toISOString(),
+    ...(r.expiresAt ? { expires: r.expiresAt.toISOString() } : {}),
+    ...(r.revokedAt ? { revoked: r.revokedAt.toISOString() } : {}),
+  };
 }

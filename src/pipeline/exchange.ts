@@ -2,6 +2,7 @@
 import type { Endpoint } from "../config/providers.ts";
 import type { ErrorCode } from "../errors/errors.ts";
 import type { Principal } from "../identity/principal.ts";
+import type { PartFacts } from "../audit/content.ts";
 import type { Bytes, Operation } from "../providers/types.ts";
 
 export interface Decision {
@@ -40,6 +41,17 @@ export interface Exchange {
   team?: string;
   decision?: Decision;
   endpoint?: Endpoint;
+
+  /** The llm.request event was written (its id is the exchange id): the end is an llm.response. */
+  requestRecorded?: boolean;
+  /** The caller did not ask for usage in a chat stream; Custos did, and strips that chunk. */
+  stripUsage?: boolean;
+  /** What the log keeps of the input and output (size, hash or commitment). */
+  inputFacts?: PartFacts;
+  outputFacts?: PartFacts;
+  /** Epoch ms: forwarded; provider's headers arrived. */
+  dispatchedAt?: number;
+  firstByteAt?: number;
 
   /** Filled as the answer arrives. */
   upstreamStatus?: number;

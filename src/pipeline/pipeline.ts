@@ -1,11 +1,14 @@
 // The request pipeline, top to bottom. Each stage is a plain function of the exchange
 // and the deps that returns a Result; the first failure ends the call with its error.
 //
-//   identify → parse → decide → redact prompt → route → forward → redact answer → record
+//   identify → parse → decide → redact prompt → route → audit request → forward →
+//   redact answer → record
 //
+import { requestEntry } from "../audit/events.ts";
+import { factsFromBody, requestStreamUsage, streamFacts, stripUsageChunk } from "../audit/usage.ts";
 import type { Deps } from "../deps.ts";
 import { CustosError, toCustosError } from "../errors/errors.ts";
-import { ok, type Result } from "../errors/result.ts";
+import { err, ok, type Result } from "../errors/result.ts";
 import { errorResponse, shapeForPath } from "../errors/to-response.ts";
 import { identify } from "../identity/identify.ts";
 import { decide } from "../policy/decide.ts";
@@ -27,7 +30,7 @@ export async function runPipeline(ex: Exchange, deps: Deps): Promise<Response> {
     result = { ok: false, error: toCustosError(e) };
   }
   if (result.ok) return result.value;
-  recordExchange(ex, deps, result.error.status, result.error);
+  recordExchange(ex, deps, { status: result.error.status, error: result.error });
   return errorResponse(shapeForPath(ex.route), result.error, ex.id);
 }
 
@@ -55,10 +58,48 @@ async function governedCall(ex: Exchange, deps: Deps): Promise<Result<Response, 
   if (!endpoint.ok) return endpoint;
   ex.endpoint = endpoint.value;
 
+  const recorded = await stage(ex, deps, "audit_request", () => auditRequest(ex, deps));
+  if (!recorded.ok) return recorded;
+
   const upstream = await stage(ex, deps, "forward", () => forward(ex, deps));
   if (!upstream.ok) return upstream;
 
   return ok(await answer(ex, deps, upstream.value));
+}
+
+/**
+ * The llm.request event, written before anything is forwarded. Under fail_closed the call
+ * goes on only once the event is committed; otherwise it is spooled if the database is away.
+ */
+async function auditRequest(ex: Exchange, deps: Deps): Promise<Result<true, CustosError>> {
+  const audit = deps.config.server.audit;
+  if (ex.stream) {
+    // Streamed chat answers carry usage only when asked: ask, and strip it if the caller did not.
+    const asked = requestStreamUsage(ex.operation, ex.json);
+    if (!asked.callerAsked) {
+      ex.json = asked.json;
+      ex.body = new TextEncoder().encode(JSON.stringify(asked.json)) as typeof ex.body;
+      ex.stripUsage = true;
+    }
+  }
+  const content: { part: string; jwe: string }[] = [];
+  if (ex.subjectPseudonym !== undefined) {
+    const sealed = await deps.sealer.seal(audit.content, ex.subjectPseudonym, ex.receivedAt, ex.body);
+    ex.inputFacts = sealed.facts;
+    if (sealed.jwe !== undefined) content.push({ part: "input", jwe: sealed.jwe });
+  }
+  const urgent = audit.on_failure === "fail_closed";
+  const emitted = deps.audit.emit({ type: "llm.request", eventId: ex.id, fields: requestEntry(ex, deps.system), content }, { urgent });
+  ex.requestRecorded = true;
+  if (urgent) {
+    try {
+      await emitted.committed;
+    } catch (e) {
+      return err(new CustosError("audit_unavailable", "The audit log cannot record this call right now, and policy forbids forwarding unrecorded calls.", { detail: e instanceof Error ? e.message : String(e) }));
+    }
+  }
+  ex.dispatchedAt = deps.clock.now();
+  return ok(true);
 }
 
 /** Runs one stage and keeps its duration for the log line (and, later, the trace). */
@@ -75,21 +116,51 @@ async function stage<T>(ex: Exchange, deps: Deps, name: string, fn: () => Result
 async function answer(ex: Exchange, deps: Deps, res: UpstreamResponse): Promise<Response> {
   const headers = governedHeaders(ex, deps, res);
   const status = res.status;
+  ex.firstByteAt = deps.clock.now();
   if (ex.stream && (res.headers.get("content-type") ?? "").startsWith("text/event-stream")) {
     const broken = (detail?: string) => new CustosError("upstream_error", "The provider's stream broke off before the answer was complete.", detail === undefined ? {} : { detail });
+    const facts = streamFacts(ex.operation);
+    const keep = deps.config.server.audit.content !== "none";
+    const seen: Uint8Array[] = [];
+    let kept = 0;
     const body = watchEventStream(redactAnswerStream(ex, res.stream()), {
+      each(events) {
+        facts.observe(events);
+        const out = ex.stripUsage ? stripUsageChunk(events) : events;
+        if (keep && kept + out.length <= MAX_KEPT_OUTPUT) {
+          seen.push(out);
+          kept += out.length;
+        }
+        return out;
+      },
       done(o) {
-        if (o.kind === "complete") recordExchange(ex, deps, status);
-        else if (o.kind === "cancelled" || ex.signal.aborted) recordExchange(ex, deps, status, new CustosError("client_closed_request", "The caller disconnected during the stream."));
-        else recordExchange(ex, deps, status, broken(String(o.error)));
+        const answer = facts.facts();
+        const output = keep ? joinBytes(seen) : undefined;
+        const ending = { answer, ...(output ? { output } : {}) };
+        if (o.kind === "complete") recordExchange(ex, deps, { status, ...ending });
+        else if (o.kind === "cancelled" || ex.signal.aborted) recordExchange(ex, deps, { status, error: new CustosError("client_closed_request", "The caller disconnected during the stream."), ...ending });
+        else recordExchange(ex, deps, { status, error: broken(String(o.error)), ...ending });
       },
       errorEvent: () => new TextEncoder().encode(streamErrorEvent(ex.operation, broken())),
     });
     return new Response(body, { status, headers });
   }
   const bytes = redactAnswerBody(ex, await res.bytes());
-  recordExchange(ex, deps, status);
+  recordExchange(ex, deps, { status, answer: factsFromBody(ex.operation, bytes), output: bytes });
   return new Response(bytes, { status, headers });
+}
+
+/** Streamed answers are kept for the log's content (hash or JWE) up to this size. */
+const MAX_KEPT_OUTPUT = 4 * 1024 * 1024;
+
+function joinBytes(parts: readonly Uint8Array[]): Uint8Array {
+  const out = new Uint8Array(parts.reduce((n, p) => n + p.length, 0));
+  let o = 0;
+  for (const p of parts) {
+    out.set(p, o);
+    o += p.length;
+  }
+  return out;
 }
 
 /** A plain object, not a Headers: the Node server writes plain headers without converting them. */

@@ -1,32 +1,41 @@
-// The last stage: one audit record and one log line per call, whatever its outcome.
+// The last stage: every call ends in one audit event and one log line, whatever its
+// outcome. A call refused before anything was forwarded is an llm.denied event; a call
+// whose llm.request was written ends in an llm.response (answered, failed upstream, or cut
+// off). Authentication failures are only counted (a flood of bad tokens must not flood
+// the log or compete with real traffic for it).
 import type { Deps } from "../deps.ts";
-import type { CustosError } from "../errors/errors.ts";
+import { CustosError } from "../errors/errors.ts";
+import { deniedEntry, responseEntry } from "../audit/events.ts";
+import type { AnswerFacts } from "../audit/usage.ts";
 import type { Exchange } from "./exchange.ts";
 
-export function recordExchange(ex: Exchange, deps: Pick<Deps, "audit" | "logger" | "clock">, status: number, error?: CustosError): void {
+export interface Ending {
+  status: number;
+  error?: CustosError;
+  answer?: AnswerFacts;
+  /** The answer as the caller received it, for the log's content level (not for streams beyond the cap). */
+  output?: Uint8Array;
+}
+
+export function recordExchange(ex: Exchange, deps: Pick<Deps, "audit" | "logger" | "clock" | "config" | "system" | "sealer" | "defer">, end: Ending): void {
   if (ex.status !== undefined) return; // recorded already (a stream reports its end once)
+  const { status, error } = end;
   ex.status = status;
   if (error) ex.errorCode = error.code;
-  if (error?.code === "authentication_failed") {
-    // Counted, not recorded one by one: a flood of bad tokens must not flood the log.
-    deps.audit.authFailure({ source: ex.source, reason: error.detail ?? "unknown", route: ex.route, at: ex.receivedAt });
+  if (error && !ex.principal) {
+    // Before anyone is identified (bad token, body too large) calls are counted per source
+    // and reason, not recorded one by one.
+    deps.audit.authFailure({ source: ex.source, reason: error.code === "authentication_failed" ? (error.detail ?? "unknown") : error.code, route: ex.route, at: ex.receivedAt });
     deps.logger.debug({ reqId: ex.id, route: ex.route, status, code: error.code, detail: error.detail }, "authentication failed");
     return;
   }
+  const endAt = deps.clock.now();
   const latencyMs = Math.round((deps.clock.monotonic() - ex.start) * 1000) / 1000;
-  deps.audit.record({
-    id: ex.id,
-    time: new Date(ex.receivedAt),
-    route: ex.route,
-    team: ex.team ?? null,
-    principal: ex.principal && ex.subjectPseudonym ? `${ex.principal.issuerName}:${ex.subjectPseudonym}` : null,
-    model: ex.model || null,
-    status,
-    errorCode: error?.code ?? null,
-    latencyMs,
-    upstream: ex.endpoint?.id ?? null,
-    region: ex.endpoint?.region ?? null,
-  });
+  deps.defer(
+    writeEnding(ex, deps, end, endAt).catch((e: unknown) => {
+      deps.logger.error({ reqId: ex.id, err: e instanceof Error ? e.message : String(e) }, "audit: the call's ending could not be recorded");
+    }),
+  );
   const line = {
     reqId: ex.id,
     route: ex.route,
@@ -43,4 +52,18 @@ export function recordExchange(ex: Exchange, deps: Pick<Deps, "audit" | "logger"
   };
   if (error && status >= 500 && error.code !== "client_closed_request") deps.logger.error(line, "request failed");
   else deps.logger.info(line, "request");
+}
+
+async function writeEnding(ex: Exchange, deps: Pick<Deps, "audit" | "config" | "system" | "sealer">, end: Ending, endAt: number): Promise<void> {
+  if (!ex.requestRecorded) {
+    deps.audit.emit({ type: "llm.denied", eventId: ex.id, ts: endAt, fields: deniedEntry(ex, deps.system, end.error ?? new CustosError("internal_error", "The call ended before it was forwarded."), endAt) });
+    return;
+  }
+  const content: { part: string; jwe: string }[] = [];
+  if (end.output !== undefined && ex.subjectPseudonym !== undefined) {
+    const sealed = await deps.sealer.seal(deps.config.server.audit.content, ex.subjectPseudonym, ex.receivedAt, end.output);
+    ex.outputFacts = sealed.facts;
+    if (sealed.jwe !== undefined) content.push({ part: "output", jwe: sealed.jwe });
+  }
+  deps.audit.emit({ type: "llm.response", ts: endAt, fields: responseEntry(ex, end.status, end.error, end.answer, endAt), content });
 }

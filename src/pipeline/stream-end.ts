@@ -6,6 +6,8 @@
 export type StreamOutcome = { kind: "complete"; bytes: number } | { kind: "cancelled"; bytes: number } | { kind: "error"; bytes: number; error: unknown };
 
 export interface StreamWatch {
+  /** Sees each run of whole events before it goes out, and may replace it (an empty result sends nothing). */
+  each?(events: Uint8Array): Uint8Array;
   done(o: StreamOutcome): void;
   /** The bytes of an error event to send when the provider's stream fails. */
   errorEvent(): Uint8Array;
@@ -53,7 +55,7 @@ export function watchEventStream(src: ReadableStream<Uint8Array>, watch: StreamW
             return;
           }
           if (r.done) {
-            if (pending.length > 0) controller.enqueue(pending); // a last event without its blank line
+            if (pending.length > 0) controller.enqueue(watch.each ? watch.each(pending) : pending); // a last event without its blank line
             controller.close();
             end({ kind: "complete", bytes });
             return;
@@ -66,7 +68,10 @@ export function watchEventStream(src: ReadableStream<Uint8Array>, watch: StreamW
           }
           pending = cut === buf.length ? new Uint8Array(0) : buf.slice(cut);
           bytes += cut;
-          controller.enqueue(cut === buf.length ? buf : buf.subarray(0, cut));
+          const events = cut === buf.length ? buf : buf.subarray(0, cut);
+          const out = watch.each ? watch.each(events) : events;
+          if (out.length === 0) continue;
+          controller.enqueue(out);
           return;
         }
       },

@@ -6,6 +6,7 @@ import path from "node:path";
 import { fileURLToPath } from "node:url";
 import type { JWK } from "jose";
 import { CONFIG_FILES, type ConfigTexts } from "../config/config.ts";
+import { generateSigningKey } from "../audit/checkpoint.ts";
 import { generateDevIssuerKey } from "../identity/dev-issuer.ts";
 
 export const PACKAGE_ROOT = fileURLToPath(new URL("../../", import.meta.url));
@@ -126,4 +127,33 @@ export async function devIssuerKey(stateDir: string, onCreate: (file: string) =>
     if ((e as NodeJS.ErrnoException).code !== "EEXIST") throw e;
     return JSON.parse(await readFile(file, "utf8")) as JWK; // another process made it first
   }
+}
+
+/** The checkpoint signer's Ed25519 private JWK: CUSTOS_SIGNING_KEY (the JWK itself or a file holding it); in development generated under .custos/ if unset. */
+export async function signingKeyText(env: Readonly<Record<string, string | undefined>>, stateDir: string, onCreate: (file: string) => void): Promise<string> {
+  const v = env.CUSTOS_SIGNING_KEY?.trim();
+  if (v) return v.startsWith("{") ? v : readFile(path.resolve(v), "utf8");
+  if (env.DATABASE_URL) throw new MissingKeyError("CUSTOS_SIGNING_KEY", "the Ed25519 private JWK (or a file holding it) that signs audit checkpoints; `custos audit keygen` makes one");
+  const file = path.join(stateDir, "signing-key.jwk");
+  try {
+    return await readFile(file, "utf8");
+  } catch (e) {
+    if ((e as NodeJS.ErrnoException).code !== "ENOENT") throw e;
+  }
+  await mkdir(stateDir, { recursive: true, mode: 0o700 });
+  const jwk = JSON.stringify(await generateSigningKey());
+  try {
+    await writeFile(file, jwk, { flag: "wx", mode: 0o600 });
+    onCreate(file);
+    return jwk;
+  } catch (e) {
+    if ((e as NodeJS.ErrnoException).code !== "EEXIST") throw e;
+    return readFile(file, "utf8");
+  }
+}
+
+/** Where checkpoints are anchored outside the database: CUSTOS_ANCHOR_DIR, else .custos/anchor (with a warning: the same machine is a weak anchor). */
+export function anchorDir(env: Readonly<Record<string, string | undefined>>, stateDir: string): { dir: string; configured: boolean } {
+  const v = env.CUSTOS_ANCHOR_DIR?.trim();
+  return v ? { dir: path.resolve(v), configured: true } : { dir: path.join(stateDir, "anchor"), configured: false };
 }

@@ -5,8 +5,9 @@ import { randomBytes } from "node:crypto";
 import type { IncomingMessage } from "node:http";
 import type { AddressInfo } from "node:net";
 import { createApp } from "../app.ts";
-import { parseKek, pseudonymizer } from "../audit/pseudonym.ts";
-import { requestLogSink } from "../audit/sink.ts";
+import { readFileSync } from "node:fs";
+import path from "node:path";
+import { parseKek } from "../audit/pseudonym.ts";
 import { loadConfig, type Config } from "../config/config.ts";
 import { ConfigError } from "../config/yaml-file.ts";
 import { systemClock, type Deps } from "../deps.ts";
@@ -22,7 +23,8 @@ import { postgresStorage } from "../storage/postgres.ts";
 import type { Storage } from "../storage/types.ts";
 import type { Logger } from "../telemetry/logger.ts";
 import { acquireLock, type Lock } from "./lock.ts";
-import { apiKeyPepper, kekText, devIssuerKey, MIGRATIONS_DIR, readConfigTexts, resolvePaths, writeServerHandle, type Paths } from "./node-files.ts";
+import { apiKeyPepper, kekText, devIssuerKey, MIGRATIONS_DIR, PACKAGE_ROOT, readConfigTexts, resolvePaths, writeServerHandle, type Paths } from "./node-files.ts";
+import { startNodeAudit } from "./node-audit.ts";
 import { nodeLogger } from "./node-logger.ts";
 import { undiciUpstream } from "./node-upstream.ts";
 import { nodeHashing } from "./node-hashing.ts";
@@ -70,11 +72,19 @@ export async function startNodeServer(opts: NodeServerOptions): Promise<RunningS
   const upstream = undiciUpstream(config.server.upstream);
 
   const newId = () => uuidv7();
+  const build = proxyBuild();
+  const audit = await startNodeAudit({ storage, config, env, paths, logger, kek, defer, newId, build }).catch(async (e: unknown) => {
+    await storage.close();
+    await lock?.release();
+    throw e;
+  });
   const adminToken = randomBytes(32).toString("base64url");
   const deps: Deps = {
     config,
     storage,
-    audit: requestLogSink(storage, defer, logger, { newId }),
+    audit: audit.sink,
+    sealer: audit.sealer,
+    system: { proxyBuild: build, configSha256: config.sha256, policyVersion: config.version },
     logger,
     verifier: await verifierFor(config, host, env, paths, logger),
     apiKeys: apiKeyVerifier({ storage, hash: await keyHasher(pepper, nodeHashing), clock: systemClock, defer, logger }),
@@ -83,7 +93,7 @@ export async function startNodeServer(opts: NodeServerOptions): Promise<RunningS
     clock: systemClock,
     newId,
     adminToken,
-    pseudonym: await pseudonymizer(kek, { hashing: nodeHashing }),
+    pseudonym: audit.pseudonym,
     defer,
   };
 
@@ -121,7 +131,7 @@ export async function startNodeServer(opts: NodeServerOptions): Promise<RunningS
       clearTimeout(timer);
       clearInterval(idle);
       await deps.apiKeys.flush();
-      await deps.audit.flush();
+      await audit.close().catch((e: unknown) => logger.error({ err: e instanceof Error ? e.message : String(e) }, "audit: closing the log failed"));
       while (pending.size > 0) await Promise.allSettled([...pending]);
       await upstream.close?.();
       await storage.close();
@@ -131,6 +141,15 @@ export async function startNodeServer(opts: NodeServerOptions): Promise<RunningS
     })());
 
   return { url, port, deps, close };
+}
+
+/** The package version, recorded in every writer.open and request entry. */
+function proxyBuild(): string {
+  try {
+    return `custos ${(JSON.parse(readFileSync(path.join(PACKAGE_ROOT, "package.json"), "utf8")) as { version: string }).version}`;
+  } catch {
+    return "custos unknown";
+  }
 }
 
 async function openStorage(paths: Paths, env: Env, logger: Logger): Promise<{ storage: Storage; lock?: Lock }> {

@@ -1,7 +1,12 @@
 // What a Worker isolate builds once from its bindings and keeps: the parsed
 // configuration, the logger and the token verifier. None of them holds I/O, so the
 // isolate's requests may share them; everything that does I/O is made per request.
-import { parseKek, pseudonymizer, type Pseudonymizer } from "../audit/pseudonym.ts";
+import { contentSealers, type ContentSealer } from "../audit/content.ts";
+import type { Sha256 } from "../audit/merkle.ts";
+import { parseKek, pseudonyms, type Pseudonymizer } from "../audit/pseudonym.ts";
+import { newChain, type ChainState } from "../audit/writer.ts";
+import type { AuditStore } from "../storage/audit-types.ts";
+import { createHash } from "node:crypto";
 import { loadConfig, type Config } from "../config/config.ts";
 import { ConfigError } from "../config/yaml-file.ts";
 import { devIssuerTrust, publicJwk } from "../identity/dev-issuer.ts";
@@ -19,8 +24,16 @@ export const consoleLine = (line: string): void => console.log(line);
 
 export const LOG_BINDINGS = { service: "custos", runtime: "workers" } as const;
 
+/** SHA-256 for the audit log's leaves (nodejs_compat's node:crypto: synchronous, like on Node). */
+export const workerSha256: Sha256 = (d) => new Uint8Array(createHash("sha256").update(d).digest());
+
 export interface IsolateState {
-  pseudonym: Pseudonymizer;
+  /** Bound to each request's storage; the caches live with the isolate. */
+  pseudonym: (store: AuditStore) => Pseudonymizer;
+  sealer: (store: AuditStore) => ContentSealer;
+  /** This isolate's writer chain (R6): an isolate is one writer; each request writes through its own connection. */
+  chain: ChainState;
+  kek: Uint8Array;
   config: Config;
   logger: Logger;
   verifier: Verifier;
@@ -35,7 +48,7 @@ export async function buildIsolateState(env: WorkerEnv, write: (line: string) =>
   const logger = jsonLogger(config.server.logging.level, write, LOG_BINDINGS);
 
   const db = databaseUrl(env);
-  if (!db) logger.error({}, `${NO_DATABASE}; /readyz reports not ready and every request-log write fails (each failure is logged)`);
+  if (!db) logger.error({}, `${NO_DATABASE}; /readyz reports not ready and every audit write fails (each failure is logged)`);
   const verifier = await workerVerifier(config, env, logger);
   logger.info({ policyVersion: config.version, storage: db ? (env.HYPERDRIVE ? "hyperdrive" : "postgres") : "none" }, "custos worker isolate ready");
   if (typeof env.CUSTOS_KEK !== "string" || env.CUSTOS_KEK === "") {
@@ -47,7 +60,19 @@ export async function buildIsolateState(env: WorkerEnv, write: (line: string) =>
   } catch (e) {
     throw new ConfigError([{ file: "bindings", line: 1, column: 1, message: (e as Error).message }]);
   }
-  return { config, logger, verifier, apiKeys: await workerApiKeys(env, logger), pseudonym: await pseudonymizer(kek) };
+  if (config.server.audit.on_failure === "fail_open") {
+    logger.warn({}, "audit on_failure is fail_open, but a Worker has no durable spool: events that cannot be written are retried within the request and then lost (logged). Use fail_closed on Workers.");
+  }
+  return {
+    config,
+    logger,
+    verifier,
+    apiKeys: await workerApiKeys(env, logger),
+    pseudonym: await pseudonyms(kek),
+    sealer: await contentSealers(kek, workerSha256),
+    chain: newChain(),
+    kek,
+  };
 }
 
 /** The development issuer is trusted only when identity.yaml lists it AND CUSTOS_DEV_ISSUER=1; its public key is a binding. */

@@ -1,8 +1,9 @@
 // Storage on Workers: postgres.js over Hyperdrive (preferred) or DATABASE_URL, with a
 // connection per request (workerd forbids I/O objects that outlive their request).
 // With neither, the Worker still serves, but honestly: /readyz says not ready and every
-// request-log write fails and is logged by the audit sink, never silently dropped.
+// audit write fails and is logged by the audit writer, never silently dropped.
 import { postgresStorage } from "../storage/postgres.ts";
+import type { AuditStore } from "../storage/audit-types.ts";
 import type { Storage } from "../storage/types.ts";
 import type { WorkerEnv } from "./worker-env.ts";
 
@@ -18,19 +19,17 @@ export function databaseUrl(env: WorkerEnv): string | undefined {
 /** A Storage that refuses every operation with the same clear reason. */
 export function unconfiguredStorage(): Storage {
   const refuse = () => Promise.reject(new Error(NO_DATABASE));
+  // Every audit operation refuses the same way.
+  const audit = new Proxy({} as AuditStore, { get: () => refuse });
   return {
     kind: "postgres",
+    audit,
     ping: refuse,
-    appendRequests: refuse,
-    recentRequests: refuse,
-    requestById: refuse,
     createApiKey: refuse,
     listApiKeys: refuse,
     apiKeyByHash: refuse,
     revokeApiKey: refuse,
     touchApiKeys: refuse,
-    appendAuthFailures: refuse,
-    recentAuthFailures: refuse,
     close: async () => {},
   };
 }

@@ -3,7 +3,8 @@
 // audit sink and upstream client are made per request, since workerd forbids I/O
 // objects that outlive the request that created them. Background work is waitUntil.
 import { createApp } from "../app.ts";
-import { requestLogSink } from "../audit/sink.ts";
+import { memorySpool } from "../audit/spool.ts";
+import { auditWriter } from "../audit/writer.ts";
 import { ConfigError, formatProblem } from "../config/yaml-file.ts";
 import { systemClock, type Deps } from "../deps.ts";
 import { CustosError } from "../errors/errors.ts";
@@ -11,9 +12,11 @@ import { errorResponse, shapeForPath } from "../errors/to-response.ts";
 import { uuidv7 } from "../ids.ts";
 import type { WorkerEnv } from "./worker-env.ts";
 import { jsonLogger } from "../telemetry/logger.ts";
-import { buildIsolateState, consoleLine, LOG_BINDINGS, type IsolateState } from "./worker-isolate.ts";
+import { buildIsolateState, consoleLine, LOG_BINDINGS, workerSha256, type IsolateState } from "./worker-isolate.ts";
 import { workerStorage } from "./worker-storage.ts";
 import { fetchUpstream } from "./worker-upstream.ts";
+
+const BUILD = "custos workers";
 
 // Bindings are fixed for an isolate's lifetime, so what is derived from them is too.
 // The value (not a pending promise) is kept: a promise settled in one request's context
@@ -25,18 +28,33 @@ async function isolateState(env: WorkerEnv): Promise<IsolateState> {
 }
 
 function depsFor(state: IsolateState, env: WorkerEnv, ctx: ExecutionContext): Deps {
-  const { config, logger, verifier, apiKeys, pseudonym } = state;
+  const { config, logger, verifier, apiKeys } = state;
   const defer = (work: Promise<unknown>) =>
     ctx.waitUntil(work.catch((e: unknown) => logger.error({ err: e instanceof Error ? e.message : String(e) }, "background work failed")));
   const storage = workerStorage(env);
   return {
     config,
     storage,
-    audit: requestLogSink(storage, defer, logger, { newId: () => uuidv7() }),
+    audit: auditWriter({
+      store: storage.audit,
+      sha: workerSha256,
+      origin: config.server.audit.origin,
+      logger,
+      spool: memorySpool(1_000),
+      now: Date.now,
+      newId: () => uuidv7(),
+      defer,
+      open: { proxy_build: BUILD, config_sha256: config.sha256, runtime: "workers" },
+      chain: state.chain,
+      // Nothing may wait across requests in workerd: write at once, within this request.
+      batchMs: 0,
+    }),
+    sealer: state.sealer(storage.audit),
+    system: { proxyBuild: BUILD, configSha256: config.sha256, policyVersion: config.version },
     logger,
     verifier,
     apiKeys: apiKeys.forRequest(ctx),
-    pseudonym,
+    pseudonym: state.pseudonym(storage.audit),
     clientAddress: (req) => req.headers.get("cf-connecting-ip") ?? undefined,
     upstream: fetchUpstream(config.server.upstream),
     clock: systemClock,

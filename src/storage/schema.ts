@@ -1,23 +1,7 @@
-// The drizzle schema. Migrations in migrations/ are generated from it (drizzle-kit generate).
-import { index, integer, pgTable, real, text, timestamp, uniqueIndex } from "drizzle-orm/pg-core";
-
-export const requestLog = pgTable(
-  "request_log",
-  {
-    id: text("id").primaryKey(),
-    time: timestamp("time", { withTimezone: true, mode: "date" }).notNull(),
-    route: text("route").notNull(),
-    team: text("team"),
-    principal: text("principal"),
-    model: text("model"),
-    status: integer("status").notNull(),
-    errorCode: text("error_code"),
-    latencyMs: real("latency_ms").notNull(),
-    upstream: text("upstream"),
-    region: text("region"),
-  },
-  (t) => [index("request_log_time_idx").on(t.time)],
-);
+// The drizzle schema of the public tables. Migrations in migrations/ are generated from it
+// (drizzle-kit generate); the audit log's tables are raw SQL (partitions, triggers, grants
+// drizzle-kit cannot express) in migrations/0002_audit.sql, queried through audit-schema.ts.
+import { pgTable, text, timestamp, uniqueIndex } from "drizzle-orm/pg-core";
 
 /** Custos API keys for services. Only a peppered hash of each key is stored. */
 export const apiKeys = pgTable(
@@ -36,19 +20,4 @@ export const apiKeys = pgTable(
     lastUsedAt: timestamp("last_used_at", { withTimezone: true, mode: "date" }),
   },
   (t) => [uniqueIndex("api_keys_hash_idx").on(t.hash)],
-);
-
-/** Authentication failures, aggregated per source and reason over a window, so a flood of bad tokens cannot flood the log. */
-export const authFailures = pgTable(
-  "auth_failures",
-  {
-    id: text("id").primaryKey(),
-    windowStart: timestamp("window_start", { withTimezone: true, mode: "date" }).notNull(),
-    windowEnd: timestamp("window_end", { withTimezone: true, mode: "date" }).notNull(),
-    source: text("source").notNull(),
-    reason: text("reason").notNull(),
-    route: text("route").notNull(),
-    count: integer("count").notNull(),
-  },
-  (t) => [index("auth_failures_window_idx").on(t.windowStart)],
 );

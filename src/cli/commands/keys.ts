@@ -1,7 +1,11 @@
 // custos keys create|list|revoke: Custos API keys for services. On a real database the
 // CLI works on it directly; on the embedded one it goes through the running server's
 // /api (with the admin token the server wrote), or opens it itself when no server runs.
+import { userInfo } from "node:os";
 import { parseArgs } from "node:util";
+import { cliAudit } from "../../runtime/node-audit.ts";
+import { loadNodeConfig } from "../../runtime/node.ts";
+import { jsonLogger } from "../../telemetry/logger.ts";
 import { systemClock } from "../../deps.ts";
 import { keyHasher } from "../../identity/api-keys.ts";
 import { createKey, listKeys, revokeKey, type KeyInfo } from "../../identity/key-admin.ts";
@@ -50,19 +54,28 @@ function parse(argv: string[]): Op | string {
 
 type Outcome = { ok: true; created?: { key: string; info: KeyInfo }; keys?: KeyInfo[]; revoked?: KeyInfo } | { ok: false; message: string };
 
-async function direct(storage: Storage, pepper: string, op: Op): Promise<Outcome> {
+/** Keys changed from the command line are recorded as done by the operating-system user at this machine. */
+const CLI_ACTOR = { kind: "service", auth: { method: "cli" }, os_user: userInfo().username.slice(0, 64) };
+
+async function direct(storage: Storage, pepper: string, op: Op, io: CliIo): Promise<Outcome> {
   if (op.kind === "list") return { ok: true, keys: await listKeys(storage) };
-  if (op.kind === "revoke") {
-    const r = await revokeKey(storage, op.id, systemClock.now());
-    return r.ok ? { ok: true, revoked: r.value } : { ok: false, message: r.error.message };
+  const config = await loadNodeConfig(resolvePaths(io.cwd, io.env), io.env);
+  const audit = await cliAudit(storage, config, jsonLogger("error", (line) => io.err(line)));
+  try {
+    if (op.kind === "revoke") {
+      const r = await revokeKey(storage, op.id, systemClock.now(), { audit, actor: CLI_ACTOR });
+      return r.ok ? { ok: true, revoked: r.value } : { ok: false, message: r.error.message };
+    }
+    const r = await createKey(
+      storage,
+      await keyHasher(pepper),
+      { team: op.team, name: op.name, createdBy: "cli", ...(op.expiresInDays === undefined ? {} : { expiresInDays: op.expiresInDays }) },
+      { now: systemClock.now(), newId: () => uuidv7(), audit, actor: CLI_ACTOR },
+    );
+    return r.ok ? { ok: true, created: r.value } : { ok: false, message: r.error.message };
+  } finally {
+    await audit.close();
   }
-  const r = await createKey(
-    storage,
-    await keyHasher(pepper),
-    { team: op.team, name: op.name, createdBy: "cli", ...(op.expiresInDays === undefined ? {} : { expiresInDays: op.expiresInDays }) },
-    { now: systemClock.now(), newId: () => uuidv7() },
-  );
-  return r.ok ? { ok: true, created: r.value } : { ok: false, message: r.error.message };
 }
 
 async function viaServer(handle: ServerHandle, op: Op): Promise<Outcome> {
@@ -132,7 +145,7 @@ async function run(op: Op, io: CliIo): Promise<Outcome> {
     const pepper = await apiKeyPepper(io.env, paths.stateDir, () => {});
     const storage = postgresStorage(io.env.DATABASE_URL, { max: 1 });
     try {
-      return await direct(storage, pepper, op);
+      return await direct(storage, pepper, op, io);
     } finally {
       await storage.close();
     }
@@ -157,7 +170,7 @@ async function run(op: Op, io: CliIo): Promise<Outcome> {
     const pepper = await apiKeyPepper(io.env, paths.stateDir, (file) => io.err(`warning: generated the development API key pepper at ${file}`));
     const storage = await pgliteStorage(paths.dataDir, MIGRATIONS_DIR);
     try {
-      return await direct(storage, pepper, op);
+      return await direct(storage, pepper, op, io);
     } finally {
       await storage.close();
     }

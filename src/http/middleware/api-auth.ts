@@ -1,5 +1,5 @@
 // /api: who is calling (the server's local admin token, or a credential with the
-// right role), and one request-log row per call — the log audits its readers too.
+// right role), and one audit event per call: the log audits its readers too.
 import type { Context, MiddlewareHandler } from "hono";
 import type { Deps } from "../../deps.ts";
 import { CustosError } from "../../errors/errors.ts";
@@ -49,18 +49,21 @@ export function apiAuth(deps: Deps): MiddlewareHandler<AppEnv & { Variables: { p
     }
     c.set("principal", principal);
     await next();
-    deps.audit.record({
-      id: c.get("requestId"),
-      time: new Date(receivedAt),
-      route: `${c.req.method} ${c.req.path.slice(0, 200)}`,
-      team: null,
-      principal: `${principal.issuerName}:${await deps.pseudonym(principal.issuer, principal.subject)}`,
-      model: null,
-      status: c.res.status,
-      errorCode: c.res.headers.get("x-custos-error-code"),
-      latencyMs: Math.round((deps.clock.monotonic() - started) * 1000) / 1000,
-      upstream: null,
-      region: null,
+    const query = c.req.query();
+    deps.audit.emit({
+      type: c.req.path.startsWith("/api/audit") ? "audit.access" : "api.access",
+      ts: receivedAt,
+      fields: {
+        actor: { subject: await deps.pseudonym(principal.issuer, principal.subject), iss: principal.issuer, kind: principal.kind, auth: { method: principal.credential }, roles: principal.roles },
+        access: {
+          method: c.req.method,
+          path: c.req.path.slice(0, 200),
+          ...(Object.keys(query).length > 0 ? { query: Object.fromEntries(Object.entries(query).slice(0, 32).map(([k, v]) => [k.slice(0, 64), v.slice(0, 256)])) } : {}),
+          status: c.res.status,
+          ...(c.res.headers.get("x-custos-error-code") ? { error: { code: c.res.headers.get("x-custos-error-code")! } } : {}),
+          duration_ms: Math.round(deps.clock.monotonic() - started),
+        },
+      },
     });
   };
 }

@@ -33,11 +33,12 @@ export function adminKeyRoutes(deps: Deps): Hono<AppEnv & { Variables: { princip
       return problem(new CustosError("invalid_request", `${issue.path.join(".") || "body"}: ${issue.message}`, { param: issue.path.join(".") }), c.get("requestId"));
     }
     const p = c.get("principal");
+    const actor = await actorOf(deps, p);
     const created = await createKey(
       deps.storage,
       deps.apiKeys.hash,
       { team: parsed.data.team, name: parsed.data.name, createdBy: `${p.issuerName}:${await deps.pseudonym(p.issuer, p.subject)}`, ...(parsed.data.expires_in_days === undefined ? {} : { expiresInDays: parsed.data.expires_in_days }) },
-      { now: deps.clock.now(), newId: deps.newId },
+      { now: deps.clock.now(), newId: deps.newId, audit: deps.audit, actor },
     );
     if (!created.ok) return problem(created.error, c.get("requestId"));
     return c.json(created.value, 201);
@@ -46,8 +47,12 @@ export function adminKeyRoutes(deps: Deps): Hono<AppEnv & { Variables: { princip
   app.delete("/:id", async (c) => {
     const denied = requireRole(c, "admin");
     if (denied) return denied;
-    const r = await revokeKey(deps.storage, c.req.param("id"), deps.clock.now());
+    const r = await revokeKey(deps.storage, c.req.param("id"), deps.clock.now(), { audit: deps.audit, actor: await actorOf(deps, c.get("principal")) });
     return r.ok ? c.json(r.value) : problem(r.error, c.get("requestId"));
   });
   return app;
+}
+
+async function actorOf(deps: Deps, p: Principal): Promise<Record<string, unknown>> {
+  return { subject: await deps.pseudonym(p.issuer, p.subject), iss: p.issuer, kind: p.kind, auth: { method: p.credential } };
 }

@@ -37,7 +37,7 @@ export function proxyRoutes(deps: Deps): Hono<AppEnv> {
       const read = await readBodyLimited(c.req.raw, maxSize);
       if (!read.ok) {
         const e = new CustosError("request_too_large", `The request body is larger than this server accepts (${maxSize} bytes).`);
-        recordExchange(newExchange(c.get("requestId"), c.req.raw, c.env, new Uint8Array()), deps, e.status, e);
+        recordExchange(newExchange(c.get("requestId"), c.req.raw, c.env, new Uint8Array()), deps, { status: e.status, error: e });
         return errorResponse(shapeForPath(route), e, c.get("requestId"));
       }
       return runPipeline(newExchange(c.get("requestId"), c.req.raw, c.env, read.body), deps);

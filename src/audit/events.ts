@@ -1,0 +1,163 @@
+// The entries the pipeline writes (reference §2.5.1 and §5): what Custos knows about a
+// call, and nothing it does not (R1 forbids nulls; absent facts are omitted, never faked).
+import { decimalString, rfc3339Millis } from "./canonical-json.ts";
+import type { CustosError } from "../errors/errors.ts";
+import type { Exchange } from "../pipeline/exchange.ts";
+import type { AnswerFacts } from "./usage.ts";
+import { truncateAddress } from "./writer.ts";
+
+type Fields = Record<string, unknown>;
+
+/** What every request-related entry says about who called. */
+export function actorOf(ex: Exchange): Fields {
+  const a: Fields = {};
+  if (ex.team !== undefined) a.team = ex.team;
+  if (ex.subjectPseudonym !== undefined) a.subject = ex.subjectPseudonym;
+  const p = ex.principal;
+  if (p) {
+    a.iss = p.issuer;
+    a.kind = p.kind;
+    a.auth = { method: p.credential };
+    if (p.clientId !== undefined) a.client_id = p.clientId;
+    if (p.tenant !== undefined) a.tenant = p.tenant;
+    if (p.credential === "api_key" && p.tokenId !== undefined) a.key_id = p.tokenId;
+  }
+  if (ex.source !== "") a.source = truncateAddress(ex.source);
+  return a;
+}
+
+const SAMPLING = ["temperature", "top_p", "frequency_penalty", "presence_penalty", "top_k"] as const;
+const COUNTS = ["max_tokens", "max_completion_tokens", "max_output_tokens", "n", "seed"] as const;
+
+/** Request parameters as R1 allows them: integers as numbers, floats as decimal strings, nothing else. */
+function paramsOf(json: Record<string, unknown>): Fields {
+  const out: Fields = {};
+  for (const k of SAMPLING) {
+    const v = json[k];
+    if (typeof v === "number" && Number.isFinite(v)) out[k] = decimalString(v);
+  }
+  for (const k of COUNTS) {
+    const v = json[k];
+    if (typeof v === "number" && Number.isSafeInteger(v)) out[k] = v;
+  }
+  return out;
+}
+
+/** Declared tool names (function tools, Anthropic tools), at most 64. */
+function toolsOf(json: Record<string, unknown>): string[] | undefined {
+  if (!Array.isArray(json.tools)) return undefined;
+  const names: string[] = [];
+  for (const t of json.tools.slice(0, 64)) {
+    if (typeof t !== "object" || t === null) continue;
+    const o = t as Record<string, unknown>;
+    const fn = o.function as Record<string, unknown> | undefined;
+    const name = typeof fn?.name === "string" ? fn.name : typeof o.name === "string" ? o.name : typeof o.type === "string" ? o.type : undefined;
+    if (name !== undefined) names.push(name.slice(0, 128));
+  }
+  return names;
+}
+
+function inputCount(ex: Exchange): number | undefined {
+  const j = ex.json;
+  if (Array.isArray(j.messages)) return j.messages.length;
+  if (Array.isArray(j.input)) return j.input.length;
+  if (typeof j.input === "string") return 1;
+  return undefined;
+}
+
+export function requestOf(ex: Exchange): Fields {
+  const r: Fields = { op: ex.operation, api: ex.route, stream: ex.stream };
+  if (ex.model !== "") r.model = ex.model;
+  if (ex.json && Object.keys(ex.json).length > 0) {
+    const params = paramsOf(ex.json);
+    if (Object.keys(params).length > 0) r.params = params;
+    const tools = toolsOf(ex.json);
+    if (tools && tools.length > 0) r.tools = tools;
+    const n = inputCount(ex);
+    const input: Fields = { ...(ex.inputFacts ?? { bytes: ex.body.byteLength }) };
+    if (n !== undefined) input.items = n;
+    r.input = input;
+    if (typeof ex.json.previous_response_id === "string") r.previous_response_id = ex.json.previous_response_id.slice(0, 256);
+  }
+  const disclosure = ex.headers.get("x-custos-disclosure");
+  if (disclosure && /^[\x21-\x7e]{1,64}$/.test(disclosure)) r.disclosure = disclosure;
+  return r;
+}
+
+export function routeOf(ex: Exchange): Fields | undefined {
+  const e = ex.endpoint;
+  if (!e) return undefined;
+  const r: Fields = { provider: e.kind, endpoint: e.id, region: e.region };
+  if ("base_url" in e) r.host = new URL(e.base_url).host;
+  if (e.jurisdiction !== undefined) r.jurisdiction = e.jurisdiction;
+  return r;
+}
+
+export interface SystemFacts {
+  proxyBuild: string;
+  configSha256: string;
+  /** The policy version in force (until policies decide, the configuration's). */
+  policyVersion: string;
+}
+
+/** llm.request: written after the policy decision and routing, before anything is forwarded. */
+export function requestEntry(ex: Exchange, system: SystemFacts): Fields {
+  const f: Fields = {
+    actor: actorOf(ex),
+    system: { proxy_build: system.proxyBuild, config_sha256: system.configSha256 },
+    request: requestOf(ex),
+    time: { received: rfc3339Millis(ex.receivedAt) },
+  };
+  if (ex.decision) f.policy = { version: ex.decision.policyVersion, decision: "allow", rules: ex.decision.rules };
+  const route = routeOf(ex);
+  if (route) f.route = route;
+  return f;
+}
+
+/** llm.response: how the call ended (answered, failed upstream, cut off by the caller), with usage and timings. */
+export function responseEntry(ex: Exchange, status: number, error: CustosError | undefined, answer: AnswerFacts | undefined, end: number): Fields {
+  const f: Fields = {
+    request_event_id: ex.id,
+    actor: actorOf(ex),
+    request: { op: ex.operation, model: ex.model, stream: ex.stream },
+    status,
+    time: timesOf(ex, end),
+  };
+  const route = routeOf(ex);
+  if (route) f.route = route;
+  if (ex.upstreamStatus !== undefined) f.upstream_status = ex.upstreamStatus;
+  if (error) f.error = { code: error.code };
+  if (answer || ex.outputFacts) {
+    const r: Fields = {};
+    if (answer?.id !== undefined) r.id = answer.id.slice(0, 256);
+    if (answer?.model !== undefined) r.model = answer.model.slice(0, 256);
+    if (answer?.finish && answer.finish.length > 0) r.finish = answer.finish;
+    if (answer?.usage && Object.keys(answer.usage).length > 0) r.usage = answer.usage;
+    if (ex.outputFacts) r.output = ex.outputFacts;
+    if (Object.keys(r).length > 0) f.response = r;
+  }
+  return f;
+}
+
+/** llm.denied: refused before anything was forwarded (bad request, team, policy, routing, audit). */
+export function deniedEntry(ex: Exchange, system: SystemFacts, error: CustosError, end: number): Fields {
+  const f: Fields = {
+    actor: actorOf(ex),
+    system: { proxy_build: system.proxyBuild, config_sha256: system.configSha256 },
+    request: requestOf(ex),
+    status: error.status,
+    error: { code: error.code },
+    time: timesOf(ex, end),
+    policy: { version: ex.decision?.policyVersion ?? system.policyVersion, decision: "deny", rules: ex.decision?.rules ?? [] },
+  };
+  const route = routeOf(ex);
+  if (route) f.route = route;
+  return f;
+}
+
+function timesOf(ex: Exchange, end: number): Fields {
+  const t: Fields = { received: rfc3339Millis(ex.receivedAt), end: rfc3339Millis(end), duration_ms: Math.max(0, Math.round(end - ex.receivedAt)) };
+  if (ex.dispatchedAt !== undefined) t.dispatched = rfc3339Millis(ex.dispatchedAt);
+  if (ex.firstByteAt !== undefined) t.first_byte = rfc3339Millis(ex.firstByteAt);
+  return t;
+}

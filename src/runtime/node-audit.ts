@@ -1,0 +1,149 @@
+// The audit machinery of a Node process: the writer (with its fsync'ed spool), the content
+// sealer, pseudonyms, and, where this process integrates, the integrator and checkpoint
+// signer on timers. `custos serve` and `custos audit integrate` both build it here.
+import path from "node:path";
+import { createHash } from "node:crypto";
+import { importSigningKey, type SigningKey } from "../audit/checkpoint.ts";
+import { contentSealers, type ContentSealer } from "../audit/content.ts";
+import { integrator, type Integrator } from "../audit/integrator.ts";
+import type { Sha256 } from "../audit/merkle.ts";
+import { pseudonyms, type Pseudonymizer } from "../audit/pseudonym.ts";
+import { checkpointSigner, type Signer } from "../audit/signer.ts";
+import { auditWriter, type AuditSink } from "../audit/writer.ts";
+import type { Config } from "../config/config.ts";
+import type { Storage } from "../storage/types.ts";
+import type { Logger } from "../telemetry/logger.ts";
+import { fileAnchor } from "./node-anchor.ts";
+import { anchorDir, signingKeyText, type Paths } from "./node-files.ts";
+import { nodeHashing } from "./node-hashing.ts";
+import { nodeSpool } from "./node-spool.ts";
+import { memorySpool } from "../audit/spool.ts";
+import { uuidv7 } from "../ids.ts";
+
+type Env = Readonly<Record<string, string | undefined>>;
+
+export const nodeSha256: Sha256 = (d) => createHash("sha256").update(d).digest();
+
+export interface NodeAudit {
+  sink: AuditSink;
+  sealer: ContentSealer;
+  pseudonym: Pseudonymizer;
+  integrator?: Integrator;
+  signer?: Signer;
+  /** Stops the timers, writes writer.close, flushes, integrates and signs a last checkpoint. */
+  close(): Promise<void>;
+}
+
+/** The signing key from CUSTOS_SIGNING_KEY (or the development key under .custos/). */
+export async function loadSigningKey(env: Env, stateDir: string, logger: Logger): Promise<SigningKey> {
+  const text = await signingKeyText(env, stateDir, (file) => logger.warn({ file }, "generated the development audit signing key"));
+  let jwk: unknown;
+  try {
+    jwk = JSON.parse(text);
+  } catch {
+    throw new Error("CUSTOS_SIGNING_KEY is not a JSON Web Key (nor a file holding one)");
+  }
+  const key = await importSigningKey(jwk);
+  if (!key.ok) throw new Error(`CUSTOS_SIGNING_KEY: ${key.error.message}`);
+  return key.value;
+}
+
+export async function integrationParts(o: { storage: Storage; config: Config; env: Env; paths: Paths; logger: Logger }): Promise<{ integrator: Integrator; signer: Signer }> {
+  const key = await loadSigningKey(o.env, o.paths.stateDir, o.logger);
+  const anchor = anchorDir(o.env, o.paths.stateDir);
+  if (!anchor.configured && o.env.DATABASE_URL) o.logger.warn({ dir: anchor.dir }, "CUSTOS_ANCHOR_DIR is not set: checkpoints are anchored under .custos/ on this machine; point it at storage the database administrators cannot rewrite");
+  const origin = o.config.server.audit.origin;
+  return {
+    integrator: integrator(o.storage.audit, nodeSha256, o.logger),
+    signer: checkpointSigner({ store: o.storage.audit, sha: nodeSha256, key, origin, anchors: [fileAnchor(anchor.dir, origin)], logger: o.logger, now: Date.now }),
+  };
+}
+
+export async function startNodeAudit(o: {
+  storage: Storage;
+  config: Config;
+  env: Env;
+  paths: Paths;
+  logger: Logger;
+  kek: Uint8Array;
+  defer: (p: Promise<unknown>) => void;
+  newId: () => string;
+  build: string;
+}): Promise<NodeAudit> {
+  const audit = o.config.server.audit;
+  await o.storage.audit.ensurePartitions(new Date(Date.now() - 31 * 86_400_000), 4);
+  const parts = audit.integrate ? await integrationParts(o) : undefined;
+  const spoolDir = path.join(o.paths.stateDir, "spool");
+  const sink = auditWriter({
+    store: o.storage.audit,
+    sha: nodeSha256,
+    origin: audit.origin,
+    logger: o.logger,
+    spool: await nodeSpool(spoolDir),
+    now: Date.now,
+    newId: o.newId,
+    defer: o.defer,
+    open: { proxy_build: o.build, config_sha256: o.config.sha256, runtime: `node ${process.version}`, storage: o.storage.kind },
+    batchMs: audit.batch_ms,
+  });
+  // Spooled events from an earlier run go in first.
+  await sink.replay().catch(() => {});
+
+  const timers: ReturnType<typeof setTimeout>[] = [];
+  let stopped = false;
+  const every = (ms: number, name: string, fn: () => Promise<unknown>) => {
+    const tick = () => {
+      if (stopped) return;
+      const run = fn().catch((e: unknown) => o.logger.error({ task: name, err: e instanceof Error ? e.message : String(e) }, "audit background task failed"));
+      o.defer(run);
+      void run.finally(() => {
+        if (!stopped) timers.push(setTimeout(tick, ms));
+      });
+    };
+    timers.push(setTimeout(tick, ms));
+  };
+  if (parts) {
+    every(audit.integrate_interval_ms, "integrate", () => parts.integrator.run());
+    every(audit.checkpoint_interval_ms, "checkpoint", async () => {
+      await parts.integrator.run();
+      await parts.signer.checkpoint();
+    });
+  }
+  every(6 * 3_600_000, "partitions", () => o.storage.audit.ensurePartitions(new Date(), 3));
+
+  return {
+    sink,
+    sealer: (await contentSealers(o.kek, nodeSha256))(o.storage.audit),
+    pseudonym: (await pseudonyms(o.kek, { hashing: nodeHashing }))(o.storage.audit),
+    ...parts,
+    async close() {
+      stopped = true;
+      for (const t of timers) clearTimeout(t);
+      await sink.close();
+      if (parts) {
+        await parts.integrator.run();
+        await parts.signer.checkpoint();
+      }
+    },
+  };
+}
+
+/**
+ * A writer for a CLI command that changes something (keys, erasure): its own chain,
+ * writer.open … writer.close. Its events are committed before the command reports success
+ * (a failed commit fails the command: the database was just written, so it is reachable).
+ */
+export async function cliAudit(storage: Storage, config: Config, logger: Logger): Promise<AuditSink> {
+  return auditWriter({
+    store: storage.audit,
+    sha: nodeSha256,
+    origin: config.server.audit.origin,
+    logger,
+    spool: memorySpool(10_000),
+    now: Date.now,
+    newId: () => uuidv7(),
+    defer: () => {},
+    open: { proxy_build: "custos cli", config_sha256: config.sha256, runtime: `node ${process.version}`, storage: storage.kind },
+    batchMs: 0,
+  });
+}

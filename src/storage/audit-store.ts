@@ -1,0 +1,293 @@
+// The audit log's rows through drizzle's raw SQL (the audit tables are hand-written in
+// migrations/0002_audit.sql). Shared by both drivers: postgres.js returns arrays, Buffers
+// and int8 as strings, PGlite { rows } and Uint8Arrays; everything is normalised here.
+import { sql, type SQL } from "drizzle-orm";
+import type { AnyPgDatabase } from "./drizzle-storage.ts";
+import type { AuditEventRow, AuditStore, CheckpointRow, DekRow, LeafRow, PendingEvent, TreeState } from "./audit-types.ts";
+
+/** pg_try_advisory_xact_lock key of the integrator ("custos" + "audit" as digits). */
+const INTEGRATOR_LOCK = 7_305_118_040_002;
+
+type Row = Record<string, unknown>;
+type Exec = { execute(q: SQL): Promise<unknown> };
+
+const rowsOf = (r: unknown): Row[] => (Array.isArray(r) ? (r as Row[]) : ((r as { rows: Row[] }).rows ?? []));
+const bytes = (v: unknown): Uint8Array => (v instanceof Uint8Array ? new Uint8Array(v.buffer, v.byteOffset, v.byteLength) : new Uint8Array(0));
+const num = (v: unknown): number => (typeof v === "number" ? v : Number(v));
+const opt = <T>(v: T | null | undefined): T | undefined => (v === null ? undefined : v);
+
+function split32(b: Uint8Array): Uint8Array[] {
+  const out: Uint8Array[] = [];
+  for (let i = 0; i + 32 <= b.length; i += 32) out.push(b.slice(i, i + 32));
+  return out;
+}
+
+function concat(parts: readonly Uint8Array[]): Uint8Array {
+  const out = new Uint8Array(parts.reduce((n, p) => n + p.length, 0));
+  let o = 0;
+  for (const p of parts) {
+    out.set(p, o);
+    o += p.length;
+  }
+  return out;
+}
+
+const EVENT_COLUMNS = sql.raw(
+  "received_at, event_id::text AS event_id, event_type, writer_id, writer_seq::float8 AS writer_seq, entry, leaf_hash, request_event_id::text AS request_event_id, team, subject, model, provider, region, decision, status, pii",
+);
+
+function eventOf(r: Row): AuditEventRow {
+  const e: AuditEventRow = {
+    receivedAt: new Date(r.received_at as Date),
+    eventId: r.event_id as string,
+    type: r.event_type as string,
+    writerId: r.writer_id as string,
+    writerSeq: num(r.writer_seq),
+    entry: bytes(r.entry),
+    leafHash: bytes(r.leaf_hash),
+  };
+  for (const [k, col] of [
+    ["requestEventId", "request_event_id"],
+    ["team", "team"],
+    ["subject", "subject"],
+    ["model", "model"],
+    ["provider", "provider"],
+    ["region", "region"],
+    ["decision", "decision"],
+  ] as const) {
+    const v = opt(r[col] as string | null);
+    if (v !== undefined) e[k] = v;
+  }
+  if (r.status !== null && r.status !== undefined) e.status = num(r.status);
+  if (Array.isArray(r.pii)) e.pii = r.pii as string[];
+  return e;
+}
+
+function checkpointOf(r: Row): CheckpointRow {
+  const c: CheckpointRow = {
+    size: num(r.tree_size),
+    root: bytes(r.root),
+    note: r.note as string,
+    jws: r.jws as string,
+    consistency: split32(bytes(r.consistency)),
+    createdAt: new Date(r.created_at as Date),
+  };
+  if (r.prev_size !== null && r.prev_size !== undefined) c.prevSize = num(r.prev_size);
+  return c;
+}
+
+const dekOf = (r: Row): DekRow => ({ kid: r.kid as string, pseudonym: r.pseudonym as string, period: r.period as string, wrapped: bytes(r.wrapped) });
+
+const textArray = (a: readonly string[] | undefined): SQL => (a === undefined ? sql`NULL` : sql`${`{${a.map((s) => `"${s.replace(/["\\]/g, "\\$&")}"`).join(",")}}`}::text[]`);
+
+async function readState(db: Exec, forUpdate: boolean): Promise<TreeState> {
+  const rows = rowsOf(await db.execute(sql`SELECT size::float8 AS size, root, edge FROM audit.tree_state WHERE id = 1 ${forUpdate ? sql`FOR UPDATE` : sql``}`));
+  const r = rows[0];
+  if (!r) throw new Error("audit.tree_state has no row: the audit migration did not run");
+  return { size: num(r.size), root: bytes(r.root), edge: split32(bytes(r.edge)) };
+}
+
+export function auditStore(db: () => AnyPgDatabase): AuditStore {
+  return {
+    async ensurePartitions(from, months) {
+      const r = rowsOf(await db().execute(sql`SELECT audit.ensure_partitions(${from.toISOString()}::timestamptz, ${months}::int) AS n`));
+      return num(r[0]?.n);
+    },
+
+    async insertEvents(rows) {
+      if (rows.length === 0) return;
+      const values = rows.map(
+        (e) =>
+          sql`(${e.receivedAt.toISOString()}::timestamptz, ${e.eventId}::uuid, ${e.type}, ${e.writerId}, ${e.writerSeq}, ${e.entry}::bytea, ${e.leafHash}::bytea, ${e.requestEventId ?? null}::uuid, ${e.team ?? null}, ${e.subject ?? null}, ${e.model ?? null}, ${e.provider ?? null}, ${e.region ?? null}, ${e.decision ?? null}, ${e.status ?? null}::int, ${textArray(e.pii)})`,
+      );
+      await db().execute(
+        sql`INSERT INTO audit.event (received_at, event_id, event_type, writer_id, writer_seq, entry, leaf_hash, request_event_id, team, subject, model, provider, region, decision, status, pii) VALUES ${sql.join(values, sql`, `)} ON CONFLICT DO NOTHING`,
+      );
+    },
+
+    async insertContent(rows) {
+      if (rows.length === 0) return;
+      const values = rows.map((c) => sql`(${c.eventId}::uuid, ${c.part}, ${c.jwe})`);
+      await db().execute(sql`INSERT INTO audit.content (event_id, part, jwe) VALUES ${sql.join(values, sql`, `)} ON CONFLICT DO NOTHING`);
+    },
+
+    async integrate(max, plan) {
+      return db().transaction(async (tx) => {
+        const locked = rowsOf(await tx.execute(sql`SELECT pg_try_advisory_xact_lock(${INTEGRATOR_LOCK}::bigint) AS ok`));
+        if (!locked[0]?.ok) return undefined;
+        const state = await readState(tx, true);
+        const taken = rowsOf(
+          await tx.execute(sql`
+            WITH batch AS (
+              DELETE FROM audit.pending WHERE event_id IN (
+                SELECT event_id FROM audit.pending ORDER BY queued_at, event_id LIMIT ${max} FOR UPDATE SKIP LOCKED)
+              RETURNING event_id, received_at, leaf_hash, queued_at)
+            SELECT b.event_id::text AS event_id, b.received_at, b.leaf_hash AS queued_leaf, e.entry, e.leaf_hash AS event_leaf
+            FROM batch b LEFT JOIN audit.event e ON e.event_id = b.event_id AND e.received_at = b.received_at
+            ORDER BY b.queued_at, b.event_id`),
+        );
+        if (taken.length === 0) return { integrated: 0, state };
+        const batch: PendingEvent[] = taken.map((r) => ({
+          eventId: r.event_id as string,
+          receivedAt: new Date(r.received_at as Date),
+          queuedLeaf: bytes(r.queued_leaf),
+          entry: r.entry === null ? undefined : bytes(r.entry),
+          eventLeaf: r.event_leaf === null ? undefined : bytes(r.event_leaf),
+        }));
+        const p = plan(state, batch);
+        if (p.leaves.length > 0) {
+          for (let i = 0; i < p.leaves.length; i += 1000) {
+            const chunk = p.leaves.slice(i, i + 1000).map((l) => sql`(${l.logIndex}, ${l.eventId}::uuid, ${l.receivedAt.toISOString()}::timestamptz, ${l.leafHash}::bytea)`);
+            await tx.execute(sql`INSERT INTO audit.leaf (log_index, event_id, received_at, leaf_hash) VALUES ${sql.join(chunk, sql`, `)}`);
+          }
+          for (let i = 0; i < p.nodes.length; i += 1000) {
+            const chunk = p.nodes.slice(i, i + 1000).map((n) => sql`(${n.level}, ${n.idx}, ${n.hash}::bytea)`);
+            await tx.execute(sql`INSERT INTO audit.node (level, idx, hash) VALUES ${sql.join(chunk, sql`, `)}`);
+          }
+          await tx.execute(sql`UPDATE audit.tree_state SET size = ${p.state.size}, root = ${p.state.root}::bytea, edge = ${concat(p.state.edge)}::bytea, updated_at = clock_timestamp() WHERE id = 1`);
+        }
+        return { integrated: p.leaves.length, state: p.state };
+      });
+    },
+
+    treeState: () => readState(db(), false),
+
+    async nodes(refs) {
+      const out = new Map<string, Uint8Array>();
+      const leaves = refs.filter((r) => r.level === 0).map((r) => r.idx);
+      const inner = refs.filter((r) => r.level > 0);
+      if (leaves.length > 0) {
+        const rows = rowsOf(await db().execute(sql`SELECT log_index::float8 AS i, leaf_hash FROM audit.leaf WHERE log_index IN (${sql.join(leaves.map((i) => sql`${i}`), sql`, `)})`));
+        for (const r of rows) out.set(`0/${num(r.i)}`, bytes(r.leaf_hash));
+      }
+      if (inner.length > 0) {
+        const keys = inner.map((r) => sql`(${r.level}::smallint, ${r.idx}::bigint)`);
+        const rows = rowsOf(await db().execute(sql`SELECT level, idx::float8 AS idx, hash FROM audit.node WHERE (level, idx) IN (${sql.join(keys, sql`, `)})`));
+        for (const r of rows) out.set(`${num(r.level)}/${num(r.idx)}`, bytes(r.hash));
+      }
+      return out;
+    },
+
+    async pendingStats() {
+      const r = rowsOf(await db().execute(sql`SELECT count(*)::int AS n, min(queued_at) AS oldest FROM audit.pending`))[0]!;
+      return r.oldest ? { count: num(r.n), oldest: new Date(r.oldest as Date) } : { count: num(r.n) };
+    },
+
+    async leaves(from, to) {
+      const rows = rowsOf(
+        await db().execute(sql`
+          SELECT l.log_index::float8 AS log_index, l.event_id::text AS leaf_event, l.leaf_hash AS leaf, e.received_at, e.event_id::text AS event_id, e.event_type, e.writer_id,
+                 e.writer_seq::float8 AS writer_seq, e.entry, e.leaf_hash, e.request_event_id::text AS request_event_id, e.team, e.subject, e.model, e.provider, e.region, e.decision, e.status, e.pii
+          FROM audit.leaf l LEFT JOIN audit.event e ON e.event_id = l.event_id AND e.received_at = l.received_at
+          WHERE l.log_index >= ${from} AND l.log_index < ${to} ORDER BY l.log_index`),
+      );
+      return rows.map((r): LeafRow => {
+        const row: LeafRow = { logIndex: num(r.log_index), eventId: r.leaf_event as string, leafHash: bytes(r.leaf) };
+        if (r.event_id !== null) row.event = eventOf(r);
+        return row;
+      });
+    },
+
+    async leafIndexOf(eventId) {
+      const r = rowsOf(await db().execute(sql`SELECT log_index::float8 AS i FROM audit.leaf WHERE event_id = ${eventId}::uuid`))[0];
+      return r ? num(r.i) : undefined;
+    },
+
+    async event(eventId) {
+      const r = rowsOf(await db().execute(sql`SELECT ${EVENT_COLUMNS} FROM audit.event WHERE event_id = ${eventId}::uuid LIMIT 1`))[0];
+      return r ? eventOf(r) : undefined;
+    },
+
+    async eventsOfRequest(id) {
+      const rows = rowsOf(await db().execute(sql`SELECT ${EVENT_COLUMNS} FROM audit.event WHERE event_id = ${id}::uuid OR request_event_id = ${id}::uuid ORDER BY received_at, event_id`));
+      return rows.map(eventOf);
+    },
+
+    async search(q) {
+      const where: SQL[] = [sql`true`];
+      if (q.from) where.push(sql`received_at >= ${q.from.toISOString()}::timestamptz`);
+      if (q.to) where.push(sql`received_at < ${q.to.toISOString()}::timestamptz`);
+      if (q.team !== undefined) where.push(sql`team = ${q.team}`);
+      if (q.subject !== undefined) where.push(sql`subject = ${q.subject}`);
+      if (q.model !== undefined) where.push(sql`model = ${q.model}`);
+      if (q.decision !== undefined) where.push(sql`decision = ${q.decision}`);
+      if (q.region !== undefined) where.push(sql`region = ${q.region}`);
+      if (q.status !== undefined) where.push(sql`status = ${q.status}`);
+      if (q.type !== undefined) where.push(sql`event_type = ${q.type}`);
+      if (q.pii !== undefined) where.push(sql`${q.pii} = ANY(pii)`);
+      if (q.before !== undefined) where.push(sql`event_id < ${q.before}::uuid`);
+      const rows = rowsOf(await db().execute(sql`SELECT ${EVENT_COLUMNS} FROM audit.event WHERE ${sql.join(where, sql` AND `)} ORDER BY event_id DESC LIMIT ${q.limit}`));
+      return rows.map(eventOf);
+    },
+
+    async unintegrated(limit) {
+      const rows = rowsOf(
+        await db().execute(sql`SELECT ${EVENT_COLUMNS} FROM audit.event e WHERE NOT EXISTS (SELECT 1 FROM audit.leaf l WHERE l.event_id = e.event_id) ORDER BY received_at, event_id LIMIT ${limit}`),
+      );
+      return rows.map(eventOf);
+    },
+
+    async content(eventId) {
+      const rows = rowsOf(await db().execute(sql`SELECT event_id::text AS event_id, part, jwe FROM audit.content WHERE event_id = ${eventId}::uuid ORDER BY part`));
+      return rows.map((r) => ({ eventId: r.event_id as string, part: r.part as string, jwe: r.jwe as string }));
+    },
+
+    async latestCheckpoint() {
+      const r = rowsOf(await db().execute(sql`SELECT tree_size::float8 AS tree_size, root, note, jws, prev_size::float8 AS prev_size, consistency, created_at FROM audit.checkpoint ORDER BY tree_size DESC LIMIT 1`))[0];
+      return r ? checkpointOf(r) : undefined;
+    },
+
+    async checkpoints(fromSize, toSize) {
+      const rows = rowsOf(
+        await db().execute(
+          sql`SELECT tree_size::float8 AS tree_size, root, note, jws, prev_size::float8 AS prev_size, consistency, created_at FROM audit.checkpoint WHERE tree_size >= ${fromSize} AND tree_size <= ${toSize} ORDER BY tree_size`,
+        ),
+      );
+      return rows.map(checkpointOf);
+    },
+
+    async insertCheckpoint(c) {
+      await db().execute(
+        sql`INSERT INTO audit.checkpoint (tree_size, root, note, jws, prev_size, consistency) VALUES (${c.size}, ${c.root}::bytea, ${c.note}, ${c.jws}, ${c.prevSize ?? null}::bigint, ${concat(c.consistency)}::bytea)`,
+      );
+    },
+
+    async insertAnchor(size, kind, ref) {
+      await db().execute(sql`INSERT INTO audit.anchor (tree_size, kind, ref) VALUES (${size}, ${kind}, ${ref}) ON CONFLICT DO NOTHING`);
+    },
+
+    async pseudonym(lookup, fresh) {
+      await db().execute(sql`INSERT INTO keys.subject (lookup, pseudonym) VALUES (${lookup}::bytea, ${fresh}) ON CONFLICT (lookup) DO NOTHING`);
+      const r = rowsOf(await db().execute(sql`SELECT pseudonym FROM keys.subject WHERE lookup = ${lookup}::bytea`))[0];
+      if (!r) throw new Error("the subject mapping row vanished while it was being created");
+      return r.pseudonym as string;
+    },
+
+    async findPseudonym(lookup) {
+      const r = rowsOf(await db().execute(sql`SELECT pseudonym FROM keys.subject WHERE lookup = ${lookup}::bytea`))[0];
+      return r ? (r.pseudonym as string) : undefined;
+    },
+
+    async dek(pseudonym, period) {
+      const r = rowsOf(await db().execute(sql`SELECT kid, pseudonym, period, wrapped FROM keys.dek WHERE pseudonym = ${pseudonym} AND period = ${period}`))[0];
+      return r ? dekOf(r) : undefined;
+    },
+
+    async dekByKid(kid) {
+      const r = rowsOf(await db().execute(sql`SELECT kid, pseudonym, period, wrapped FROM keys.dek WHERE kid = ${kid}`))[0];
+      return r ? dekOf(r) : undefined;
+    },
+
+    async createDek(row) {
+      await db().execute(sql`INSERT INTO keys.dek (kid, pseudonym, period, wrapped) VALUES (${row.kid}, ${row.pseudonym}, ${row.period}, ${row.wrapped}::bytea) ON CONFLICT (pseudonym, period) DO NOTHING`);
+      const r = rowsOf(await db().execute(sql`SELECT kid, pseudonym, period, wrapped FROM keys.dek WHERE pseudonym = ${row.pseudonym} AND period = ${row.period}`))[0];
+      if (!r) throw new Error("the data key row vanished while it was being created");
+      return dekOf(r);
+    },
+
+    async eraseSubject(pseudonym) {
+      const r = rowsOf(await db().execute(sql`SELECT keys.erase_subject(${pseudonym}) AS n`))[0];
+      return num(r?.n);
+    },
+  };
+}

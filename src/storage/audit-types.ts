@@ -1,0 +1,138 @@
+// What the audit log asks of storage. Core code (src/audit/) builds entries, hashes and
+// proofs; the drivers only move rows.
+
+/** One audit.event row: the entry's exact bytes, its leaf hash and search projections. */
+export interface AuditEventRow {
+  receivedAt: Date;
+  eventId: string;
+  type: string;
+  writerId: string;
+  writerSeq: number;
+  entry: Uint8Array;
+  leafHash: Uint8Array;
+  requestEventId?: string;
+  team?: string;
+  subject?: string;
+  model?: string;
+  provider?: string;
+  region?: string;
+  decision?: string;
+  status?: number;
+  pii?: string[];
+}
+
+export interface ContentRow {
+  eventId: string;
+  part: string;
+  jwe: string;
+}
+
+export interface TreeState {
+  size: number;
+  root: Uint8Array;
+  /** The compact range: roots of the perfect subtrees making up `size`, largest first. */
+  edge: Uint8Array[];
+}
+
+/** A queued event, as the integrator takes it: the stored entry and the leaf hash written with it. */
+export interface PendingEvent {
+  eventId: string;
+  receivedAt: Date;
+  queuedLeaf: Uint8Array;
+  entry: Uint8Array | undefined;
+  eventLeaf: Uint8Array | undefined;
+}
+
+/** What the integrator decided for a batch, computed by core code from the state and the batch. */
+export interface IntegrationPlan {
+  leaves: { logIndex: number; eventId: string; receivedAt: Date; leafHash: Uint8Array }[];
+  nodes: { level: number; idx: number; hash: Uint8Array }[];
+  state: TreeState;
+}
+
+export interface CheckpointRow {
+  size: number;
+  root: Uint8Array;
+  note: string;
+  jws: string;
+  prevSize?: number;
+  consistency: Uint8Array[];
+  createdAt: Date;
+}
+
+/** An integrated leaf and, when its event row exists, the event. */
+export interface LeafRow {
+  logIndex: number;
+  eventId: string;
+  leafHash: Uint8Array;
+  event?: AuditEventRow;
+}
+
+export interface AuditSearch {
+  from?: Date;
+  to?: Date;
+  team?: string;
+  subject?: string;
+  model?: string;
+  decision?: string;
+  region?: string;
+  pii?: string;
+  status?: number;
+  type?: string;
+  /** Only events older than this id (UUIDv7; pages newest first). */
+  before?: string;
+  limit: number;
+}
+
+export interface DekRow {
+  kid: string;
+  pseudonym: string;
+  period: string;
+  wrapped: Uint8Array;
+}
+
+export interface AuditStore {
+  /** Creates the monthly partitions from `from`'s month on (through the owner's SECURITY DEFINER function). */
+  ensurePartitions(from: Date, months: number): Promise<number>;
+  /** Idempotent by (received_at, event_id): a retried batch inserts nothing twice. */
+  insertEvents(rows: readonly AuditEventRow[]): Promise<void>;
+  insertContent(rows: readonly ContentRow[]): Promise<void>;
+
+  /**
+   * One integration batch under the log's advisory lock, in one transaction. Undefined when
+   * another integrator holds the lock. `plan` turns the state and the batch into leaves,
+   * nodes and the new state; throwing aborts the transaction.
+   */
+  integrate(max: number, plan: (state: TreeState, batch: PendingEvent[]) => IntegrationPlan): Promise<{ integrated: number; state: TreeState } | undefined>;
+  treeState(): Promise<TreeState>;
+  /** Stored subtree hashes (level 0 = leaf hashes), by "level/idx". */
+  nodes(refs: readonly { level: number; idx: number }[]): Promise<Map<string, Uint8Array>>;
+  pendingStats(): Promise<{ count: number; oldest?: Date }>;
+
+  /** Leaves [from, to) with their events, in index order. */
+  leaves(from: number, to: number): Promise<LeafRow[]>;
+  leafIndexOf(eventId: string): Promise<number | undefined>;
+  event(eventId: string): Promise<AuditEventRow | undefined>;
+  /** The request event and every event pointing at it (response, denial), oldest first. */
+  eventsOfRequest(requestEventId: string): Promise<AuditEventRow[]>;
+  search(q: AuditSearch): Promise<AuditEventRow[]>;
+  /** Events that are not integrated yet (in the queue), oldest first. */
+  unintegrated(limit: number): Promise<AuditEventRow[]>;
+  content(eventId: string): Promise<ContentRow[]>;
+
+  latestCheckpoint(): Promise<CheckpointRow | undefined>;
+  /** Checkpoints with sizes in [fromSize, toSize], ascending. */
+  checkpoints(fromSize: number, toSize: number): Promise<CheckpointRow[]>;
+  insertCheckpoint(row: Omit<CheckpointRow, "createdAt">): Promise<void>;
+  insertAnchor(size: number, kind: string, ref: string): Promise<void>;
+
+  /** The pseudonym for a subject lookup hash, creating `fresh` for it when there is none. */
+  pseudonym(lookup: Uint8Array, fresh: string): Promise<string>;
+  findPseudonym(lookup: Uint8Array): Promise<string | undefined>;
+  dek(pseudonym: string, period: string): Promise<DekRow | undefined>;
+  dekByKid(kid: string): Promise<DekRow | undefined>;
+  /** Inserts the key unless one exists for (pseudonym, period); returns the one in force. */
+  createDek(row: DekRow): Promise<DekRow>;
+  /** Destroys a subject's data keys and mapping; the number of keys destroyed. */
+  eraseSubject(pseudonym: string): Promise<number>;
+}
