@@ -224,6 +224,17 @@ BEGIN
   RETURN n;
 END $$;
 --> statement-breakpoint
+-- How each call ended, decoded from the entries (dashboards read this, never the raw bytes).
+CREATE VIEW audit.calls AS
+SELECT received_at AS time, event_type, coalesce(request_event_id, event_id) AS request_id, team, subject, model, provider, region, status,
+       e.j #>> '{route,endpoint}' AS endpoint,
+       e.j #>> '{error,code}' AS error_code,
+       (e.j #>> '{time,duration_ms}')::integer AS duration_ms,
+       (e.j #>> '{response,usage,input}')::bigint AS input_tokens,
+       (e.j #>> '{response,usage,output}')::bigint AS output_tokens
+FROM audit.event, LATERAL (SELECT convert_from(entry, 'UTF8')::jsonb AS j) e
+WHERE event_type IN ('llm.response', 'llm.denied');
+--> statement-breakpoint
 REVOKE ALL ON ALL TABLES IN SCHEMA audit FROM PUBLIC;
 --> statement-breakpoint
 REVOKE ALL ON ALL TABLES IN SCHEMA keys FROM PUBLIC;
@@ -236,7 +247,9 @@ GRANT EXECUTE ON FUNCTION audit.ensure_partitions(timestamptz, integer), keys.er
 --> statement-breakpoint
 GRANT SELECT, INSERT ON audit.event, audit.leaf, audit.node, audit.checkpoint, audit.anchor, audit.content TO custos_runtime;
 --> statement-breakpoint
-GRANT SELECT, DELETE ON audit.pending TO custos_runtime;
+GRANT SELECT, UPDATE, DELETE ON audit.pending TO custos_runtime;
+--> statement-breakpoint
+GRANT SELECT ON audit.calls TO custos_runtime;
 --> statement-breakpoint
 GRANT SELECT, UPDATE ON audit.tree_state TO custos_runtime;
 --> statement-breakpoint

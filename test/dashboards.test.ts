@@ -6,7 +6,13 @@ import { PGlite } from "@electric-sql/pglite";
 import { drizzle } from "drizzle-orm/pglite";
 import { migrate } from "drizzle-orm/pglite/migrator";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { memorySpool } from "../src/audit/spool.ts";
+import { auditWriter } from "../src/audit/writer.ts";
+import { uuidv7 } from "../src/ids.ts";
+import { nodeSha256 } from "../src/runtime/node-audit.ts";
 import { MIGRATIONS_DIR, PACKAGE_ROOT } from "../src/runtime/node-files.ts";
+import { drizzleStorage, type AnyPgDatabase } from "../src/storage/drizzle-storage.ts";
+import { jsonLogger } from "../src/telemetry/logger.ts";
 
 const DIR = path.join(PACKAGE_ROOT, "dashboards");
 
@@ -25,11 +31,13 @@ let db: PGlite;
 beforeAll(async () => {
   db = await PGlite.create("memory://");
   await migrate(drizzle(db), { migrationsFolder: MIGRATIONS_DIR });
-  await db.query(
-    `INSERT INTO request_log (id, time, route, team, model, status, error_code, latency_ms, upstream, region) VALUES
-     ('a', now(), '/v1/chat/completions', 'demo', 'gpt-4o', 200, NULL, 12.5, 'openai', 'us'),
-     ('b', now(), '/v1/messages', 'demo', 'claude-x', 502, 'upstream_error', 30, 'anthropic', 'us')`,
-  );
+  const storage = drizzleStorage("pglite", () => drizzle(db) as unknown as AnyPgDatabase, async () => {});
+  // Two call endings, written as the proxy writes them.
+  const w = auditWriter({ store: storage.audit, sha: nodeSha256, origin: "test/dashboards", logger: jsonLogger("silent", () => {}), spool: memorySpool(100), now: Date.now, newId: uuidv7, defer: () => {}, open: {}, batchMs: 0 });
+  const actor = { team: "demo", subject: "p1" };
+  w.emit({ type: "llm.response", fields: { request_event_id: uuidv7(), actor, request: { op: "chat", model: "gpt-4o", stream: false }, route: { provider: "openai", endpoint: "openai", region: "us" }, status: 200, time: { duration_ms: 12 }, response: { usage: { input: 10, output: 5 } } } });
+  w.emit({ type: "llm.response", fields: { request_event_id: uuidv7(), actor, request: { op: "messages", model: "claude-x", stream: false }, route: { provider: "anthropic", endpoint: "anthropic", region: "us" }, status: 502, error: { code: "upstream_error" }, time: { duration_ms: 30 } } });
+  await w.flush();
 });
 afterAll(async () => {
   await db?.close();

@@ -47,7 +47,7 @@ export interface AuditSink {
   emit(ev: EmitInput, opts?: { urgent?: boolean }): Emitted;
   /** Counted per source, reason and route over a window, and written as one event each. */
   authFailure(f: AuthFailure): void;
-  /** Writes what is queued now; resolves when nothing is in flight (spooled batches may remain). */
+  /** Writes what is queued now (the authentication-failure window too); resolves when nothing is in flight (spooled batches may remain). */
   flush(): Promise<void>;
   /** Replays the spool now; the number of events it got into the database. */
   replay(): Promise<number>;
@@ -153,7 +153,7 @@ export function auditWriter(o: WriterOptions): AuditSink {
       if (!timer) timer = setTimeout(start, wait);
       return;
     }
-    if (urgent) {
+    if (urgent || batchMs === 0) {
       if (timer) clearTimeout(timer);
       timer = undefined;
       start();
@@ -267,6 +267,7 @@ export function auditWriter(o: WriterOptions): AuditSink {
       windowTimer ??= setTimeout(flushWindow, windowMs);
     },
     async flush() {
+      flushWindow();
       if (timer) start();
       while (inflight) {
         await inflight;

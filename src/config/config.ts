@@ -46,3 +46,10 @@ async function hashOf(texts: ConfigTexts): Promise<string> {
   const digest = await crypto.subtle.digest("SHA-256", new TextEncoder().encode(joined));
   return Array.from(new Uint8Array(digest), (b) => b.toString(16).padStart(2, "0")).join("");
 }
+
+/** server.yaml alone (defaults when absent), for CLI commands that act on the database without serving. */
+export async function loadServerSettings(texts: ConfigTexts, env: Env, dir = "policies"): Promise<Result<{ server: ServerSettings; sha256: string }, ConfigProblem[]>> {
+  const server = parseYamlFile(`${dir}/server.yaml`, texts["server.yaml"] ?? "", ServerSettingsSchema, env, (d) => applyServerEnv(d, env));
+  if (!server.ok) return server;
+  return ok({ server: server.value, sha256: await hashOf(texts) });
+}

@@ -22,7 +22,10 @@ import { uuidv7 } from "../ids.ts";
 
 type Env = Readonly<Record<string, string | undefined>>;
 
-export const nodeSha256: Sha256 = (d) => createHash("sha256").update(d).digest();
+export const nodeSha256: Sha256 = (d) => {
+  const b = createHash("sha256").update(d).digest();
+  return new Uint8Array(b.buffer, b.byteOffset, b.length); // a plain Uint8Array, as stored rows come back
+};
 
 export interface NodeAudit {
   sink: AuditSink;
@@ -133,7 +136,7 @@ export async function startNodeAudit(o: {
  * writer.open … writer.close. Its events are committed before the command reports success
  * (a failed commit fails the command: the database was just written, so it is reachable).
  */
-export async function cliAudit(storage: Storage, config: Config, logger: Logger): Promise<AuditSink> {
+export async function cliAudit(storage: Storage, config: Pick<Config, "server" | "sha256">, logger: Logger): Promise<AuditSink> {
   return auditWriter({
     store: storage.audit,
     sha: nodeSha256,

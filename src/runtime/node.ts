@@ -8,7 +8,7 @@ import { createApp } from "../app.ts";
 import { readFileSync } from "node:fs";
 import path from "node:path";
 import { parseKek } from "../audit/pseudonym.ts";
-import { loadConfig, type Config } from "../config/config.ts";
+import { loadConfig, loadServerSettings, type Config } from "../config/config.ts";
 import { ConfigError } from "../config/yaml-file.ts";
 import { systemClock, type Deps } from "../deps.ts";
 import { devIssuerTrust, publicJwk } from "../identity/dev-issuer.ts";
@@ -50,6 +50,13 @@ export interface RunningServer {
 
 export async function loadNodeConfig(paths: Paths, env: Env): Promise<Config> {
   const loaded = await loadConfig(await readConfigTexts(paths.policiesDir), env, paths.policiesDir);
+  if (!loaded.ok) throw new ConfigError(loaded.error);
+  return loaded.value;
+}
+
+/** server.yaml alone: what CLI commands that write audit events need (the log's origin). */
+export async function loadNodeServerSettings(paths: Paths, env: Env): Promise<Pick<Config, "server" | "sha256">> {
+  const loaded = await loadServerSettings(await readConfigTexts(paths.policiesDir), env, paths.policiesDir);
   if (!loaded.ok) throw new ConfigError(loaded.error);
   return loaded.value;
 }

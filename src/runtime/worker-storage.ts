@@ -30,6 +30,7 @@ export function unconfiguredStorage(): Storage {
     apiKeyByHash: refuse,
     revokeApiKey: refuse,
     touchApiKeys: refuse,
+    unsafeExecute: refuse,
     close: async () => {},
   };
 }

@@ -80,8 +80,22 @@ const dekOf = (r: Row): DekRow => ({ kid: r.kid as string, pseudonym: r.pseudony
 
 const textArray = (a: readonly string[] | undefined): SQL => (a === undefined ? sql`NULL` : sql`${`{${a.map((s) => `"${s.replace(/["\\]/g, "\\$&")}"`).join(",")}}`}::text[]`);
 
+/**
+ * Runs a statement; a failure is rethrown as the database's own error. drizzle wraps it in
+ * "Failed query: <sql> params: <values>", and the values are audit entries: they must not
+ * reach a log line.
+ */
+async function run(db: Exec, q: SQL): Promise<unknown> {
+  try {
+    return await db.execute(q);
+  } catch (e) {
+    const cause = (e as { cause?: unknown }).cause;
+    throw cause instanceof Error ? cause : new Error("the audit query failed (details withheld: its parameters are audit data)");
+  }
+}
+
 async function readState(db: Exec, forUpdate: boolean): Promise<TreeState> {
-  const rows = rowsOf(await db.execute(sql`SELECT size::float8 AS size, root, edge FROM audit.tree_state WHERE id = 1 ${forUpdate ? sql`FOR UPDATE` : sql``}`));
+  const rows = rowsOf(await run(db, sql`SELECT size::float8 AS size, root, edge FROM audit.tree_state WHERE id = 1 ${forUpdate ? sql`FOR UPDATE` : sql``}`));
   const r = rows[0];
   if (!r) throw new Error("audit.tree_state has no row: the audit migration did not run");
   return { size: num(r.size), root: bytes(r.root), edge: split32(bytes(r.edge)) };
@@ -90,7 +104,7 @@ async function readState(db: Exec, forUpdate: boolean): Promise<TreeState> {
 export function auditStore(db: () => AnyPgDatabase): AuditStore {
   return {
     async ensurePartitions(from, months) {
-      const r = rowsOf(await db().execute(sql`SELECT audit.ensure_partitions(${from.toISOString()}::timestamptz, ${months}::int) AS n`));
+      const r = rowsOf(await run(db(), sql`SELECT audit.ensure_partitions(${from.toISOString()}::timestamptz, ${months}::int) AS n`));
       return num(r[0]?.n);
     },
 
@@ -100,7 +114,7 @@ export function auditStore(db: () => AnyPgDatabase): AuditStore {
         (e) =>
           sql`(${e.receivedAt.toISOString()}::timestamptz, ${e.eventId}::uuid, ${e.type}, ${e.writerId}, ${e.writerSeq}, ${e.entry}::bytea, ${e.leafHash}::bytea, ${e.requestEventId ?? null}::uuid, ${e.team ?? null}, ${e.subject ?? null}, ${e.model ?? null}, ${e.provider ?? null}, ${e.region ?? null}, ${e.decision ?? null}, ${e.status ?? null}::int, ${textArray(e.pii)})`,
       );
-      await db().execute(
+      await run(db(), 
         sql`INSERT INTO audit.event (received_at, event_id, event_type, writer_id, writer_seq, entry, leaf_hash, request_event_id, team, subject, model, provider, region, decision, status, pii) VALUES ${sql.join(values, sql`, `)} ON CONFLICT DO NOTHING`,
       );
     },
@@ -108,16 +122,16 @@ export function auditStore(db: () => AnyPgDatabase): AuditStore {
     async insertContent(rows) {
       if (rows.length === 0) return;
       const values = rows.map((c) => sql`(${c.eventId}::uuid, ${c.part}, ${c.jwe})`);
-      await db().execute(sql`INSERT INTO audit.content (event_id, part, jwe) VALUES ${sql.join(values, sql`, `)} ON CONFLICT DO NOTHING`);
+      await run(db(), sql`INSERT INTO audit.content (event_id, part, jwe) VALUES ${sql.join(values, sql`, `)} ON CONFLICT DO NOTHING`);
     },
 
     async integrate(max, plan) {
       return db().transaction(async (tx) => {
-        const locked = rowsOf(await tx.execute(sql`SELECT pg_try_advisory_xact_lock(${INTEGRATOR_LOCK}::bigint) AS ok`));
+        const locked = rowsOf(await run(tx, sql`SELECT pg_try_advisory_xact_lock(${INTEGRATOR_LOCK}::bigint) AS ok`));
         if (!locked[0]?.ok) return undefined;
         const state = await readState(tx, true);
         const taken = rowsOf(
-          await tx.execute(sql`
+          await run(tx, sql`
             WITH batch AS (
               DELETE FROM audit.pending WHERE event_id IN (
                 SELECT event_id FROM audit.pending ORDER BY queued_at, event_id LIMIT ${max} FOR UPDATE SKIP LOCKED)
@@ -138,13 +152,13 @@ export function auditStore(db: () => AnyPgDatabase): AuditStore {
         if (p.leaves.length > 0) {
           for (let i = 0; i < p.leaves.length; i += 1000) {
             const chunk = p.leaves.slice(i, i + 1000).map((l) => sql`(${l.logIndex}, ${l.eventId}::uuid, ${l.receivedAt.toISOString()}::timestamptz, ${l.leafHash}::bytea)`);
-            await tx.execute(sql`INSERT INTO audit.leaf (log_index, event_id, received_at, leaf_hash) VALUES ${sql.join(chunk, sql`, `)}`);
+            await run(tx, sql`INSERT INTO audit.leaf (log_index, event_id, received_at, leaf_hash) VALUES ${sql.join(chunk, sql`, `)}`);
           }
           for (let i = 0; i < p.nodes.length; i += 1000) {
             const chunk = p.nodes.slice(i, i + 1000).map((n) => sql`(${n.level}, ${n.idx}, ${n.hash}::bytea)`);
-            await tx.execute(sql`INSERT INTO audit.node (level, idx, hash) VALUES ${sql.join(chunk, sql`, `)}`);
+            await run(tx, sql`INSERT INTO audit.node (level, idx, hash) VALUES ${sql.join(chunk, sql`, `)}`);
           }
-          await tx.execute(sql`UPDATE audit.tree_state SET size = ${p.state.size}, root = ${p.state.root}::bytea, edge = ${concat(p.state.edge)}::bytea, updated_at = clock_timestamp() WHERE id = 1`);
+          await run(tx, sql`UPDATE audit.tree_state SET size = ${p.state.size}, root = ${p.state.root}::bytea, edge = ${concat(p.state.edge)}::bytea, updated_at = clock_timestamp() WHERE id = 1`);
         }
         return { integrated: p.leaves.length, state: p.state };
       });
@@ -157,25 +171,25 @@ export function auditStore(db: () => AnyPgDatabase): AuditStore {
       const leaves = refs.filter((r) => r.level === 0).map((r) => r.idx);
       const inner = refs.filter((r) => r.level > 0);
       if (leaves.length > 0) {
-        const rows = rowsOf(await db().execute(sql`SELECT log_index::float8 AS i, leaf_hash FROM audit.leaf WHERE log_index IN (${sql.join(leaves.map((i) => sql`${i}`), sql`, `)})`));
+        const rows = rowsOf(await run(db(), sql`SELECT log_index::float8 AS i, leaf_hash FROM audit.leaf WHERE log_index IN (${sql.join(leaves.map((i) => sql`${i}`), sql`, `)})`));
         for (const r of rows) out.set(`0/${num(r.i)}`, bytes(r.leaf_hash));
       }
       if (inner.length > 0) {
         const keys = inner.map((r) => sql`(${r.level}::smallint, ${r.idx}::bigint)`);
-        const rows = rowsOf(await db().execute(sql`SELECT level, idx::float8 AS idx, hash FROM audit.node WHERE (level, idx) IN (${sql.join(keys, sql`, `)})`));
+        const rows = rowsOf(await run(db(), sql`SELECT level, idx::float8 AS idx, hash FROM audit.node WHERE (level, idx) IN (${sql.join(keys, sql`, `)})`));
         for (const r of rows) out.set(`${num(r.level)}/${num(r.idx)}`, bytes(r.hash));
       }
       return out;
     },
 
     async pendingStats() {
-      const r = rowsOf(await db().execute(sql`SELECT count(*)::int AS n, min(queued_at) AS oldest FROM audit.pending`))[0]!;
+      const r = rowsOf(await run(db(), sql`SELECT count(*)::int AS n, min(queued_at) AS oldest FROM audit.pending`))[0]!;
       return r.oldest ? { count: num(r.n), oldest: new Date(r.oldest as Date) } : { count: num(r.n) };
     },
 
     async leaves(from, to) {
       const rows = rowsOf(
-        await db().execute(sql`
+        await run(db(), sql`
           SELECT l.log_index::float8 AS log_index, l.event_id::text AS leaf_event, l.leaf_hash AS leaf, e.received_at, e.event_id::text AS event_id, e.event_type, e.writer_id,
                  e.writer_seq::float8 AS writer_seq, e.entry, e.leaf_hash, e.request_event_id::text AS request_event_id, e.team, e.subject, e.model, e.provider, e.region, e.decision, e.status, e.pii
           FROM audit.leaf l LEFT JOIN audit.event e ON e.event_id = l.event_id AND e.received_at = l.received_at
@@ -189,17 +203,17 @@ export function auditStore(db: () => AnyPgDatabase): AuditStore {
     },
 
     async leafIndexOf(eventId) {
-      const r = rowsOf(await db().execute(sql`SELECT log_index::float8 AS i FROM audit.leaf WHERE event_id = ${eventId}::uuid`))[0];
+      const r = rowsOf(await run(db(), sql`SELECT log_index::float8 AS i FROM audit.leaf WHERE event_id = ${eventId}::uuid`))[0];
       return r ? num(r.i) : undefined;
     },
 
     async event(eventId) {
-      const r = rowsOf(await db().execute(sql`SELECT ${EVENT_COLUMNS} FROM audit.event WHERE event_id = ${eventId}::uuid LIMIT 1`))[0];
+      const r = rowsOf(await run(db(), sql`SELECT ${EVENT_COLUMNS} FROM audit.event WHERE event_id = ${eventId}::uuid LIMIT 1`))[0];
       return r ? eventOf(r) : undefined;
     },
 
     async eventsOfRequest(id) {
-      const rows = rowsOf(await db().execute(sql`SELECT ${EVENT_COLUMNS} FROM audit.event WHERE event_id = ${id}::uuid OR request_event_id = ${id}::uuid ORDER BY received_at, event_id`));
+      const rows = rowsOf(await run(db(), sql`SELECT ${EVENT_COLUMNS} FROM audit.event WHERE event_id = ${id}::uuid OR request_event_id = ${id}::uuid ORDER BY received_at, event_id`));
       return rows.map(eventOf);
     },
 
@@ -216,30 +230,30 @@ export function auditStore(db: () => AnyPgDatabase): AuditStore {
       if (q.type !== undefined) where.push(sql`event_type = ${q.type}`);
       if (q.pii !== undefined) where.push(sql`${q.pii} = ANY(pii)`);
       if (q.before !== undefined) where.push(sql`event_id < ${q.before}::uuid`);
-      const rows = rowsOf(await db().execute(sql`SELECT ${EVENT_COLUMNS} FROM audit.event WHERE ${sql.join(where, sql` AND `)} ORDER BY event_id DESC LIMIT ${q.limit}`));
+      const rows = rowsOf(await run(db(), sql`SELECT ${EVENT_COLUMNS} FROM audit.event WHERE ${sql.join(where, sql` AND `)} ORDER BY event_id DESC LIMIT ${q.limit}`));
       return rows.map(eventOf);
     },
 
     async unintegrated(limit) {
       const rows = rowsOf(
-        await db().execute(sql`SELECT ${EVENT_COLUMNS} FROM audit.event e WHERE NOT EXISTS (SELECT 1 FROM audit.leaf l WHERE l.event_id = e.event_id) ORDER BY received_at, event_id LIMIT ${limit}`),
+        await run(db(), sql`SELECT ${EVENT_COLUMNS} FROM audit.event e WHERE NOT EXISTS (SELECT 1 FROM audit.leaf l WHERE l.event_id = e.event_id) ORDER BY received_at, event_id LIMIT ${limit}`),
       );
       return rows.map(eventOf);
     },
 
     async content(eventId) {
-      const rows = rowsOf(await db().execute(sql`SELECT event_id::text AS event_id, part, jwe FROM audit.content WHERE event_id = ${eventId}::uuid ORDER BY part`));
+      const rows = rowsOf(await run(db(), sql`SELECT event_id::text AS event_id, part, jwe FROM audit.content WHERE event_id = ${eventId}::uuid ORDER BY part`));
       return rows.map((r) => ({ eventId: r.event_id as string, part: r.part as string, jwe: r.jwe as string }));
     },
 
     async latestCheckpoint() {
-      const r = rowsOf(await db().execute(sql`SELECT tree_size::float8 AS tree_size, root, note, jws, prev_size::float8 AS prev_size, consistency, created_at FROM audit.checkpoint ORDER BY tree_size DESC LIMIT 1`))[0];
+      const r = rowsOf(await run(db(), sql`SELECT tree_size::float8 AS tree_size, root, note, jws, prev_size::float8 AS prev_size, consistency, created_at FROM audit.checkpoint ORDER BY tree_size DESC LIMIT 1`))[0];
       return r ? checkpointOf(r) : undefined;
     },
 
     async checkpoints(fromSize, toSize) {
       const rows = rowsOf(
-        await db().execute(
+        await run(db(), 
           sql`SELECT tree_size::float8 AS tree_size, root, note, jws, prev_size::float8 AS prev_size, consistency, created_at FROM audit.checkpoint WHERE tree_size >= ${fromSize} AND tree_size <= ${toSize} ORDER BY tree_size`,
         ),
       );
@@ -247,46 +261,46 @@ export function auditStore(db: () => AnyPgDatabase): AuditStore {
     },
 
     async insertCheckpoint(c) {
-      await db().execute(
+      await run(db(), 
         sql`INSERT INTO audit.checkpoint (tree_size, root, note, jws, prev_size, consistency) VALUES (${c.size}, ${c.root}::bytea, ${c.note}, ${c.jws}, ${c.prevSize ?? null}::bigint, ${concat(c.consistency)}::bytea)`,
       );
     },
 
     async insertAnchor(size, kind, ref) {
-      await db().execute(sql`INSERT INTO audit.anchor (tree_size, kind, ref) VALUES (${size}, ${kind}, ${ref}) ON CONFLICT DO NOTHING`);
+      await run(db(), sql`INSERT INTO audit.anchor (tree_size, kind, ref) VALUES (${size}, ${kind}, ${ref}) ON CONFLICT DO NOTHING`);
     },
 
     async pseudonym(lookup, fresh) {
-      await db().execute(sql`INSERT INTO keys.subject (lookup, pseudonym) VALUES (${lookup}::bytea, ${fresh}) ON CONFLICT (lookup) DO NOTHING`);
-      const r = rowsOf(await db().execute(sql`SELECT pseudonym FROM keys.subject WHERE lookup = ${lookup}::bytea`))[0];
+      await run(db(), sql`INSERT INTO keys.subject (lookup, pseudonym) VALUES (${lookup}::bytea, ${fresh}) ON CONFLICT (lookup) DO NOTHING`);
+      const r = rowsOf(await run(db(), sql`SELECT pseudonym FROM keys.subject WHERE lookup = ${lookup}::bytea`))[0];
       if (!r) throw new Error("the subject mapping row vanished while it was being created");
       return r.pseudonym as string;
     },
 
     async findPseudonym(lookup) {
-      const r = rowsOf(await db().execute(sql`SELECT pseudonym FROM keys.subject WHERE lookup = ${lookup}::bytea`))[0];
+      const r = rowsOf(await run(db(), sql`SELECT pseudonym FROM keys.subject WHERE lookup = ${lookup}::bytea`))[0];
       return r ? (r.pseudonym as string) : undefined;
     },
 
     async dek(pseudonym, period) {
-      const r = rowsOf(await db().execute(sql`SELECT kid, pseudonym, period, wrapped FROM keys.dek WHERE pseudonym = ${pseudonym} AND period = ${period}`))[0];
+      const r = rowsOf(await run(db(), sql`SELECT kid, pseudonym, period, wrapped FROM keys.dek WHERE pseudonym = ${pseudonym} AND period = ${period}`))[0];
       return r ? dekOf(r) : undefined;
     },
 
     async dekByKid(kid) {
-      const r = rowsOf(await db().execute(sql`SELECT kid, pseudonym, period, wrapped FROM keys.dek WHERE kid = ${kid}`))[0];
+      const r = rowsOf(await run(db(), sql`SELECT kid, pseudonym, period, wrapped FROM keys.dek WHERE kid = ${kid}`))[0];
       return r ? dekOf(r) : undefined;
     },
 
     async createDek(row) {
-      await db().execute(sql`INSERT INTO keys.dek (kid, pseudonym, period, wrapped) VALUES (${row.kid}, ${row.pseudonym}, ${row.period}, ${row.wrapped}::bytea) ON CONFLICT (pseudonym, period) DO NOTHING`);
-      const r = rowsOf(await db().execute(sql`SELECT kid, pseudonym, period, wrapped FROM keys.dek WHERE pseudonym = ${row.pseudonym} AND period = ${row.period}`))[0];
+      await run(db(), sql`INSERT INTO keys.dek (kid, pseudonym, period, wrapped) VALUES (${row.kid}, ${row.pseudonym}, ${row.period}, ${row.wrapped}::bytea) ON CONFLICT (pseudonym, period) DO NOTHING`);
+      const r = rowsOf(await run(db(), sql`SELECT kid, pseudonym, period, wrapped FROM keys.dek WHERE pseudonym = ${row.pseudonym} AND period = ${row.period}`))[0];
       if (!r) throw new Error("the data key row vanished while it was being created");
       return dekOf(r);
     },
 
     async eraseSubject(pseudonym) {
-      const r = rowsOf(await db().execute(sql`SELECT keys.erase_subject(${pseudonym}) AS n`))[0];
+      const r = rowsOf(await run(db(), sql`SELECT keys.erase_subject(${pseudonym}) AS n`))[0];
       return num(r?.n);
     },
   };

@@ -34,6 +34,13 @@ export function drizzleStorage(kind: Storage["kind"], db: () => AnyPgDatabase, c
       if (ids.length === 0) return;
       await db().update(apiKeys).set({ lastUsedAt: at }).where(inArray(apiKeys.id, [...ids]));
     },
+    async unsafeExecute(statement) {
+      try {
+        await db().execute(sql.raw(statement));
+      } catch (e) {
+        throw (e as { cause?: unknown }).cause ?? e;
+      }
+    },
     close,
   };
 }

@@ -9,6 +9,9 @@ import postgres from "postgres";
 export async function migratePostgres(url: string, migrationsFolder: string): Promise<void> {
   const client = postgres(url, { max: 1, onnotice: () => {} });
   try {
+    // One migrator at a time (several instances starting together, parallel test files):
+    // a session lock on the single connection, released when it closes.
+    await client`select pg_advisory_lock(7305118040001)`;
     await migrate(drizzle(client), { migrationsFolder });
   } finally {
     await client.end({ timeout: 5 });

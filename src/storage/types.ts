@@ -31,5 +31,7 @@ export interface Storage {
   /** Records that these keys were used (batched by the caller). */
   touchApiKeys(ids: readonly string[], at: Date): Promise<void>;
 
+  /** Runs one SQL statement as given: for tests and operators' tools, never for request data. */
+  unsafeExecute(statement: string): Promise<void>;
   close(): Promise<void>;
 }

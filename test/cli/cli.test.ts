@@ -1,5 +1,6 @@
 // The custos CLI as users run it: token, serve (with graceful shutdown), migrate, and
 // the errors each gives for bad input.
+import { callSummary } from "../../src/audit/summary.ts";
 import { cp, mkdtemp, readFile, rm, stat, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import path from "node:path";
@@ -123,8 +124,9 @@ describe("custos serve", () => {
     // …and the stream that finished during shutdown was written before the process exited.
     const storage = await pgliteStorage(path.join(dir, ".custos", "data"), MIGRATIONS_DIR);
     try {
-      const row = await storage.requestById(res.headers.get("x-request-id")!);
-      expect(row).toMatchObject({ status: 200, errorCode: null, team: "demo", upstream: "fake-openai" });
+      const row = await callSummary(storage.audit, res.headers.get("x-request-id")!);
+      expect(row).toMatchObject({ status: 200, team: "demo", endpoint: "fake-openai", events: ["llm.request", "llm.response"] });
+      expect(row?.errorCode).toBeUndefined();
     } finally {
       await storage.close();
     }
@@ -156,7 +158,7 @@ describe("custos serve: a stream longer than the shutdown grace period", () => {
     expect(server.output()).toContain("grace period over");
     const storage = await pgliteStorage(path.join(dir, ".custos", "data"), MIGRATIONS_DIR);
     try {
-      expect(await storage.requestById(res.headers.get("x-request-id")!)).toMatchObject({ status: 200, errorCode: "client_closed_request" });
+      expect(await callSummary(storage.audit, res.headers.get("x-request-id")!)).toMatchObject({ status: 200, errorCode: "client_closed_request" });
     } finally {
       await storage.close();
     }

@@ -1,5 +1,6 @@
 // The official @anthropic-ai/sdk, pointed at a real Custos server with a fake
 // provider behind it: messages JSON and streamed, tool use, and errors.
+import { callSummary } from "../../src/audit/summary.ts";
 import Anthropic from "@anthropic-ai/sdk";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { FAKE_REPLY, startFakeProvider, type FakeProvider } from "../helpers/fake-provider.ts";
@@ -153,7 +154,7 @@ describe("errors keep Anthropic's shape", () => {
     const id = response.headers.get("x-request-id")!;
     const row = await eventually(async () => {
       await custos.server.deps.audit.flush();
-      return custos.server.deps.storage.requestById(id);
+      return callSummary(custos.server.deps.storage.audit, id);
     });
     expect(row?.errorCode).toBe("upstream_error");
   });

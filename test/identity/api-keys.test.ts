@@ -3,6 +3,7 @@
 // the embedded database when no server runs, and directly on Postgres with DATABASE_URL —
 // and the printed key used by both official SDKs. The key is shown once and only its
 // peppered hash is stored; revoked, expired, unknown and malformed keys are 401s.
+import { migrateShared } from "../helpers/pg.ts";
 import Anthropic from "@anthropic-ai/sdk";
 import { createHmac } from "node:crypto";
 import { cp, mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
@@ -14,7 +15,6 @@ import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { generateApiKey } from "../../src/identity/api-keys.ts";
 import type { KeyInfo } from "../../src/identity/key-admin.ts";
 import { MIGRATIONS_DIR, PACKAGE_ROOT } from "../../src/runtime/node-files.ts";
-import { migratePostgres } from "../../src/storage/migrate.ts";
 import { runCli, serveCli } from "../helpers/cli.ts";
 import { eventually, startCustos, testProviders, type TestCustos } from "../helpers/custos.ts";
 import { FAKE_REPLY, startFakeProvider, type FakeProvider } from "../helpers/fake-provider.ts";
@@ -105,13 +105,12 @@ describe("custos keys through a running server (embedded database held by the se
     expect((await cli(["create", "--team", "research", "--name", "ci-bot"])).stdout.trim()).not.toBe(key);
 
     await expectKeyWorks(custos.url, key);
-    await custos.server.deps.audit.flush();
-    const logged = (await custos.server.deps.storage.recentRequests(5)).find((r) => r.team === "research");
-    expect(logged?.principal).toMatch(/^api-key/);
+    const logged = await eventually(async () => (await custos.server.deps.storage.audit.search({ team: "research", type: "llm.response", limit: 5 }))[0]);
+    expect(JSON.parse(new TextDecoder().decode(logged!.entry)).actor).toMatchObject({ iss: "custos", auth: { method: "api_key" }, key_id: id });
 
     const row = (await custos.server.deps.storage.listApiKeys()).find((k) => k.id === id)!;
     const pepper = (await readFile(path.join(custos.dir, ".custos", "api-key-pepper"), "utf8")).trim();
-    expect(row).toMatchObject({ name: "ci-bot", team: "research", createdBy: expect.stringMatching(/^local-admin:[A-Za-z0-9_-]{43}$/), prefix: key.slice(0, 10), revokedAt: null, expiresAt: null });
+    expect(row).toMatchObject({ name: "ci-bot", team: "research", createdBy: expect.stringMatching(/^local-admin:[A-Za-z0-9_-]{22}$/), prefix: key.slice(0, 10), revokedAt: null, expiresAt: null });
     expect(row.hash).toBe(hmac(pepper, key));
     expect(JSON.stringify(row)).not.toContain(key.slice(10));
 
@@ -298,7 +297,7 @@ describe("/api/admin/keys", () => {
     expect(key).toMatch(KEY_LINE);
     expect(info).toMatchObject({ team: "research", name: "nightly", prefix: key.slice(0, 10), revokedAt: null });
     expect(info.hash).toBeUndefined();
-    expect(info.createdBy).toMatch(/^dev:[A-Za-z0-9_-]{43}$/); // the creator by pseudonym, never the raw subject
+    expect(info.createdBy).toMatch(/^dev:[A-Za-z0-9_-]{22}$/); // the creator by pseudonym, never the raw subject
     const listed = await (await api(admin)).text();
     expect(listed).toContain(info.id);
     expect(listed).not.toContain(key.slice(10));
@@ -334,13 +333,14 @@ describe("/api/admin/keys", () => {
 
 describe.runIf(DATABASE_URL)("custos keys with DATABASE_URL (directly on Postgres)", () => {
   const pepper = "test-pepper-0123456789abcdef";
-  const env = { DATABASE_URL: DATABASE_URL!, CUSTOS_API_KEY_PEPPER: pepper, CUSTOS_KEK: "00112233445566778899aabbccddeeff00112233445566778899aabbccddeeff" };
+  // The shared test database: this server writes events but leaves integration to others (no signing key needed).
+  const env = { DATABASE_URL: DATABASE_URL!, CUSTOS_API_KEY_PEPPER: pepper, CUSTOS_KEK: "00112233445566778899aabbccddeeff00112233445566778899aabbccddeeff", CUSTOS_AUDIT_INTEGRATE: "false" };
   let custos: TestCustos;
   let sql: postgres.Sql;
   let dir: string;
 
   beforeAll(async () => {
-    await migratePostgres(DATABASE_URL!, MIGRATIONS_DIR);
+    await migrateShared();
     sql = postgres(DATABASE_URL!, { max: 1, onnotice: () => {} });
     dir = await mkdtemp(path.join(tmpdir(), "custos-keys-pg-"));
     custos = await startCustos({ providers: testProviders(fake.url), env });

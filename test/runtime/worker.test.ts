@@ -3,6 +3,7 @@
 // development issuer trusted by binding. With DATABASE_URL set, the request log lands
 // in that Postgres (postgres.js over cloudflare:sockets); without it, /readyz says so.
 // SHOW_WORKER_LOG=1 prints what the Worker logged.
+import { migrateShared } from "../helpers/pg.ts";
 import { readFile, rm } from "node:fs/promises";
 import path from "node:path";
 import type { Readable } from "node:stream";
@@ -11,7 +12,6 @@ import postgres from "postgres";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { buildWorker, type WorkerBundle } from "../../scripts/build-worker.ts";
 import { generateDevIssuerKey, mintDevToken, publicJwk } from "../../src/identity/dev-issuer.ts";
-import { migratePostgres } from "../../src/storage/migrate.ts";
 import { FAKE_REPLY, startFakeProvider, type FakeProvider } from "../helpers/fake-provider.ts";
 
 const DATABASE_URL = process.env.DATABASE_URL || undefined;
@@ -57,7 +57,7 @@ beforeAll(async () => {
   token = await mintDevToken(key, { sub: "worker-smoke", teams: ["demo"], roles: ["user"], ttl: 600 });
   // A directory of its own inside the project tree (workerd refuses paths outside the cwd).
   [bundle, fake] = await Promise.all([buildWorker({ outDir: `dist-worker/test-${process.pid}` }), startFakeProvider()]);
-  if (DATABASE_URL) await migratePostgres(DATABASE_URL, "migrations");
+  if (DATABASE_URL) await migrateShared();
   const compat = await wranglerCompat();
   mf = new Miniflare({
     modules: true,
@@ -76,7 +76,8 @@ beforeAll(async () => {
       CUSTOS_API_KEY_PEPPER: "worker-test-pepper-0123456789",
       // Short, so the "provider never answers" case ends quickly; the fake answers at once otherwise.
       CUSTOS_UPSTREAM_HEADERS_TIMEOUT_MS: "1500",
-      ...(DATABASE_URL ? { DATABASE_URL } : {}),
+      // Without a database every audit write fails: fail_open lets the calls through (each lost write is logged).
+      ...(DATABASE_URL ? { DATABASE_URL } : { CUSTOS_AUDIT_ON_FAILURE: "fail_open" }),
     },
     cf: false,
     handleRuntimeStdio(stdout: Readable, stderr: Readable) {
@@ -142,18 +143,13 @@ describe("Custos in workerd", () => {
     if (DATABASE_URL) {
       const sql = postgres(DATABASE_URL, { max: 1, onnotice: () => {} });
       try {
-        // The row is written in waitUntil, after the response.
-        const row = async () => (await sql`select route, team, principal, model, status, upstream, region from request_log where id = ${id!}`)[0];
-        await expect.poll(row, { timeout: 5000, interval: 100 }).toEqual({
-          route: "/v1/chat/completions",
-          team: "demo",
-          // The caller by pseudonym only (audit spec R8), never the raw subject.
-          principal: expect.stringMatching(/^dev:[A-Za-z0-9_-]{43}$/),
-          model: "gpt-4o-mini",
-          status: 200,
-          upstream: "openai",
-          region: "us",
-        });
+        // The request event is committed before forwarding (fail_closed); the response event in waitUntil, after the response.
+        const rows = async () => (await sql`select event_type, team, subject, model, status, provider, region from audit.event where event_id = ${id!}::uuid or request_event_id = ${id!}::uuid order by received_at`).map((r) => ({ ...r }));
+        await expect.poll(rows, { timeout: 5000, interval: 100 }).toEqual([
+          // The caller by pseudonym only, never the raw subject.
+          { event_type: "llm.request", team: "demo", subject: expect.stringMatching(/^[A-Za-z0-9_-]{22}$/), model: "gpt-4o-mini", status: null, provider: "openai", region: "us" },
+          { event_type: "llm.response", team: "demo", subject: expect.stringMatching(/^[A-Za-z0-9_-]{22}$/), model: "gpt-4o-mini", status: 200, provider: "openai", region: "us" },
+        ]);
       } finally {
         await sql.end({ timeout: 5 });
       }
@@ -240,12 +236,12 @@ describe("Custos in workerd", () => {
     expect(await res.json()).toEqual({ status: "ready", storage: "postgres" });
   });
 
-  it.runIf(!DATABASE_URL)("is not ready without a database, and says so in the log for every lost request-log write", async () => {
+  it.runIf(!DATABASE_URL)("is not ready without a database, and says so in the log for every audit write it could not make", async () => {
     const res = await mf!.dispatchFetch(`${BASE}/readyz`);
     expect(res.status).toBe(503);
     expect(res.headers.get("content-type")).toBe("application/problem+json");
     expect(res.headers.get("x-custos-error-code")).toBe("unavailable");
-    await expect.poll(() => logLines.some((l) => l.includes("request log write failed") && l.includes("no database configured")), { timeout: 5000 }).toBe(true);
+    await expect.poll(() => logLines.some((l) => l.includes("audit write failed") && l.includes("no database configured")), { timeout: 5000 }).toBe(true);
   });
 
   it("logs no uncaught error and never a credential", () => {

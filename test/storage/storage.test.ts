@@ -11,71 +11,110 @@ import { MIGRATIONS_DIR } from "../../src/runtime/node-files.ts";
 import { migratePostgres, pendingMigrations } from "../../src/storage/migrate.ts";
 import { pgliteStorage } from "../../src/storage/pglite.ts";
 import { postgresStorage } from "../../src/storage/postgres.ts";
-import type { RequestRecord, Storage } from "../../src/storage/types.ts";
+import type { Storage } from "../../src/storage/types.ts";
+import { memorySpool } from "../../src/audit/spool.ts";
+import { auditWriter } from "../../src/audit/writer.ts";
+import { integrator } from "../../src/audit/integrator.ts";
+import { consistencyProof, inclusionProof, leafHash, rootFromLeafHashes } from "../../src/audit/merkle.ts";
+import { consistencyFromStore, inclusionFromStore } from "../../src/audit/proofs.ts";
+import { parseKek, pseudonyms } from "../../src/audit/pseudonym.ts";
+import { nodeSha256 } from "../../src/runtime/node-audit.ts";
+import { jsonLogger } from "../../src/telemetry/logger.ts";
+import { DATABASE_URL, freshDatabase, MIGRATE_URL, type FreshDb } from "../helpers/pg.ts";
 
-const DATABASE_URL = process.env.DATABASE_URL;
+const KEK = "00112233445566778899aabbccddeeff00112233445566778899aabbccddeeff";
+const quiet = jsonLogger("silent", () => {});
 
-const row = (over: Partial<RequestRecord> = {}): RequestRecord => ({
-  id: uuidv7(),
-  time: new Date(),
-  route: "/v1/chat/completions",
-  team: "demo",
-  principal: "urn:custos:dev-issuer#alice",
-  model: "gpt-4o",
-  status: 200,
-  errorCode: null,
-  latencyMs: 1.25,
-  upstream: "openai",
-  region: "us",
-  ...over,
-});
+function writer(storage: Storage) {
+  return auditWriter({ store: storage.audit, sha: nodeSha256, origin: "test/storage", logger: quiet, spool: memorySpool(1000), now: Date.now, newId: uuidv7, defer: () => {}, open: { test: true }, batchMs: 0 });
+}
 
 const drivers: [string, () => Promise<Storage>][] = [["pglite", () => pgliteStorage("memory://", MIGRATIONS_DIR)]];
 if (DATABASE_URL) {
   drivers.push([
     "postgres",
     async () => {
-      await migratePostgres(DATABASE_URL, MIGRATIONS_DIR);
-      return postgresStorage(DATABASE_URL, { max: 2 });
+      db = await freshDatabase("custos_storage");
+      return postgresStorage(db.url, { max: 2 });
     },
   ]);
 }
+let db: FreshDb | undefined;
 
-describe.each(drivers)("storage on %s", (_name, open) => {
+describe.each(drivers)("audit storage on %s", (_name, open) => {
   let storage: Storage;
   beforeAll(async () => {
     storage = await open();
   });
   afterAll(async () => {
     await storage?.close();
+    await db?.drop();
   });
 
   it("answers a ping", async () => {
     await expect(storage.ping()).resolves.toBeUndefined();
   });
 
-  it("appends rows and reads them back exactly", async () => {
-    const a = row({ time: new Date(Date.now() - 1000), team: null, principal: null, model: null, upstream: null, region: null, errorCode: "authentication_failed", status: 401 });
-    const b = row({ latencyMs: 0.125 });
-    await storage.appendRequests([a, b]);
-    expect(await storage.requestById(a.id)).toEqual(a);
-    expect(await storage.requestById(b.id)).toEqual(b);
-    const recent = await storage.recentRequests(1000);
-    expect(recent.findIndex((r) => r.id === b.id)).toBeLessThan(recent.findIndex((r) => r.id === a.id));
+  it("stores each event's exact bytes and projections, and a retried batch stores nothing twice", async () => {
+    const w = writer(storage);
+    const e = w.emit({ type: "llm.response", fields: { request_event_id: uuidv7(), actor: { team: "demo", subject: "p" }, request: { model: "gpt-4o" }, route: { provider: "openai", region: "eu" }, status: 200, policy: { decision: "allow", pii: { counts: { EMAIL: 1, IBAN: 2 } } } } });
+    await e.committed;
+    const row = (await storage.audit.event(e.eventId))!;
+    expect(row).toMatchObject({ type: "llm.response", team: "demo", subject: "p", model: "gpt-4o", provider: "openai", region: "eu", status: 200, decision: "allow", pii: ["EMAIL", "IBAN"] });
+    expect(row.leafHash).toEqual(e.leaf);
+    expect(JSON.parse(new TextDecoder().decode(row.entry))).toMatchObject({ v: 1, log: "test/storage", event_id: e.eventId });
+    await storage.audit.insertEvents([row, row]);
+    expect((await storage.audit.eventsOfRequest(e.eventId)).length).toBe(1);
+    expect((await storage.audit.pendingStats()).count).toBeGreaterThanOrEqual(1);
   });
 
-  it("a batch with a duplicate id is refused whole: nothing half-written", async () => {
-    const first = row();
-    await storage.appendRequests([first]);
-    const fresh = row();
-    await expect(storage.appendRequests([fresh, { ...first, status: 500 }])).rejects.toThrow();
-    expect(await storage.requestById(fresh.id)).toBeUndefined();
-    expect((await storage.requestById(first.id))?.status).toBe(200);
+  it("refuses an event for a month without a partition (no default partition absorbs it) until the owner's function creates one", async () => {
+    const w = writer(storage);
+    await w.flush();
+    const far = Date.UTC(2031, 5, 15);
+    const ev = (await storage.audit.search({ type: "writer.open", limit: 1 }))[0]!;
+    const moved = { ...ev, eventId: uuidv7(far), receivedAt: new Date(far) };
+    await expect(storage.audit.insertEvents([moved])).rejects.toThrow(/no partition/);
+    expect(await storage.audit.ensurePartitions(new Date(far), 1)).toBe(1);
+    await storage.audit.insertEvents([moved]);
+    expect(await storage.audit.event(moved.eventId)).toBeDefined();
   });
 
-  it("an empty batch is a no-op; an unknown id is undefined", async () => {
-    await storage.appendRequests([]);
-    expect(await storage.requestById(uuidv7())).toBeUndefined();
+  it("integrates queued events into contiguous leaves whose tree and proofs match a tree built from the leaves", async () => {
+    const w = writer(storage);
+    for (let i = 0; i < 37; i++) w.emit({ type: "config.change", fields: { n: i } });
+    await w.flush();
+    const integ = integrator(storage.audit, nodeSha256, quiet, 16);
+    const state = (await integ.run())!;
+    const leaves = await storage.audit.leaves(0, state.size);
+    expect(leaves.map((l) => l.logIndex)).toEqual(Array.from({ length: state.size }, (_, i) => i));
+    const hashes = leaves.map((l) => l.leafHash);
+    for (const l of leaves) expect(leafHash(nodeSha256, l.event!.entry)).toEqual(l.leafHash);
+    expect(state.root).toEqual(rootFromLeafHashes(nodeSha256, hashes));
+    for (const [i, n] of [[0, state.size], [state.size - 1, state.size], [5, 13], [12, 13]] as const) {
+      expect(await inclusionFromStore(storage.audit, nodeSha256, i, n)).toEqual(inclusionProof(nodeSha256, hashes, i, n));
+    }
+    for (const [m, n] of [[1, state.size], [7, 13], [16, state.size], [13, 32]] as const) {
+      expect(await consistencyFromStore(storage.audit, nodeSha256, m, n)).toEqual(consistencyProof(nodeSha256, hashes, m, n));
+    }
+    expect((await storage.audit.pendingStats()).count).toBe(0);
+    // Nothing new: integrating again changes nothing.
+    expect((await integ.run())!.size).toBe(state.size);
+  });
+
+  it("triggers refuse UPDATE, DELETE and TRUNCATE on every log table, whoever asks (here the owner)", async () => {
+    for (const stmt of ["UPDATE audit.event SET status = 1", "DELETE FROM audit.event", "TRUNCATE audit.event", "UPDATE audit.leaf SET log_index = log_index", "TRUNCATE audit.checkpoint", "TRUNCATE audit.content", "DELETE FROM audit.node", "TRUNCATE audit.tree_state", "TRUNCATE audit.node", "DELETE FROM audit.tree_state"]) {
+      await expect(storage.unsafeExecute(stmt), stmt).rejects.toThrow(/append-only|only grow|permission denied/);
+    }
+  });
+
+  it("keeps subject mappings and data keys apart from the log, and erasure destroys both", async () => {
+    const p = (await pseudonyms(parseKek(KEK)))(storage.audit);
+    const who = await p("https://idp", "carol");
+    const dek = await storage.audit.createDek({ kid: uuidv7(), pseudonym: who, period: "2026-11", wrapped: new Uint8Array(40) });
+    expect(await storage.audit.dekByKid(dek.kid)).toEqual(dek);
+    expect(await storage.audit.eraseSubject(who)).toBe(1);
+    expect(await storage.audit.dekByKid(dek.kid)).toBeUndefined();
   });
 });
 
@@ -88,13 +127,13 @@ describe("embedded database directory", () => {
     await rm(dir, { recursive: true, force: true });
   });
 
-  it("keeps rows across a close and reopen", async () => {
-    const r = row();
+  it("keeps events across a close and reopen", async () => {
     const s1 = await pgliteStorage(path.join(dir, "data"), MIGRATIONS_DIR);
-    await s1.appendRequests([r]);
+    const e = writer(s1).emit({ type: "config.change", fields: {} });
+    await e.committed;
     await s1.close();
     const s2 = await pgliteStorage(path.join(dir, "data"), MIGRATIONS_DIR);
-    expect(await s2.requestById(r.id)).toEqual(r);
+    expect((await s2.audit.event(e.eventId))?.leafHash).toEqual(e.leaf);
     await s2.close();
   });
 
@@ -112,7 +151,7 @@ describe("embedded database directory", () => {
 
 describe.skipIf(!DATABASE_URL)("migrations on real Postgres", () => {
   it("apply to an empty database, report pending ones, and are idempotent", async () => {
-    const admin = postgres(DATABASE_URL!, { max: 1, onnotice: () => {} });
+    const admin = postgres(MIGRATE_URL!, { max: 1, onnotice: () => {} });
     const name = `custos_migrate_${process.pid}_${Date.now()}`;
     try {
       await admin.unsafe(`create database ${name}`);
@@ -121,7 +160,7 @@ describe.skipIf(!DATABASE_URL)("migrations on real Postgres", () => {
       console.warn(`skipping: cannot create a database (${(e as Error).message})`);
       return;
     }
-    const url = new URL(DATABASE_URL!);
+    const url = new URL(MIGRATE_URL!);
     url.pathname = `/${name}`;
     try {
       expect(await pendingMigrations(url.href, MIGRATIONS_DIR)).toBeGreaterThan(0);

@@ -4,7 +4,7 @@
 import { userInfo } from "node:os";
 import { parseArgs } from "node:util";
 import { cliAudit } from "../../runtime/node-audit.ts";
-import { loadNodeConfig } from "../../runtime/node.ts";
+import { loadNodeServerSettings } from "../../runtime/node.ts";
 import { jsonLogger } from "../../telemetry/logger.ts";
 import { systemClock } from "../../deps.ts";
 import { keyHasher } from "../../identity/api-keys.ts";
@@ -59,7 +59,7 @@ const CLI_ACTOR = { kind: "service", auth: { method: "cli" }, os_user: userInfo(
 
 async function direct(storage: Storage, pepper: string, op: Op, io: CliIo): Promise<Outcome> {
   if (op.kind === "list") return { ok: true, keys: await listKeys(storage) };
-  const config = await loadNodeConfig(resolvePaths(io.cwd, io.env), io.env);
+  const config = await loadNodeServerSettings(resolvePaths(io.cwd, io.env), io.env);
   const audit = await cliAudit(storage, config, jsonLogger("error", (line) => io.err(line)));
   try {
     if (op.kind === "revoke") {
