@@ -4,12 +4,14 @@ import { migrateCommand } from "./commands/migrate.ts";
 import { serveCommand } from "./commands/serve.ts";
 import { tokenCommand, TOKEN_USAGE } from "./commands/token.ts";
 import { keysCommand, KEYS_USAGE } from "./commands/keys.ts";
+import { auditCommand, AUDIT_USAGE } from "./commands/audit.ts";
 
 const COMMANDS: Record<string, { run: (argv: string[], io: CliIo) => Promise<ExitCode>; usage: string }> = {
   serve: { run: serveCommand, usage: "custos serve                 run the proxy (npm start)" },
   migrate: { run: migrateCommand, usage: "custos migrate               apply migrations/ (CUSTOS_MIGRATE_URL, DATABASE_URL, or the embedded database)" },
   token: { run: tokenCommand, usage: TOKEN_USAGE },
   keys: { run: keysCommand, usage: KEYS_USAGE },
+  audit: { run: auditCommand, usage: AUDIT_USAGE },
 };
 
 export async function main(argv: string[], io: CliIo): Promise<ExitCode> {

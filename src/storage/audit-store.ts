@@ -187,6 +187,12 @@ export function auditStore(db: () => AnyPgDatabase): AuditStore {
       return r.oldest ? { count: num(r.n), oldest: new Date(r.oldest as Date) } : { count: num(r.n) };
     },
 
+    async pendingIds(ids) {
+      if (ids.length === 0) return [];
+      const rows = rowsOf(await run(db(), sql`SELECT event_id::text AS id FROM audit.pending WHERE event_id IN (${sql.join(ids.map((i) => sql`${i}::uuid`), sql`, `)})`));
+      return rows.map((r) => r.id as string);
+    },
+
     async leaves(from, to) {
       const rows = rowsOf(
         await run(db(), sql`
@@ -205,6 +211,15 @@ export function auditStore(db: () => AnyPgDatabase): AuditStore {
     async leafIndexOf(eventId) {
       const r = rowsOf(await run(db(), sql`SELECT log_index::float8 AS i FROM audit.leaf WHERE event_id = ${eventId}::uuid`))[0];
       return r ? num(r.i) : undefined;
+    },
+
+    async indexRange(fromTime, toTime, size) {
+      const where: SQL[] = [sql`log_index < ${size}`];
+      if (fromTime) where.push(sql`received_at >= ${fromTime.toISOString()}::timestamptz`);
+      if (toTime) where.push(sql`received_at < ${toTime.toISOString()}::timestamptz`);
+      const r = rowsOf(await run(db(), sql`SELECT min(log_index)::float8 AS a, max(log_index)::float8 AS b FROM audit.leaf WHERE ${sql.join(where, sql` AND `)}`))[0];
+      if (!r || r.a === null) return { from: 0, to: 0 };
+      return { from: num(r.a), to: num(r.b) + 1 };
     },
 
     async event(eventId) {

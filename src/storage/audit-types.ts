@@ -108,10 +108,14 @@ export interface AuditStore {
   /** Stored subtree hashes (level 0 = leaf hashes), by "level/idx". */
   nodes(refs: readonly { level: number; idx: number }[]): Promise<Map<string, Uint8Array>>;
   pendingStats(): Promise<{ count: number; oldest?: Date }>;
+  /** Which of these events are still queued. */
+  pendingIds(eventIds: readonly string[]): Promise<string[]>;
 
   /** Leaves [from, to) with their events, in index order. */
   leaves(from: number, to: number): Promise<LeafRow[]>;
   leafIndexOf(eventId: string): Promise<number | undefined>;
+  /** The log indices [from, to) below `size` whose events were received in [fromTime, toTime) (an empty range when none). */
+  indexRange(fromTime: Date | undefined, toTime: Date | undefined, size: number): Promise<{ from: number; to: number }>;
   event(eventId: string): Promise<AuditEventRow | undefined>;
   /** The request event and every event pointing at it (response, denial), oldest first. */
   eventsOfRequest(requestEventId: string): Promise<AuditEventRow[]>;
