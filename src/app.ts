@@ -10,6 +10,7 @@ import { healthRoutes } from "./http/routes/health.ts";
 import { modelRoutes } from "./http/routes/models.ts";
 import { proxyRoutes } from "./http/routes/proxy.ts";
 import { adminKeyRoutes } from "./http/routes/admin-keys.ts";
+import { auditRoutes } from "./http/routes/audit.ts";
 import { apiAuth } from "./http/middleware/api-auth.ts";
 
 export function createApp(deps: Deps): Hono<AppEnv> {
@@ -22,6 +23,7 @@ export function createApp(deps: Deps): Hono<AppEnv> {
   app.route("/", modelRoutes(deps));
   app.use("/api/*", apiAuth(deps));
   app.route("/api/admin/keys", adminKeyRoutes(deps));
+  app.route("/api/audit", auditRoutes(deps));
 
   app.notFound((c) => {
     const e = new CustosError("not_found", `There is no ${c.req.method} ${c.req.path.slice(0, 200)} on this server.`);

@@ -3,6 +3,7 @@
 import type { Pseudonymizer } from "./audit/pseudonym.ts";
 import type { ContentSealer } from "./audit/content.ts";
 import type { SystemFacts } from "./audit/events.ts";
+import type { Sha256 } from "./audit/merkle.ts";
 import type { AuditSink } from "./audit/writer.ts";
 import type { Config } from "./config/config.ts";
 import type { ApiKeyVerifier } from "./identity/api-keys.ts";
@@ -24,6 +25,8 @@ export interface Deps {
   audit: AuditSink;
   /** Seals prompts and answers per the audit content level (hash or JWE under the subject's key). */
   sealer: ContentSealer;
+  /** Synchronous SHA-256 for leaves and proofs (node:crypto on both runtimes). */
+  sha256: Sha256;
   /** Build and configuration facts every request entry carries. */
   system: SystemFacts;
   logger: Logger;

@@ -5,7 +5,8 @@
 // log's key. Streamed in pages: memory stays bounded whatever the range.
 import type { AuditEventRow, AuditStore, CheckpointRow, LeafRow } from "../storage/audit-types.ts";
 import { base64url } from "../crypto/hashing.ts";
-import { rfc3339Millis } from "./canonical-json.ts";
+import { encodeEntry, rfc3339Millis } from "./canonical-json.ts";
+import { equalBytes } from "./merkle.ts";
 import { signManifest, type ManifestFile, type SigningKey } from "./checkpoint.ts";
 import { rangeSides } from "./proofs.ts";
 import { BUNDLE_FORMAT, CSV_HEADER } from "./verify-bundle.ts";
@@ -134,13 +135,19 @@ function checkpointLine(c: CheckpointRow): string {
   return JSON.stringify({ size: c.size, root: b64std(c.root), note: c.note, jws: c.jws, ...(c.prevSize === undefined ? {} : { prev_size: c.prevSize }), consistency: c.consistency.map(base64url) });
 }
 
-/** The entry as JSON when its bytes are JSON (they are, unless tampered), else its raw bytes. */
+/**
+ * The entry as JSON when that reproduces its stored bytes exactly (always, unless someone
+ * edited them), else the raw bytes: the verifier must hash what is stored, not a repaired copy.
+ */
 function entryValue(e: AuditEventRow): { entry: unknown } | { entry_b64: string } {
   try {
-    return { entry: JSON.parse(new TextDecoder("utf-8", { fatal: true }).decode(e.entry)) as unknown };
+    const parsed = JSON.parse(new TextDecoder("utf-8", { fatal: true, ignoreBOM: false }).decode(e.entry)) as unknown;
+    const again = typeof parsed === "object" && parsed !== null ? encodeEntry(parsed) : undefined;
+    if (again?.ok && equalBytes(again.value, e.entry)) return { entry: parsed };
   } catch {
-    return { entry_b64: base64url(e.entry) };
+    // not JSON: fall through to the raw bytes
   }
+  return { entry_b64: base64url(e.entry) };
 }
 
 /** The projection columns as stored (not recomputed: the verifier compares them with the entry). */

@@ -24,7 +24,7 @@ import type { Storage } from "../storage/types.ts";
 import type { Logger } from "../telemetry/logger.ts";
 import { acquireLock, type Lock } from "./lock.ts";
 import { apiKeyPepper, kekText, devIssuerKey, MIGRATIONS_DIR, PACKAGE_ROOT, readConfigTexts, resolvePaths, writeServerHandle, type Paths } from "./node-files.ts";
-import { startNodeAudit } from "./node-audit.ts";
+import { nodeSha256, startNodeAudit } from "./node-audit.ts";
 import { nodeLogger } from "./node-logger.ts";
 import { undiciUpstream } from "./node-upstream.ts";
 import { nodeHashing } from "./node-hashing.ts";
@@ -91,6 +91,7 @@ export async function startNodeServer(opts: NodeServerOptions): Promise<RunningS
     storage,
     audit: audit.sink,
     sealer: audit.sealer,
+    sha256: nodeSha256,
     system: { proxyBuild: build, configSha256: config.sha256, policyVersion: config.version },
     logger,
     verifier: await verifierFor(config, host, env, paths, logger),

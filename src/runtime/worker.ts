@@ -50,6 +50,7 @@ function depsFor(state: IsolateState, env: WorkerEnv, ctx: ExecutionContext): De
       batchMs: 0,
     }),
     sealer: state.sealer(storage.audit),
+    sha256: workerSha256,
     system: { proxyBuild: BUILD, configSha256: config.sha256, policyVersion: config.version },
     logger,
     verifier,

@@ -1,0 +1,115 @@
+// /api/audit (role auditor): search the log, one event with its proof, one call's events,
+// checkpoints and consistency proofs. Entries hold no prompt text (only sizes, hashes or
+// commitments); every read here is itself an audit event (the /api middleware writes it).
+import { Hono, type Context } from "hono";
+import { z } from "zod";
+import { base64url } from "../../crypto/hashing.ts";
+import type { Deps } from "../../deps.ts";
+import { CustosError } from "../../errors/errors.ts";
+import { errorResponse } from "../../errors/to-response.ts";
+import { rfc3339Millis } from "../../audit/canonical-json.ts";
+import { eventProof, proofJson, tlogProofText } from "../../audit/proof-file.ts";
+import { consistencyFromStore } from "../../audit/proofs.ts";
+import { decodeEntry, summarize } from "../../audit/summary.ts";
+import type { AuditEventRow, CheckpointRow } from "../../storage/audit-types.ts";
+import type { Principal } from "../../identity/principal.ts";
+import type { AppEnv } from "../app-env.ts";
+import { requireRole } from "../middleware/api-auth.ts";
+
+type Env = AppEnv & { Variables: { principal: Principal } };
+
+const UUID = z.string().regex(/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i, "a UUID");
+const time = z.string().refine((s) => /^\d{4}-\d{2}-\d{2}/.test(s) && Number.isFinite(Date.parse(s)), "an RFC 3339 time or a date");
+const name = z.string().min(1).max(256);
+
+const SearchQuery = z
+  .object({
+    from: time.optional(),
+    to: time.optional(),
+    team: name.optional(),
+    subject: name.optional(),
+    model: name.optional(),
+    decision: name.optional(),
+    region: name.optional(),
+    pii: z.string().regex(/^[A-Z_]{2,32}$/, "a PII type such as EMAIL").optional(),
+    status: z.coerce.number().int().min(100).max(599).optional(),
+    type: z.string().regex(/^[a-z_]+\.[a-z_.]+$/, "an event type such as llm.request").optional(),
+    before: UUID.optional(),
+    limit: z.coerce.number().int().min(1).max(1000).default(100),
+  })
+  .strict();
+
+const Count = z.coerce.number().int().min(0).max(Number.MAX_SAFE_INTEGER);
+
+/** An event as the API shows it: the decoded entry and where it sits in the log. */
+function eventView(e: AuditEventRow): Record<string, unknown> {
+  return { event_id: e.eventId, type: e.type, received_at: rfc3339Millis(e.receivedAt), leaf: base64url(e.leafHash), entry: decodeEntry(e) };
+}
+
+const checkpointView = (c: CheckpointRow) => ({ size: c.size, root: base64url(c.root), note: c.note, jws: c.jws, created_at: rfc3339Millis(c.createdAt), ...(c.prevSize === undefined ? {} : { prev_size: c.prevSize, consistency: c.consistency.map(base64url) }) });
+
+export function auditRoutes(deps: Deps): Hono<Env> {
+  const app = new Hono<Env>();
+  const store = () => deps.storage.audit;
+  const sha = deps.sha256;
+  const problem = (c: Context<Env>, e: CustosError) => errorResponse("problem", e, c.get("requestId"));
+  const bad = (c: Context<Env>, issues: z.core.$ZodIssue[]) => {
+    const i = issues[0]!;
+    return problem(c, new CustosError("invalid_request", `${i.path.join(".") || "query"}: ${i.message}`, { param: i.path.join(".") }));
+  };
+  app.use("*", async (c, next) => requireRole(c, "auditor") ?? next());
+
+  app.get("/events", async (c) => {
+    const q = SearchQuery.safeParse(c.req.query());
+    if (!q.success) return bad(c, q.error.issues);
+    const { from, to, limit, ...rest } = q.data;
+    const rows = await store().search({ ...rest, ...(from ? { from: new Date(from) } : {}), ...(to ? { to: new Date(to) } : {}), limit });
+    const next = rows.length === limit ? rows.at(-1)!.eventId : undefined;
+    return c.json({ events: rows.map(eventView), ...(next ? { next_before: next } : {}) });
+  });
+
+  app.get("/events/:id", async (c) => {
+    const id = UUID.safeParse(c.req.param("id"));
+    if (!id.success) return bad(c, id.error.issues);
+    const e = await store().event(id.data.toLowerCase());
+    if (!e) return problem(c, new CustosError("not_found", "There is no audit event with that id."));
+    const p = await eventProof(store(), sha, e.eventId);
+    return c.json({ event: eventView(e), ...(typeof p === "string" ? { proof_pending: p } : { log_index: p.logIndex, proof: proofJson(p), tlog_proof: tlogProofText(p) }) });
+  });
+
+  app.get("/requests/:id", async (c) => {
+    const id = UUID.safeParse(c.req.param("id"));
+    if (!id.success) return bad(c, id.error.issues);
+    const events = await store().eventsOfRequest(id.data.toLowerCase());
+    const summary = summarize(id.data.toLowerCase(), events);
+    if (!summary) return problem(c, new CustosError("not_found", "No audit events carry that request id."));
+    return c.json({ summary, events: events.map(eventView) });
+  });
+
+  app.get("/checkpoint", async (c) => {
+    const cp = await store().latestCheckpoint();
+    if (!cp) return problem(c, new CustosError("not_found", "The log has no checkpoint yet."));
+    return c.json(checkpointView(cp), 200, { "cache-control": "no-cache" });
+  });
+
+  app.get("/checkpoints", async (c) => {
+    const from = Count.default(0).safeParse(c.req.query("from_size"));
+    const to = Count.default(Number.MAX_SAFE_INTEGER).safeParse(c.req.query("to_size"));
+    if (!from.success) return bad(c, from.error.issues);
+    if (!to.success) return bad(c, to.error.issues);
+    const cps = await store().checkpoints(from.data, to.data);
+    return c.json({ checkpoints: cps.slice(0, 1000).map(checkpointView) });
+  });
+
+  app.get("/consistency", async (c) => {
+    const m = Count.safeParse(c.req.query("from_size"));
+    const n = Count.safeParse(c.req.query("to_size"));
+    if (!m.success) return bad(c, m.error.issues);
+    if (!n.success) return bad(c, n.error.issues);
+    const size = (await store().treeState()).size;
+    if (m.data > n.data || n.data > size) return problem(c, new CustosError("invalid_request", `from_size and to_size must satisfy 0 ≤ from_size ≤ to_size ≤ ${size} (the tree's size).`, { param: "to_size" }));
+    const hashes = await consistencyFromStore(store(), sha, m.data, n.data);
+    return c.json({ from_size: m.data, to_size: n.data, hashes: hashes.map(base64url) });
+  });
+  return app;
+}
