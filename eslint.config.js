@@ -10,7 +10,7 @@ const databases = { group: ["drizzle-orm", "drizzle-orm/*", "postgres", "@electr
 const nodeOnlyLibs = { group: ["undici", "pino", "pino-pretty", "tsx", "tsx/*"], message: "Node-only libraries belong in src/runtime/ or src/cli/." };
 
 export default tseslint.config(
-  { ignores: ["node_modules/", "dist/", "dist-worker/", ".wrangler/", ".custos/", "bench/results/", "worker-configuration.d.ts"] },
+  { ignores: ["node_modules/", "dist/", "dist-worker/", ".wrangler/", ".custos/", "bench/results/", "worker-configuration.d.ts", "src/types/workers/"] },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {

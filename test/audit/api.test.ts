@@ -95,7 +95,7 @@ describe("/api/audit", () => {
       const rows = await custos.server.deps.storage.audit.search({ type: "audit.access", limit: 100 });
       return rows.length > 0 ? rows : undefined;
     });
-    const entries = reads.map((r) => JSON.parse(new TextDecoder().decode(r.entry)) as { actor: { subject: string; roles: string[] }; access: { path: string; query?: Record<string, string>; status: number } });
+    const entries = reads!.map((r) => JSON.parse(new TextDecoder().decode(r.entry)) as { actor: { subject: string; roles: string[] }; access: { path: string; query?: Record<string, string>; status: number } });
     const search = entries.find((e) => e.access.query?.team === "research")!;
     expect(search.access).toMatchObject({ path: "/api/audit/events", status: 200 });
     expect(search.actor.roles).toEqual(["auditor"]);

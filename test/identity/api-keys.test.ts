@@ -14,7 +14,7 @@ import postgres from "postgres";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { generateApiKey } from "../../src/identity/api-keys.ts";
 import type { KeyInfo } from "../../src/identity/key-admin.ts";
-import { MIGRATIONS_DIR, PACKAGE_ROOT } from "../../src/runtime/node-files.ts";
+import { PACKAGE_ROOT } from "../../src/runtime/node-files.ts";
 import { runCli, serveCli } from "../helpers/cli.ts";
 import { eventually, startCustos, testProviders, type TestCustos } from "../helpers/custos.ts";
 import { FAKE_REPLY, startFakeProvider, type FakeProvider } from "../helpers/fake-provider.ts";
