@@ -19,6 +19,7 @@ import os from "node:os";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import postgres from "postgres";
+import { generateSigningKey } from "../src/audit/checkpoint.ts";
 import { FAKE_REPLY } from "../test/helpers/fake-provider.ts";
 import { migratePostgres } from "../src/storage/migrate.ts";
 
@@ -539,7 +540,10 @@ async function benchDatabase(): Promise<{ label: string; env: Record<string, str
     }
   }
   await migratePostgres(url, path.join(ROOT, "migrations"));
-  return { label: `Postgres (${new URL(url).host}${new URL(url).pathname})`, env: { DATABASE_URL: url, ...keys } };
+  // The server integrates and signs checkpoints itself, as a single-instance deployment does.
+  const signing = JSON.stringify(await generateSigningKey());
+  const anchorDir = path.join(tmpDir, "anchor");
+  return { label: `Postgres (${new URL(url).host}${new URL(url).pathname})`, env: { DATABASE_URL: url, ...keys, CUSTOS_SIGNING_KEY: signing, CUSTOS_ANCHOR_DIR: anchorDir } };
 }
 
 // ─── main ─────────────────────────────────────────────────────────────────────────

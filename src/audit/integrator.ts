@@ -4,7 +4,7 @@
 // (exactly one integrator works at a time, whichever process it runs in).
 import type { AuditStore, IntegrationPlan, PendingEvent, TreeState } from "../storage/audit-types.ts";
 import type { Logger } from "../telemetry/logger.ts";
-import { CompactRange, equalBytes, leafHash, type Sha256 } from "./merkle.ts";
+import { CompactRange, type Sha256 } from "./merkle.ts";
 
 export interface Rejected {
   eventId: string;
@@ -16,17 +16,12 @@ export function planIntegration(sha: Sha256, state: TreeState, batch: readonly P
   const range = new CompactRange(sha, { size: state.size, hashes: state.edge });
   const plan: IntegrationPlan = { leaves: [], nodes: [], state };
   for (const p of batch) {
-    if (!p.entry || !p.eventLeaf) {
-      rejected.push({ eventId: p.eventId, why: "queued, but its event row is missing" });
+    if (p.problem !== undefined) {
+      rejected.push({ eventId: p.eventId, why: p.problem === "missing" ? "queued, but its event row is missing" : "its stored entry does not hash to the leaf written with it" });
       continue;
     }
-    const h = leafHash(sha, p.entry);
-    if (!equalBytes(h, p.queuedLeaf) || !equalBytes(h, p.eventLeaf)) {
-      rejected.push({ eventId: p.eventId, why: "its stored entry does not hash to the leaf written with it" });
-      continue;
-    }
-    plan.leaves.push({ logIndex: range.size, eventId: p.eventId, receivedAt: p.receivedAt, leafHash: h });
-    range.append(h, (level, idx, hash) => plan.nodes.push({ level, idx, hash }));
+    plan.leaves.push({ logIndex: range.size, eventId: p.eventId, receivedAt: p.receivedAt, leafHash: p.leaf });
+    range.append(p.leaf, (level, idx, hash) => plan.nodes.push({ level, idx, hash }));
   }
   plan.state = { size: range.size, root: range.root(), edge: [...range.hashes] };
   return plan;

@@ -34,13 +34,17 @@ export interface TreeState {
   edge: Uint8Array[];
 }
 
-/** A queued event, as the integrator takes it: the stored entry and the leaf hash written with it. */
+/**
+ * A queued event as the integrator takes it. The database checks, as it hands the batch
+ * over, that the stored entry still hashes (R2) to the leaf hash written with it, so the
+ * entries themselves need not travel.
+ */
 export interface PendingEvent {
   eventId: string;
   receivedAt: Date;
-  queuedLeaf: Uint8Array;
-  entry: Uint8Array | undefined;
-  eventLeaf: Uint8Array | undefined;
+  leaf: Uint8Array;
+  /** Why it must not be integrated: its event row is gone, or its bytes no longer match its leaf hash. */
+  problem?: "missing" | "altered";
 }
 
 /** What the integrator decided for a batch, computed by core code from the state and the batch. */

@@ -2,16 +2,16 @@
 // drivers (postgres.js, PGlite) hand in their drizzle database.
 import { and, desc, eq, inArray, isNull, sql } from "drizzle-orm";
 import type { PgDatabase, PgQueryResultHKT } from "drizzle-orm/pg-core";
-import { auditStore } from "./audit-store.ts";
+import { auditStore, type RawQuery } from "./audit-store.ts";
 import { apiKeys } from "./schema.ts";
 import type { Storage } from "./types.ts";
 
 export type AnyPgDatabase = PgDatabase<PgQueryResultHKT, Record<string, never>>;
 
-export function drizzleStorage(kind: Storage["kind"], db: () => AnyPgDatabase, close: () => Promise<void>): Storage {
+export function drizzleStorage(kind: Storage["kind"], db: () => AnyPgDatabase, close: () => Promise<void>, raw?: RawQuery): Storage {
   return {
     kind,
-    audit: auditStore(db),
+    audit: auditStore(db, raw),
     async ping() {
       await db().execute(sql`select 1`);
     },

@@ -6,7 +6,7 @@ import { tmpdir } from "node:os";
 import path from "node:path";
 import { generateSigningKey, importSigningKey } from "../../audit/checkpoint.ts";
 import { exportBundle, NoCheckpointError } from "../../audit/export.ts";
-import { verifyBundle } from "../../audit/verify-bundle.ts";
+import { verifyBundle, type Failure, type VerifyResult } from "../../audit/verify-bundle.ts";
 import { formatReport, formatReportJson } from "../../audit/verify-report.ts";
 import { nodeSha256 } from "../../runtime/node-audit.ts";
 import { directoryReader, directorySink } from "../../runtime/node-bundle.ts";
@@ -24,6 +24,21 @@ async function strayEvents(store: AuditStore): Promise<AuditEventRow[]> {
   if (old.length === 0) return [];
   const queued = pending.count > 0 ? new Set((await store.pendingIds(old.map((e) => e.eventId)))) : new Set<string>();
   return old.filter((e) => !queued.has(e.eventId));
+}
+
+/** A tampering found before any bundle could be checked, in the report's text or JSON form. */
+function tampered(flags: Flags, first: Failure): string {
+  if (flags.json !== true) return `TAMPERED: ${first.why}`;
+  const result: VerifyResult = {
+    status: "tampered",
+    exitCode: 1,
+    first,
+    checks: [{ name: first.check, ok: false, outcome: "fail", detail: first.why }],
+    counts: { leaves: 0, entries: 0, entriesInRange: 0, checkpoints: 0, anchors: 0, writers: 0 },
+    findings: [],
+    findingCounts: { unterminated_request: 0, writer_abnormal_end: 0, writer_gap_at_edge: 0 },
+  };
+  return formatReportJson(result);
 }
 
 /** Events are integrated within this (reference §2.6: the maximum merge delay). */
@@ -66,7 +81,7 @@ export async function auditVerify(flags: Flags, io: CliIo): Promise<ExitCode> {
       if (stray instanceof NoCheckpointError) {
         const anchored = Math.max(0, ...trust.anchored.map((c) => c.size));
         if (anchored > 0) {
-          io.out(`TAMPERED: the anchor holds a checkpoint of ${anchored} entries, but the database has no checkpoint at all (the log was truncated or replaced)`);
+          io.out(tampered(flags, { check: "anchors", checkpointSize: anchored, why: `the anchor holds a checkpoint of ${anchored} entries, but the database has no checkpoint at all (the log was truncated or replaced)` }));
           return 1;
         }
         io.err(`cannot verify: ${stray.message}`);
@@ -74,7 +89,7 @@ export async function auditVerify(flags: Flags, io: CliIo): Promise<ExitCode> {
       }
       if (stray.length > 0) {
         const s = stray[0]!;
-        io.out(`TAMPERED: event ${s.eventId} (${s.type}, written ${s.receivedAt.toISOString()}) is in the log table but was never integrated into the tree nor queued for it: it was inserted around the log (or rejected by the integrator as altered)${stray.length > 1 ? `; ${stray.length - 1} more` : ""}`);
+        io.out(tampered(flags, { check: "completeness", eventId: s.eventId, why: `event ${s.eventId} (${s.type}, written ${s.receivedAt.toISOString()}) is in the log table but was never integrated into the tree nor queued for it: it was inserted around the log (or rejected by the integrator as altered)${stray.length > 1 ? `; ${stray.length - 1} more` : ""}` }));
         return 1;
       }
       trust = { ...trust, keys: [...trust.keys, key.publicJwk] };
