@@ -75,6 +75,12 @@ export async function startNodeAudit(o: {
 }): Promise<NodeAudit> {
   const audit = o.config.server.audit;
   await o.storage.audit.ensurePartitions(new Date(Date.now() - 31 * 86_400_000), 4);
+  if (o.storage.kind === "postgres") {
+    const role = await o.storage.audit.canBypass();
+    if (role.owner || role.superuser) {
+      o.logger.warn({ owner: role.owner, superuser: role.superuser }, "DATABASE_URL connects as a role that owns the audit log (or is a superuser): it could disable the triggers. Fine for development; in production connect as a member of custos_runtime and migrate with CUSTOS_MIGRATE_URL");
+    }
+  }
   const parts = audit.integrate ? await integrationParts(o) : undefined;
   const spoolDir = path.join(o.paths.stateDir, "spool");
   const sink = auditWriter({

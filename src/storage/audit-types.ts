@@ -96,6 +96,8 @@ export interface DekRow {
 }
 
 export interface AuditStore {
+  /** Whether this connection's role could bypass the log's protections (it owns the log, or is a superuser). */
+  canBypass(): Promise<{ owner: boolean; superuser: boolean }>;
   /** Creates the monthly partitions from `from`'s month on (through the owner's SECURITY DEFINER function). */
   ensurePartitions(from: Date, months: number): Promise<number>;
   /** Idempotent by (received_at, event_id): a retried batch inserts nothing twice. */
