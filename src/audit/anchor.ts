@@ -65,3 +65,22 @@ function parseLine(line: string): AnchoredCheckpoint | string {
   if (typeof at !== "string" || !RFC3339.test(at) || Number.isNaN(Date.parse(at))) return "at is not an RFC 3339 time";
   return { size, root, note, jws, at };
 }
+
+/**
+ * An anchor that POSTs each checkpoint (as its anchor line, JSON) to a webhook the operator
+ * controls — a WORM store's ingest, a ticket system, a second administrative domain. The
+ * Worker's only anchor (it has no file system); on Node an optional second one.
+ */
+export function webhookAnchor(url: string, send: (req: Request) => Promise<Response> = (r) => fetch(r)): Anchor {
+  const target = new URL(url);
+  if (target.protocol !== "https:" && !["127.0.0.1", "localhost", "[::1]"].includes(target.hostname)) throw new Error("the anchor webhook must be https (or loopback)");
+  return {
+    kind: "webhook",
+    async append(c) {
+      const res = await send(new Request(target, { method: "POST", headers: { "content-type": "application/json" }, body: anchorLine(c) }));
+      if (!res.ok) throw new Error(`the anchor webhook answered ${res.status}`);
+      await res.body?.cancel();
+      return `webhook:${target.host}#size=${c.size}`;
+    },
+  };
+}

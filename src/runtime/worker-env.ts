@@ -14,6 +14,10 @@ export interface WorkerEnv {
   CUSTOS_API_KEY_PEPPER?: string;
   /** The key-encryption key (a secret): derives subject pseudonyms, wraps content keys. */
   CUSTOS_KEK?: string;
+  /** The audit checkpoint signer (a secret: Ed25519 private JWK), for the Cron Trigger's integration. */
+  CUSTOS_SIGNING_KEY?: string;
+  /** Where checkpoints are anchored outside the database (https). */
+  CUSTOS_ANCHOR_WEBHOOK?: string;
   [binding: string]: unknown;
 }
 

@@ -3,6 +3,10 @@
 // audit sink and upstream client are made per request, since workerd forbids I/O
 // objects that outlive the request that created them. Background work is waitUntil.
 import { createApp } from "../app.ts";
+import { webhookAnchor } from "../audit/anchor.ts";
+import { importSigningKey, type SigningKey } from "../audit/checkpoint.ts";
+import { integrator } from "../audit/integrator.ts";
+import { checkpointSigner } from "../audit/signer.ts";
 import { memorySpool } from "../audit/spool.ts";
 import { auditWriter } from "../audit/writer.ts";
 import { ConfigError, formatProblem } from "../config/yaml-file.ts";
@@ -73,7 +77,44 @@ function configFailure(request: Request, e: unknown): Response {
   return errorResponse(shapeForPath(new URL(request.url).pathname), error, id);
 }
 
+/**
+ * The Cron Trigger: integrate what the requests wrote and sign a checkpoint (R9), anchored
+ * to CUSTOS_ANCHOR_WEBHOOK. Exactly one integrator works at a time (an advisory lock), so
+ * several schedules or a Node integrator elsewhere are safe.
+ */
+async function integrate(env: WorkerEnv): Promise<void> {
+  const state = await isolateState(env);
+  const { logger, config } = state;
+  const key = await signingKey(env);
+  if (typeof key === "string") {
+    logger.error({}, `audit integration skipped: ${key}`);
+    return;
+  }
+  const anchors = typeof env.CUSTOS_ANCHOR_WEBHOOK === "string" && env.CUSTOS_ANCHOR_WEBHOOK !== "" ? [webhookAnchor(env.CUSTOS_ANCHOR_WEBHOOK)] : [];
+  if (anchors.length === 0) logger.warn({}, "CUSTOS_ANCHOR_WEBHOOK is not set: checkpoints are signed but not anchored outside the database");
+  const storage = workerStorage(env);
+  const s = await integrator(storage.audit, workerSha256, logger).run();
+  const cp = await checkpointSigner({ store: storage.audit, sha: workerSha256, key, origin: config.server.audit.origin, anchors, logger, now: Date.now }).checkpoint();
+  logger.info({ size: s?.size, checkpoint: cp?.size }, "audit integration run");
+}
+
+async function signingKey(env: WorkerEnv): Promise<SigningKey | string> {
+  if (typeof env.CUSTOS_SIGNING_KEY !== "string" || env.CUSTOS_SIGNING_KEY === "") return "CUSTOS_SIGNING_KEY is not set (an Ed25519 private JWK; `npx custos audit keygen`, then `npx wrangler secret put CUSTOS_SIGNING_KEY`)";
+  let jwk: unknown;
+  try {
+    jwk = JSON.parse(env.CUSTOS_SIGNING_KEY);
+  } catch {
+    return "CUSTOS_SIGNING_KEY is not JSON";
+  }
+  const key = await importSigningKey(jwk);
+  return key.ok ? key.value : key.error.message;
+}
+
 export default {
+  async scheduled(_controller, env, ctx): Promise<void> {
+    ctx.waitUntil(integrate(env).catch((e: unknown) => jsonLogger("error", consoleLine, LOG_BINDINGS).error({ err: e instanceof Error ? e.message : String(e) }, "audit integration failed")));
+  },
+
   async fetch(request, env, ctx): Promise<Response> {
     let state: IsolateState;
     try {

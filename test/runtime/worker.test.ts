@@ -3,6 +3,7 @@
 // development issuer trusted by binding. With DATABASE_URL set, the request log lands
 // in that Postgres (postgres.js over cloudflare:sockets); without it, /readyz says so.
 // SHOW_WORKER_LOG=1 prints what the Worker logged.
+import { generateSigningKey, verifyCheckpoint } from "../../src/audit/checkpoint.ts";
 import { migrateShared } from "../helpers/pg.ts";
 import { readFile, rm } from "node:fs/promises";
 import path from "node:path";
@@ -52,7 +53,10 @@ const chat = (model: string, init: { stream?: boolean; auth?: string | null; con
     body: JSON.stringify({ model, stream: init.stream ?? false, messages: [{ role: "user", content: init.content ?? "Summarise the quarterly report." }] }),
   });
 
+let signing: Awaited<ReturnType<typeof generateSigningKey>>;
+
 beforeAll(async () => {
+  signing = await generateSigningKey();
   const key = await generateDevIssuerKey();
   token = await mintDevToken(key, { sub: "worker-smoke", teams: ["demo"], roles: ["user"], ttl: 600 });
   // A directory of its own inside the project tree (workerd refuses paths outside the cwd).
@@ -74,6 +78,7 @@ beforeAll(async () => {
       CUSTOS_DEV_ISSUER_JWK: JSON.stringify(publicJwk(key)),
       CUSTOS_KEK: "00112233445566778899aabbccddeeff00112233445566778899aabbccddeeff",
       CUSTOS_API_KEY_PEPPER: "worker-test-pepper-0123456789",
+      CUSTOS_SIGNING_KEY: JSON.stringify(signing),
       // Short, so the "provider never answers" case ends quickly; the fake answers at once otherwise.
       CUSTOS_UPSTREAM_HEADERS_TIMEOUT_MS: "1500",
       // Without a database every audit write fails: fail_open lets the calls through (each lost write is logged).
@@ -228,6 +233,30 @@ describe("Custos in workerd", () => {
     expect(res.status).toBe(504);
     expect(res.headers.get("x-custos-error-code")).toBe("upstream_timeout");
     expect(Date.now() - started).toBeLessThan(10_000);
+  });
+
+  it.runIf(DATABASE_URL)("its Cron Trigger integrates the requests' events and signs a checkpoint with CUSTOS_SIGNING_KEY", async () => {
+    const res = await chat("gpt-4o-mini");
+    expect(res.status).toBe(200);
+    const id = res.headers.get("x-request-id")!;
+    const worker = await mf!.getWorker();
+    const sql = postgres(DATABASE_URL!, { max: 1, onnotice: () => {} });
+    try {
+      await expect.poll(async () => (await sql`select count(*)::int as n from audit.event where request_event_id = ${id}::uuid`)[0]!.n, { timeout: 5000 }).toBe(1);
+      await worker.scheduled({ cron: "* * * * *" });
+      await expect
+        .poll(async () => {
+          const leaf = (await sql`select log_index from audit.leaf where event_id = ${id}::uuid`)[0];
+          const cp = (await sql`select max(tree_size)::int as size from audit.checkpoint`)[0];
+          return leaf !== undefined && cp!.size > Number(leaf.log_index);
+        }, { timeout: 10_000, interval: 200 })
+        .toBe(true);
+      const cp = (await sql`select note, jws from audit.checkpoint order by tree_size desc limit 1`)[0]!;
+      const verified = await verifyCheckpoint({ note: cp.note as string, jws: cp.jws as string }, { kty: "OKP", crv: "Ed25519", x: signing.x }, "custos.local/audit");
+      expect(verified.ok).toBe(true);
+    } finally {
+      await sql.end({ timeout: 5 });
+    }
   });
 
   it.runIf(DATABASE_URL)("is ready when the database answers", async () => {
