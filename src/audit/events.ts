@@ -13,6 +13,7 @@ export function actorOf(ex: Exchange): Fields {
   const a: Fields = {};
   if (ex.team !== undefined) a.team = ex.team;
   if (ex.subjectPseudonym !== undefined) a.subject = ex.subjectPseudonym;
+  if (ex.subjectProvisional) a.subject_provisional = true;
   const p = ex.principal;
   if (p) {
     a.iss = p.issuer;

@@ -6,7 +6,15 @@
 import { base64url, webHashing, type Hashing } from "../crypto/hashing.ts";
 import type { AuditStore } from "../storage/audit-types.ts";
 
-export type Pseudonymizer = (issuer: string, subject: string) => Promise<string>;
+export type Pseudonymizer = ((issuer: string, subject: string) => Promise<string>) & {
+  /**
+   * A random stand-in while the mapping table cannot be read (fail_open only): the same for
+   * this person on this instance for a minute, recorded as provisional, never stored. Calls
+   * made under it cannot be found by a later subject look-up — the price of not keeping a
+   * derivable pseudonym.
+   */
+  provisional(issuer: string, subject: string): string;
+};
 
 /** KEK bytes from CUSTOS_KEK: 32 bytes as base64url/base64 (43–44 chars) or hex (64 chars). */
 export function parseKek(text: string): Uint8Array {
@@ -49,7 +57,17 @@ export async function pseudonyms(kek: Uint8Array, opts: { hashing?: Hashing; now
   const lookups = await subjectLookup(kek, opts.hashing);
   const now = opts.now ?? Date.now;
   const cache = new Map<string, { pseudonym: string; until: number }>();
-  return (store) => async (issuer, subject) => {
+  const stand = new Map<string, { pseudonym: string; until: number }>();
+  const provisional = (issuer: string, subject: string): string => {
+    const input = `${issuer}\n${subject}`;
+    const hit = stand.get(input);
+    if (hit && hit.until > now()) return hit.pseudonym;
+    const p = base64url(crypto.getRandomValues(new Uint8Array(16)));
+    if (stand.size >= CACHE_SIZE) stand.clear();
+    stand.set(input, { pseudonym: p, until: now() + 60_000 });
+    return p;
+  };
+  return (store) => Object.assign(async (issuer: string, subject: string) => {
     const input = `${issuer}\n${subject}`;
     const hit = cache.get(input);
     if (hit !== undefined && hit.until > now()) return hit.pseudonym;
@@ -59,5 +77,5 @@ export async function pseudonyms(kek: Uint8Array, opts: { hashing?: Hashing; now
     if (cache.size >= CACHE_SIZE) cache.delete(cache.keys().next().value!);
     cache.set(input, { pseudonym, until: now() + CACHE_TTL_MS });
     return pseudonym;
-  };
+  }, { provisional });
 }

@@ -38,6 +38,8 @@ export interface Exchange {
   principal?: Principal;
   /** The principal's pseudonym (audit spec R8), what records carry instead of the subject. */
   subjectPseudonym?: string;
+  /** The mapping table could not be read (fail_open): the pseudonym is a stand-in, never stored. */
+  subjectProvisional?: boolean;
   team?: string;
   decision?: Decision;
   endpoint?: Endpoint;

@@ -39,7 +39,8 @@ async function governedCall(ex: Exchange, deps: Deps): Promise<Result<Response, 
   if (!who.ok) return who;
   ex.principal = who.value.principal;
   ex.team = who.value.team;
-  ex.subjectPseudonym = await deps.pseudonym(ex.principal.issuer, ex.principal.subject);
+  const subject = await stage(ex, deps, "pseudonym", () => pseudonymOf(ex, deps));
+  if (!subject.ok) return subject;
 
   const body = await stage(ex, deps, "parse", () => parseBody(ex.operation, ex.body));
   if (!body.ok) return body;
@@ -65,6 +66,21 @@ async function governedCall(ex: Exchange, deps: Deps): Promise<Result<Response, 
   if (!upstream.ok) return upstream;
 
   return ok(await answer(ex, deps, upstream.value));
+}
+
+/** The caller's pseudonym from the mapping table; if that cannot be read, fail_closed refuses and fail_open records a provisional one. */
+async function pseudonymOf(ex: Exchange, deps: Deps): Promise<Result<true, CustosError>> {
+  const p = ex.principal!;
+  try {
+    ex.subjectPseudonym = await deps.pseudonym(p.issuer, p.subject);
+  } catch (e) {
+    const detail = e instanceof Error ? e.message : String(e);
+    if (deps.config.server.audit.on_failure === "fail_closed") return err(new CustosError("audit_unavailable", "The audit log cannot record this call right now, and policy forbids forwarding unrecorded calls.", { detail }));
+    deps.logger.warn({ reqId: ex.id, err: detail }, "subject mapping unavailable: recording a provisional pseudonym");
+    ex.subjectPseudonym = deps.pseudonym.provisional(p.issuer, p.subject);
+    ex.subjectProvisional = true;
+  }
+  return ok(true);
 }
 
 /**

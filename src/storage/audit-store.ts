@@ -109,6 +109,8 @@ async function run(db: Exec, q: SQL): Promise<unknown> {
     // drizzle's error carries the database's as its cause; postgres.js attaches the query
     // and parameters to its own. Only the message and code go on.
     const inner = (e as { cause?: unknown }).cause instanceof Error ? ((e as { cause: Error }).cause) : e;
+    // The original is not attached as the cause: it carries the parameters.
+    // eslint-disable-next-line preserve-caught-error
     if (!(inner instanceof Error) || inner.message.startsWith("Failed query")) throw new Error("the audit query failed (details withheld: its parameters are audit data)");
     throw Object.assign(new Error(inner.message), { code: (inner as { code?: unknown }).code });
   }
