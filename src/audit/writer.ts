@@ -113,6 +113,9 @@ export function auditWriter(o: WriterOptions): AuditSink {
   let windowTimer: ReturnType<typeof setTimeout> | undefined;
 
   function emit(ev: EmitInput, opts: { urgent?: boolean } = {}): Emitted {
+    // After writer.close the chain is over; an event now is a shutdown-order bug. It is still
+    // written (never lost), and verify will show it after the close.
+    if (closed) o.logger.error({ type: ev.type }, "audit event emitted after writer.close");
     const eventId = ev.eventId ?? o.newId();
     const ts = rfc3339Millis(ev.ts ?? o.now());
     const entry = { ...ev.fields, v: ENTRY_VERSION, type: ev.type, log: o.origin, event_id: eventId, ts, writer: { id: writerId, seq: chain.seq, prev: chain.prev } };

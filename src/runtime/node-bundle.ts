@@ -24,10 +24,18 @@ export async function directorySink(dir: string): Promise<BundleSink> {
           const b = Buffer.from(text, "utf8");
           hash.update(b);
           bytes += b.length;
-          if (!out.write(b)) await new Promise<void>((resolve, reject) => {
-            out.once("drain", resolve);
-            out.once("error", reject);
-          });
+          if (!out.write(b)) {
+            await new Promise<void>((resolve, reject) => {
+              const done = (e?: Error) => {
+                out.off("drain", done);
+                out.off("error", done);
+                if (e) reject(e);
+                else resolve();
+              };
+              out.on("drain", done);
+              out.on("error", done);
+            });
+          }
         },
         async close() {
           await new Promise<void>((resolve, reject) => out.end((e?: Error | null) => (e ? reject(e) : resolve())));

@@ -139,6 +139,9 @@ export async function startNodeServer(opts: NodeServerOptions): Promise<RunningS
       clearTimeout(timer);
       clearInterval(idle);
       await deps.apiKeys.flush();
+      // Calls that ended write their last events in background work: let it finish, so
+      // writer.close is really this writer's last entry.
+      while (pending.size > 0) await Promise.allSettled([...pending]);
       await audit.close().catch((e: unknown) => logger.error({ err: e instanceof Error ? e.message : String(e) }, "audit: closing the log failed"));
       while (pending.size > 0) await Promise.allSettled([...pending]);
       await upstream.close?.();
