@@ -9,6 +9,7 @@ import type { Config } from "./config/config.ts";
 import type { ApiKeyVerifier } from "./identity/api-keys.ts";
 import type { Verifier } from "./identity/verify-jwt.ts";
 import type { UpstreamClient } from "./providers/types.ts";
+import type { CheckpointRow } from "./storage/audit-types.ts";
 import type { Storage } from "./storage/types.ts";
 import type { Logger } from "./telemetry/logger.ts";
 
@@ -25,6 +26,8 @@ export interface Deps {
   audit: AuditSink;
   /** Seals prompts and answers per the audit content level (hash or JWE under the subject's key). */
   sealer: ContentSealer;
+  /** Integrates and signs a checkpoint now, where this process integrates (Node); undefined elsewhere. */
+  checkpointNow?: () => Promise<CheckpointRow | undefined>;
   /** Synchronous SHA-256 for leaves and proofs (node:crypto on both runtimes). */
   sha256: Sha256;
   /** Build and configuration facts every request entry carries. */

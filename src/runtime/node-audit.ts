@@ -3,6 +3,7 @@
 // signer on timers. `custos serve` and `custos audit integrate` both build it here.
 import path from "node:path";
 import { createHash } from "node:crypto";
+import { webhookAnchor, type Anchor } from "../audit/anchor.ts";
 import { importSigningKey, type SigningKey } from "../audit/checkpoint.ts";
 import { contentSealers, type ContentSealer } from "../audit/content.ts";
 import { integrator, type Integrator } from "../audit/integrator.ts";
@@ -56,9 +57,11 @@ export async function integrationParts(o: { storage: Storage; config: Config; en
   const anchor = anchorDir(o.env, o.paths.stateDir);
   if (!anchor.configured && o.env.DATABASE_URL) o.logger.warn({ dir: anchor.dir }, "CUSTOS_ANCHOR_DIR is not set: checkpoints are anchored under .custos/ on this machine; point it at storage the database administrators cannot rewrite");
   const origin = o.config.server.audit.origin;
+  const anchors: Anchor[] = [fileAnchor(anchor.dir, origin)];
+  if (o.env.CUSTOS_ANCHOR_WEBHOOK) anchors.push(webhookAnchor(o.env.CUSTOS_ANCHOR_WEBHOOK));
   return {
     integrator: integrator(o.storage.audit, nodeSha256, o.logger),
-    signer: checkpointSigner({ store: o.storage.audit, sha: nodeSha256, key, origin, anchors: [fileAnchor(anchor.dir, origin)], logger: o.logger, now: Date.now }),
+    signer: checkpointSigner({ store: o.storage.audit, sha: nodeSha256, key, origin, anchors, logger: o.logger, now: Date.now }),
   };
 }
 
@@ -97,6 +100,8 @@ export async function startNodeAudit(o: {
   });
   // Spooled events from an earlier run go in first.
   await sink.replay().catch(() => {});
+  // The configuration this process serves with (policy activation, as far as files decide today).
+  sink.emit({ type: "config.activate", fields: { system: { proxy_build: o.build, config_sha256: o.config.sha256 }, policy: { version: o.config.version }, config: { files: ["server.yaml", "providers.yaml", "identity.yaml"], endpoints: o.config.providers.endpoints.map((e) => e.id) } } });
 
   const timers: ReturnType<typeof setTimeout>[] = [];
   let stopped = false;

@@ -92,6 +92,14 @@ export async function startNodeServer(opts: NodeServerOptions): Promise<RunningS
     audit: audit.sink,
     sealer: audit.sealer,
     sha256: nodeSha256,
+    ...(audit.integrator && audit.signer
+      ? {
+          checkpointNow: async () => {
+            await audit.integrator!.run();
+            return audit.signer!.checkpoint();
+          },
+        }
+      : {}),
     system: { proxyBuild: build, configSha256: config.sha256, policyVersion: config.version },
     logger,
     verifier: await verifierFor(config, host, env, paths, logger),

@@ -74,6 +74,15 @@ describe("/api/audit", () => {
     expect(verifyConsistency(nodeSha256, first.size, latest.size, b64u(first.root), b64u(latest.root), proof.hashes.map(b64u))).toBe(true);
   });
 
+  it("signs a checkpoint on demand covering everything integrated so far", async () => {
+    const res = await fetch(`${custos.url}/api/audit/checkpoint`, { method: "POST", headers: { authorization: `Bearer ${auditor}` } });
+    expect(res.status).toBe(201);
+    const cp = (await res.json()) as { size: number };
+    expect(cp.size).toBe((await custos.server.deps.storage.audit.treeState()).size);
+    const user = await fetch(`${custos.url}/api/audit/checkpoint`, { method: "POST", headers: { authorization: `Bearer ${await custos.token("alice", ["demo"])}` } });
+    expect(user.status).toBe(403);
+  });
+
   it("refuses callers without the auditor role (403) and bad queries (400), as problem+json", async () => {
     const user = await get("/api/audit/events", await custos.token("alice", ["demo"]));
     expect(user.status).toBe(403);

@@ -15,6 +15,8 @@ import type { Storage } from "../../src/storage/types.ts";
 import { memorySpool } from "../../src/audit/spool.ts";
 import { auditWriter } from "../../src/audit/writer.ts";
 import { integrator } from "../../src/audit/integrator.ts";
+import { generateSigningKey, importSigningKey } from "../../src/audit/checkpoint.ts";
+import { checkpointSigner } from "../../src/audit/signer.ts";
 import { consistencyProof, inclusionProof, leafHash, rootFromLeafHashes } from "../../src/audit/merkle.ts";
 import { consistencyFromStore, inclusionFromStore } from "../../src/audit/proofs.ts";
 import { parseKek, pseudonyms } from "../../src/audit/pseudonym.ts";
@@ -40,6 +42,16 @@ if (DATABASE_URL) {
   ]);
 }
 let db: FreshDb | undefined;
+
+/** The fresh Postgres database as its owner, for edits the application never makes. */
+async function asOwner<T>(fn: (sql: postgres.Sql) => Promise<T>): Promise<T> {
+  const sql = postgres(db!.ownerUrl, { max: 1, onnotice: () => {} });
+  try {
+    return await fn(sql);
+  } finally {
+    await sql.end();
+  }
+}
 
 describe.each(drivers)("audit storage on %s", (_name, open) => {
   let storage: Storage;
@@ -106,6 +118,32 @@ describe.each(drivers)("audit storage on %s", (_name, open) => {
     for (const stmt of ["UPDATE audit.event SET status = 1", "DELETE FROM audit.event", "TRUNCATE audit.event", "UPDATE audit.leaf SET log_index = log_index", "TRUNCATE audit.checkpoint", "TRUNCATE audit.content", "DELETE FROM audit.node", "TRUNCATE audit.tree_state", "TRUNCATE audit.node", "DELETE FROM audit.tree_state"]) {
       await expect(storage.unsafeExecute(stmt), stmt).rejects.toThrow(/append-only|only grow|permission denied/);
     }
+  });
+
+  it("two integrators at once never hand out an index twice (the advisory lock), and the signer refuses a tree inconsistent with its last checkpoint", async () => {
+    const w = writer(storage);
+    for (let i = 0; i < 300; i++) w.emit({ type: "config.change", fields: { n: i } });
+    await w.flush();
+    const a = integrator(storage.audit, nodeSha256, quiet, 7);
+    const b = integrator(storage.audit, nodeSha256, quiet, 7);
+    await Promise.all([a.run(), b.run(), a.run()]);
+    while ((await storage.audit.pendingStats()).count > 0) await b.run();
+    const state = await storage.audit.treeState();
+    const leaves = await storage.audit.leaves(0, state.size);
+    expect(leaves.map((l) => l.logIndex)).toEqual(Array.from({ length: state.size }, (_, i) => i));
+    expect(state.root).toEqual(rootFromLeafHashes(nodeSha256, leaves.map((l) => l.leafHash)));
+
+    const key = await importSigningKey(await generateSigningKey());
+    if (!key.ok) throw key.error;
+    const signer = checkpointSigner({ store: storage.audit, sha: nodeSha256, key: key.value, origin: "test/storage", anchors: [], logger: quiet, now: Date.now });
+    expect((await signer.checkpoint())!.size).toBe(state.size);
+    // A forged root (what someone rewriting the tree state would leave) is never signed.
+    w.emit({ type: "config.change", fields: { n: "one more" } });
+    await w.flush();
+    await a.run();
+    if (storage.kind === "pglite") await storage.unsafeExecute(`UPDATE audit.tree_state SET root = '\\x${"ab".repeat(32)}'::bytea WHERE id = 1`);
+    else await asOwner(async (sql) => sql.unsafe(`UPDATE audit.tree_state SET root = '\\x${"ab".repeat(32)}'::bytea WHERE id = 1`));
+    await expect(signer.checkpoint()).rejects.toThrow(/not consistent/);
   });
 
   it("keeps subject mappings and data keys apart from the log, and erasure destroys both", async () => {

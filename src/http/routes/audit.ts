@@ -92,6 +92,14 @@ export function auditRoutes(deps: Deps): Hono<Env> {
     return c.json(checkpointView(cp), 200, { "cache-control": "no-cache" });
   });
 
+  // On demand (before an incident report or an export): integrate what is queued and sign.
+  app.post("/checkpoint", async (c) => {
+    if (!deps.checkpointNow) return problem(c, new CustosError("unavailable", "This server does not integrate the log (audit.integrate is false); run `custos audit integrate --once` where the signer runs."));
+    const cp = await deps.checkpointNow();
+    if (!cp) return problem(c, new CustosError("not_found", "The log is empty: there is nothing to sign yet."));
+    return c.json(checkpointView(cp), 201);
+  });
+
   app.get("/checkpoints", async (c) => {
     const from = Count.default(0).safeParse(c.req.query("from_size"));
     const to = Count.default(Number.MAX_SAFE_INTEGER).safeParse(c.req.query("to_size"));
