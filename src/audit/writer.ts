@@ -11,6 +11,7 @@ import { encodeEntry, rfc3339Millis } from "./canonical-json.ts";
 import { leafHash, type Sha256 } from "./merkle.ts";
 import { projectionOf } from "./projection.ts";
 import type { Spool, SpoolBatch } from "./spool.ts";
+import { withDeadline } from "../deadline.ts";
 
 export const ENTRY_VERSION = 1;
 
@@ -85,6 +86,8 @@ export interface WriterOptions {
   authFailureWindowMs?: number;
   /** How often the spool is retried while the database is unreachable (ms). */
   retryMs?: number;
+  /** A write that takes longer counts as failed (the database hangs): its events go to the spool. */
+  writeTimeoutMs?: number;
 }
 
 interface Queued {
@@ -102,6 +105,7 @@ export function auditWriter(o: WriterOptions): AuditSink {
   const batchMs = o.batchMs ?? 5;
   const windowMs = o.authFailureWindowMs ?? 10_000;
   const retryMs = o.retryMs ?? 1_000;
+  const writeTimeoutMs = o.writeTimeoutMs ?? 3_000;
   let queue: Queued[] = [];
   let inflight: Promise<void> | undefined;
   let timer: ReturnType<typeof setTimeout> | undefined;
@@ -195,7 +199,7 @@ export function auditWriter(o: WriterOptions): AuditSink {
     // While older events wait in the spool, new ones join them there, so replay keeps order.
     if (!o.spool.hasData()) {
       try {
-        await insert(b);
+        await withDeadline(insert(b), writeTimeoutMs, "the audit write");
         for (const q of batch) q.resolve();
         return;
       } catch (e) {
@@ -234,7 +238,7 @@ export function auditWriter(o: WriterOptions): AuditSink {
       return 0;
     }
     try {
-      const n = await o.spool.replay(insert);
+      const n = await o.spool.replay((b) => withDeadline(insert(b), writeTimeoutMs, "the audit spool replay"));
       if (n > 0) o.logger.info({ events: n }, "audit spool replayed into the database");
       if (queue.length > 0) kick(true);
       return n;

@@ -46,6 +46,8 @@ export const ServerSettingsSchema = z
         integrate: z.preprocess((v) => (v === "false" ? false : v === "true" ? true : v), z.boolean()).default(true),
         integrate_interval_ms: ms(500),
         checkpoint_interval_ms: ms(60_000),
+        /** An audit write (or subject look-up) slower than this counts as failed: fail_closed answers 503, fail_open spools. */
+        write_timeout_ms: ms(3_000),
         /** Gathering time for events nobody waits on (ms). */
         batch_ms: z.coerce.number().int().min(0).max(1000).default(5),
       })
@@ -77,6 +79,7 @@ export const SERVER_ENV_OVERRIDES: ReadonlyArray<readonly [string, readonly stri
   ["CUSTOS_AUDIT_INTEGRATE", ["audit", "integrate"]],
   ["CUSTOS_AUDIT_INTEGRATE_INTERVAL_MS", ["audit", "integrate_interval_ms"]],
   ["CUSTOS_AUDIT_CHECKPOINT_INTERVAL_MS", ["audit", "checkpoint_interval_ms"]],
+  ["CUSTOS_AUDIT_WRITE_TIMEOUT_MS", ["audit", "write_timeout_ms"]],
   ["LOG_LEVEL", ["logging", "level"]],
 ];
 

@@ -6,6 +6,7 @@
 //
 import { requestEntry } from "../audit/events.ts";
 import { factsFromBody, requestStreamUsage, streamFacts, stripUsageChunk } from "../audit/usage.ts";
+import { withDeadline } from "../deadline.ts";
 import type { Deps } from "../deps.ts";
 import { CustosError, toCustosError } from "../errors/errors.ts";
 import { err, ok, type Result } from "../errors/result.ts";
@@ -72,7 +73,7 @@ async function governedCall(ex: Exchange, deps: Deps): Promise<Result<Response, 
 async function pseudonymOf(ex: Exchange, deps: Deps): Promise<Result<true, CustosError>> {
   const p = ex.principal!;
   try {
-    ex.subjectPseudonym = await deps.pseudonym(p.issuer, p.subject);
+    ex.subjectPseudonym = await withDeadline(deps.pseudonym(p.issuer, p.subject), deps.config.server.audit.write_timeout_ms, "the subject mapping look-up");
   } catch (e) {
     const detail = e instanceof Error ? e.message : String(e);
     if (deps.config.server.audit.on_failure === "fail_closed") return err(new CustosError("audit_unavailable", "The audit log cannot record this call right now, and policy forbids forwarding unrecorded calls.", { detail }));

@@ -97,6 +97,7 @@ export async function startNodeAudit(o: {
     defer: o.defer,
     open: { proxy_build: o.build, config_sha256: o.config.sha256, runtime: `node ${process.version}`, storage: o.storage.kind },
     batchMs: audit.batch_ms,
+    writeTimeoutMs: audit.write_timeout_ms,
   });
   // Spooled events from an earlier run go in first.
   await sink.replay().catch(() => {});

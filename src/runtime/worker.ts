@@ -52,6 +52,7 @@ function depsFor(state: IsolateState, env: WorkerEnv, ctx: ExecutionContext): De
       chain: state.chain,
       // Nothing may wait across requests in workerd: write at once, within this request.
       batchMs: 0,
+      writeTimeoutMs: config.server.audit.write_timeout_ms,
     }),
     sealer: state.sealer(storage.audit),
     sha256: workerSha256,
