@@ -52,16 +52,18 @@ export async function loadSigningKey(env: Env, stateDir: string, logger: Logger)
   return key.value;
 }
 
-export async function integrationParts(o: { storage: Storage; config: Config; env: Env; paths: Paths; logger: Logger }): Promise<{ integrator: Integrator; signer: Signer }> {
+export async function integrationParts(o: { storage: Storage; config: Config; env: Env; paths: Paths; logger: Logger }): Promise<{ integrator: Integrator; signer: Signer; close(): Promise<void> }> {
   const key = await loadSigningKey(o.env, o.paths.stateDir, o.logger);
   const anchor = anchorDir(o.env, o.paths.stateDir);
   if (!anchor.configured && o.env.DATABASE_URL) o.logger.warn({ dir: anchor.dir }, "CUSTOS_ANCHOR_DIR is not set: checkpoints are anchored under .custos/ on this machine; point it at storage the database administrators cannot rewrite");
   const origin = o.config.server.audit.origin;
-  const anchors: Anchor[] = [fileAnchor(anchor.dir, origin)];
+  const file = fileAnchor(anchor.dir, origin);
+  const anchors: Anchor[] = [file];
   if (o.env.CUSTOS_ANCHOR_WEBHOOK) anchors.push(webhookAnchor(o.env.CUSTOS_ANCHOR_WEBHOOK));
   return {
     integrator: integrator(o.storage.audit, nodeSha256, o.logger),
     signer: checkpointSigner({ store: o.storage.audit, sha: nodeSha256, key, origin, anchors, logger: o.logger, now: Date.now }),
+    close: () => file.close(),
   };
 }
 
@@ -86,12 +88,13 @@ export async function startNodeAudit(o: {
   }
   const parts = audit.integrate ? await integrationParts(o) : undefined;
   const spoolDir = path.join(o.paths.stateDir, "spool");
+  const spool = await nodeSpool(spoolDir);
   const sink = auditWriter({
     store: o.storage.audit,
     sha: nodeSha256,
     origin: audit.origin,
     logger: o.logger,
-    spool: await nodeSpool(spoolDir),
+    spool,
     now: Date.now,
     newId: o.newId,
     defer: o.defer,
@@ -138,7 +141,9 @@ export async function startNodeAudit(o: {
       if (parts) {
         await parts.integrator.run();
         await parts.signer.checkpoint();
+        await parts.close();
       }
+      await spool.close();
     },
   };
 }

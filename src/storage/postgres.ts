@@ -20,6 +20,9 @@ export function postgresStorage(url: string, opts: PostgresOptions = {}): Storag
       fetch_types: !opts.perRequest,
       prepare: !opts.perRequest,
       connect_timeout: 10,
+      // Reconnect soon after the database comes back (postgres.js waits up to 20 s by
+      // default, which would keep fail_closed answering 503 long after an outage).
+      backoff: (attempts: number) => Math.min(0.05 * 2 ** attempts, 1) * (0.5 + Math.random() / 2),
     });
   if (opts.perRequest) {
     return drizzleStorage("postgres", () => drizzle(connect()) as unknown as AnyPgDatabase, async () => {});

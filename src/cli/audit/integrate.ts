@@ -14,7 +14,7 @@ export async function auditIntegrate(flags: Flags, io: CliIo): Promise<ExitCode>
   const config = await loadNodeConfig(paths, io.env);
   const logger = jsonLogger(config.server.logging.level, (l) => io.out(l), { service: "custos-integrator" });
   return withStorage(io, "custos audit integrate", async (storage): Promise<ExitCode> => {
-    const { integrator, signer } = await integrationParts({ storage, config, env: io.env, paths, logger });
+    const { integrator, signer, close } = await integrationParts({ storage, config, env: io.env, paths, logger });
     const round = async () => {
       await integrator.run();
       await signer.checkpoint();
@@ -22,6 +22,7 @@ export async function auditIntegrate(flags: Flags, io: CliIo): Promise<ExitCode>
     if (flags.once === true) {
       await round();
       const cp = await storage.audit.latestCheckpoint();
+      await close();
       io.err(`integrated; latest checkpoint covers ${cp?.size ?? 0} entries`);
       return 0;
     }
@@ -46,6 +47,7 @@ export async function auditIntegrate(flags: Flags, io: CliIo): Promise<ExitCode>
       await Promise.race([stopped, new Promise((r) => setTimeout(r, every))]);
     }
     await round();
+    await close();
     logger.info({}, "integrator stopped");
     return 0;
   });
