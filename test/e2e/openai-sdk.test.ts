@@ -70,6 +70,26 @@ describe("chat completions", () => {
     expect(usage).toBeGreaterThan(0);
   });
 
+  it("a stream the caller did not ask usage for: Custos asks the provider, records the usage, and the caller never sees that chunk", async () => {
+    const { data: stream, response } = await client.chat.completions.create({ model: "gpt-4o-mini", messages: [{ role: "user", content: "hi" }], stream: true }).withResponse();
+    let usageChunks = 0;
+    let emptyChoices = 0;
+    for await (const chunk of stream) {
+      if (chunk.usage) usageChunks++;
+      if (chunk.choices.length === 0) emptyChoices++;
+    }
+    expect(usageChunks).toBe(0);
+    expect(emptyChoices).toBe(0);
+    expect(JSON.parse(lastUpstream().body)).toMatchObject({ stream: true, stream_options: { include_usage: true } });
+    const id = response.headers.get("x-request-id")!;
+    const summary = await eventually(async () => {
+      const s = await callSummary(custos.server.deps.storage.audit, id);
+      return s?.usage ? s : undefined;
+    });
+    expect(summary).toMatchObject({ stream: true, status: 200, finish: ["stop"], usage: { input: expect.any(Number), output: expect.any(Number) } });
+    expect(summary!.usage!.output).toBeGreaterThan(0);
+  });
+
   it("passes tool calls through, JSON and streamed (deltas assembled by the SDK)", async () => {
     const tools = [{ type: "function" as const, function: { name: "get_weather", parameters: { type: "object", properties: { city: { type: "string" } } } } }];
     const json = await client.chat.completions.create({ model: "fake-model+tools", messages: [{ role: "user", content: "weather?" }], tools });
