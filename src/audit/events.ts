@@ -18,7 +18,16 @@ export function actorOf(ex: Exchange): Fields {
   if (p) {
     a.iss = p.issuer;
     a.kind = p.kind;
-    a.auth = { method: p.credential };
+    const auth: Fields = { method: p.credential };
+    if (p.token) {
+      auth.alg = p.token.alg;
+      if (p.token.kid !== undefined) auth.kid = p.token.kid;
+      if (p.token.aud !== undefined) auth.aud = p.token.aud;
+      if (p.token.amr !== undefined) auth.amr = p.token.amr;
+      if (p.token.acr !== undefined) auth.acr = p.token.acr;
+    }
+    if (ex.tokenHash !== undefined) auth.jti_h = ex.tokenHash;
+    a.auth = auth;
     if (p.clientId !== undefined) a.client_id = p.clientId;
     if (p.tenant !== undefined) a.tenant = p.tenant;
     if (p.credential === "api_key" && p.tokenId !== undefined) a.key_id = p.tokenId;

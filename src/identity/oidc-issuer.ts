@@ -9,7 +9,7 @@ import { err, ok, type Result } from "../errors/result.ts";
 import type { Logger } from "../telemetry/logger.ts";
 import { stringClaim, stringList, claimAt } from "./claims.ts";
 import { groupMapper } from "./mapping.ts";
-import type { Principal } from "./principal.ts";
+import type { Principal, TokenFacts } from "./principal.ts";
 
 export interface VerifiedToken {
   principal: Principal;
@@ -133,6 +133,7 @@ export function oidcIssuer(cfg: IssuerConfig, logger: Logger, now: () => number 
     async verify(token) {
       let payload: JWTPayload;
       let typ: string | undefined;
+      let header: { alg?: string; kid?: string } = {};
       try {
         const r = await jwtVerify(token, keys, {
           issuer: cfg.issuer,
@@ -145,6 +146,7 @@ export function oidcIssuer(cfg: IssuerConfig, logger: Logger, now: () => number 
         });
         payload = r.payload;
         typ = r.protectedHeader.typ;
+        header = r.protectedHeader;
       } catch (e) {
         return err(joseFailure(e, name));
       }
@@ -155,9 +157,25 @@ export function oidcIssuer(cfg: IssuerConfig, logger: Logger, now: () => number 
       }
       const principal = principalOf(payload);
       if (!principal.ok) return principal;
+      principal.value.token = tokenFacts(header, payload);
       return ok({ principal: principal.value, expiresAt: payload.exp! * 1000 + cfg.clock_skew_seconds * 1000 });
     },
   };
+}
+
+/** What the audit log records about a verified token (never the token or its signature). */
+export function tokenFacts(header: { alg?: string; kid?: string }, payload: JWTPayload): TokenFacts {
+  const claims = payload as Record<string, unknown>;
+  const short = (v: unknown) => (typeof v === "string" ? v.slice(0, 128) : undefined);
+  const aud = typeof payload.aud === "string" ? [payload.aud] : Array.isArray(payload.aud) ? payload.aud : undefined;
+  const amr = Array.isArray(claims.amr) ? claims.amr.filter((m): m is string => typeof m === "string").slice(0, 16) : undefined;
+  const f: TokenFacts = { alg: short(header.alg) ?? "unknown" };
+  if (header.kid !== undefined) f.kid = short(header.kid)!;
+  if (aud) f.aud = aud.slice(0, 8).map((a) => a.slice(0, 256));
+  if (amr && amr.length > 0) f.amr = amr.map((m) => m.slice(0, 32));
+  const acr = short(claims.acr);
+  if (acr !== undefined) f.acr = acr;
+  return f;
 }
 
 /** jose's errors as messages a person can act on; never the token itself. */

@@ -4,6 +4,15 @@ export const ROLES: readonly Role[] = ["user", "auditor", "auditor_content", "ad
 
 export type CredentialKind = "jwt" | "api_key" | "dev" | "admin_token";
 
+export interface TokenFacts {
+  alg: string;
+  kid?: string;
+  aud?: string[];
+  /** Authentication methods (pwd, mfa, …) and context class, when the IdP says. */
+  amr?: string[];
+  acr?: string;
+}
+
 export interface Principal {
   kind: "user" | "service";
   credential: CredentialKind;
@@ -22,6 +31,8 @@ export interface Principal {
   tenant?: string;
   /** jti of the token, or the API key's id. */
   tokenId?: string;
+  /** How the token was signed and what it asserts about the sign-in (recorded with each call). */
+  token?: TokenFacts;
 }
 
 export interface Identified {

@@ -6,7 +6,7 @@ import { DEV_AUDIENCE, DEV_ISSUER } from "../config/identity.ts";
 import type { CustosError } from "../errors/errors.ts";
 import { err, ok, type Result } from "../errors/result.ts";
 import { isRole } from "./dev-issuer.ts";
-import { authError, joseFailure, type IssuerVerifier, type VerifiedToken } from "./oidc-issuer.ts";
+import { authError, joseFailure, tokenFacts, type IssuerVerifier, type VerifiedToken } from "./oidc-issuer.ts";
 import type { Principal } from "./principal.ts";
 import { TokenCache, tokenKey } from "./token-cache.ts";
 import type { Hashing } from "../crypto/hashing.ts";
@@ -22,7 +22,7 @@ export async function devIssuerVerifier(publicJwk: JWK, clockSkewSeconds: number
     name: "dev",
     async verify(token): Promise<Result<VerifiedToken, CustosError>> {
       try {
-        const { payload } = await jwtVerify(token, key, {
+        const { payload, protectedHeader } = await jwtVerify(token, key, {
           issuer: DEV_ISSUER,
           audience: DEV_AUDIENCE,
           algorithms: ["EdDSA"],
@@ -42,6 +42,7 @@ export async function devIssuerVerifier(publicJwk: JWK, clockSkewSeconds: number
             teams,
             roles: roles.length > 0 ? roles : ["user"],
             ...(typeof payload.jti === "string" ? { tokenId: payload.jti } : {}),
+            token: tokenFacts(protectedHeader, payload),
           },
           expiresAt: payload.exp! * 1000 + clockSkewSeconds * 1000,
         });

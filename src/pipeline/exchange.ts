@@ -38,6 +38,8 @@ export interface Exchange {
   principal?: Principal;
   /** The principal's pseudonym (audit spec R8), what records carry instead of the subject. */
   subjectPseudonym?: string;
+  /** base64url SHA-256 of the token's jti (its identity, never the token), for the record. */
+  tokenHash?: string;
   /** The mapping table could not be read (fail_open): the pseudonym is a stand-in, never stored. */
   subjectProvisional?: boolean;
   team?: string;

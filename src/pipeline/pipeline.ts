@@ -6,6 +6,7 @@
 //
 import { requestEntry } from "../audit/events.ts";
 import { factsFromBody, requestStreamUsage, streamFacts, stripUsageChunk } from "../audit/usage.ts";
+import { base64url } from "../crypto/hashing.ts";
 import { withDeadline } from "../deadline.ts";
 import type { Deps } from "../deps.ts";
 import { CustosError, toCustosError } from "../errors/errors.ts";
@@ -72,6 +73,7 @@ async function governedCall(ex: Exchange, deps: Deps): Promise<Result<Response, 
 /** The caller's pseudonym from the mapping table; if that cannot be read, fail_closed refuses and fail_open records a provisional one. */
 async function pseudonymOf(ex: Exchange, deps: Deps): Promise<Result<true, CustosError>> {
   const p = ex.principal!;
+  if (p.credential !== "api_key" && p.tokenId !== undefined) ex.tokenHash = base64url(deps.sha256(new TextEncoder().encode(p.tokenId)));
   try {
     ex.subjectPseudonym = await withDeadline(deps.pseudonym(p.issuer, p.subject), deps.config.server.audit.write_timeout_ms, "the subject mapping look-up");
   } catch (e) {

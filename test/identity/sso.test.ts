@@ -305,8 +305,8 @@ describe("a valid token from each key type", () => {
     expect(up.headers.authorization).toBeUndefined();
   });
 
-  it("maps the principal: issuer, subject, email, teams, roles, client, token id", async () => {
-    const p = await verify(await idps.main!.mint({ sub: "u-42", email: "dana@example.com", azp: "portal", jti: "tok-1", groups: ["grp-ai-research", "custos-admins", "custos-auditors", "unrelated"] }));
+  it("maps the principal: issuer, subject, email, teams, roles, client, token id, and the sign-in facts the log records", async () => {
+    const p = await verify(await idps.main!.mint({ sub: "u-42", email: "dana@example.com", azp: "portal", jti: "tok-1", amr: ["pwd", "mfa"], acr: "2", groups: ["grp-ai-research", "custos-admins", "custos-auditors", "unrelated"] }));
     expect(p).toEqual({
       kind: "user",
       credential: "jwt",
@@ -318,6 +318,7 @@ describe("a valid token from each key type", () => {
       roles: ["user", "admin", "auditor"],
       clientId: "portal",
       tokenId: "tok-1",
+      token: { alg: expect.any(String), kid: expect.any(String), aud: expect.any(Array), amr: ["pwd", "mfa"], acr: "2" },
     });
   });
 
@@ -493,6 +494,10 @@ describe("teams", () => {
       return s?.status === undefined ? undefined : s;
     });
     expect(row).toMatchObject({ team: "legal", status: 200, credential: "jwt" });
+    // The sign-in facts, never the token: algorithm, key id, audience and the jti's hash.
+    const request = (await custos.server.deps.storage.audit.event(ok.headers.get("x-request-id")!))!;
+    const auth = (JSON.parse(new TextDecoder().decode(request.entry)) as { actor: { auth: Record<string, unknown> } }).actor.auth;
+    expect(auth).toMatchObject({ method: "jwt", alg: expect.stringMatching(/^(RS|PS|ES)256$|^EdDSA$/), kid: expect.any(String), aud: expect.any(Array) });
     expect(row!.subject).toMatch(/^[A-Za-z0-9_-]{22}$/); // a pseudonym, never the raw subject
     expect(JSON.stringify(await custos.server.deps.storage.audit.eventsOfRequest(ok.headers.get("x-request-id")!), (_k, v: unknown) => (v instanceof Uint8Array ? new TextDecoder().decode(v) : v))).not.toContain("user-1");
   });
