@@ -133,7 +133,7 @@ export function oidcIssuer(cfg: IssuerConfig, logger: Logger, now: () => number 
     async verify(token) {
       let payload: JWTPayload;
       let typ: string | undefined;
-      let header: { alg?: string; kid?: string } = {};
+      let header: { alg?: string; kid?: string };
       try {
         const r = await jwtVerify(token, keys, {
           issuer: cfg.issuer,
