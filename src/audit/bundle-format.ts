@@ -65,14 +65,21 @@ export type Bad = { line: number; problem: string; fatal?: boolean };
 
 // ── bundle.json and checkpoints.jsonl ─────────────────────────────────────────────────────
 
-export function parseBundle(text: string): Result<Bundle, string> {
+/** A JSON object from text, or what is wrong with it. */
+function jsonObject(text: string): Result<Obj, string> {
   let v: unknown;
   try {
     v = JSON.parse(text);
   } catch {
     return err("is not JSON");
   }
-  if (!isObj(v)) return err("is not a JSON object");
+  return isObj(v) ? ok(v) : err("is not a JSON object");
+}
+
+export function parseBundle(text: string): Result<Bundle, string> {
+  const parsed = jsonObject(text);
+  if (!parsed.ok) return parsed;
+  const v = parsed.value;
   const { format, origin, scope, team, from_index: a, to_index: b, tree_size: n, left, right, entries } = v;
   if (format !== BUNDLE_FORMAT) return err(`has format ${show(format)}; this verifier reads ${BUNDLE_FORMAT}`);
   if (typeof origin !== "string" || origin === "") return err("names no origin");
@@ -100,13 +107,9 @@ export function parseBundle(text: string): Result<Bundle, string> {
 }
 
 export function parseCheckpointLine(text: string): Result<CheckpointLine, string> {
-  let v: unknown;
-  try {
-    v = JSON.parse(text);
-  } catch {
-    return err("is not JSON");
-  }
-  if (!isObj(v)) return err("is not a JSON object");
+  const parsed = jsonObject(text);
+  if (!parsed.ok) return parsed;
+  const v = parsed.value;
   const { size, root, note, jws, prev_size: prevSize, consistency } = v;
   if (!isIndex(size) || typeof root !== "string" || typeof note !== "string" || typeof jws !== "string") return err("is not {size, root, note, jws, …}");
   if (prevSize !== undefined && !isIndex(prevSize)) return err("has a prev_size that is not a tree size");

@@ -26,6 +26,23 @@ export interface Spool {
   replay(insert: (batch: SpoolBatch) => Promise<void>): Promise<number>;
 }
 
+/** A replay function that runs one drain at a time: a call while one runs waits for it and returns 0. */
+export function oneAtATime(drain: (insert: (batch: SpoolBatch) => Promise<void>) => Promise<number>): Spool["replay"] {
+  let running: Promise<number> | undefined;
+  return async (insert) => {
+    if (running !== undefined) {
+      await running.catch(() => {});
+      return 0;
+    }
+    running = drain(insert);
+    try {
+      return await running;
+    } finally {
+      running = undefined;
+    }
+  };
+}
+
 /** memorySpool refuses an append that would hold more than its limit. */
 export class SpoolFullError extends Error {
   constructor(readonly maxRows: number) {
@@ -44,7 +61,6 @@ export function memorySpool(maxRows: number): Spool {
   if (!Number.isSafeInteger(maxRows) || maxRows < 0) throw new RangeError(`memorySpool: maxRows ${maxRows} is not a non-negative integer`);
   const queue: SpoolBatch[] = [];
   let rows = 0;
-  let running: Promise<number> | undefined;
 
   async function drain(insert: (batch: SpoolBatch) => Promise<void>): Promise<number> {
     // Only what was spooled when the replay began: appends during it wait for the next one,
@@ -70,17 +86,6 @@ export function memorySpool(maxRows: number): Spool {
       rows += n;
     },
     hasData: () => queue.length > 0,
-    async replay(insert) {
-      if (running !== undefined) {
-        await running.catch(() => {});
-        return 0;
-      }
-      running = drain(insert);
-      try {
-        return await running;
-      } finally {
-        running = undefined;
-      }
-    },
+    replay: oneAtATime(drain),
   };
 }

@@ -5,6 +5,7 @@
 //
 // Streams are on the hot path, so an event is only JSON-parsed when a substring check says it
 // may carry something we record; an ordinary text delta costs one decode and a few indexOf.
+import { concatBytes } from "../bytes.ts";
 import type { Operation } from "../providers/types.ts";
 
 export interface Usage {
@@ -295,11 +296,5 @@ export function stripUsageChunk(events: Uint8Array): Uint8Array {
   }
   if (!removed) return events;
   if (segment < events.length) kept.push(events.subarray(segment));
-  const out = new Uint8Array(kept.reduce((n, p) => n + p.length, 0));
-  let at = 0;
-  for (const p of kept) {
-    out.set(p, at);
-    at += p.length;
-  }
-  return out;
+  return concatBytes(kept);
 }

@@ -12,6 +12,7 @@
 // the console could read an upload) and SHA-256 is passed in, as merkle.ts explains. The
 // reader hashes files for the manifest check and then streams them again for the rest; a
 // bundle changed between the two reads is not detected, so verify a copy nobody writes to.
+import type { AnchoredCheckpoint } from "./anchor.ts";
 import { calculateJwkThumbprint, decodeProtectedHeader } from "jose";
 import { isIndex, isObj, levelsOf, parseBundle, parseCheckpointLine, safeId, sameManifest, show, toBase64, type Bundle, type BundleInfo, type BundleReader, type Obj } from "./bundle-format.ts";
 import { verifyCheckpoint, verifyManifest } from "./checkpoint.ts";
@@ -22,18 +23,10 @@ import { Ledger, Stop, type CheckName, type Failure, type Finding, type FindingK
 export { BUNDLE_COLUMNS, BUNDLE_FORMAT, CSV_HEADER, type BundleInfo, type BundleReader } from "./bundle-format.ts";
 export { CHECKS, type Check, type CheckName, type CheckOutcome, type Failure, type Finding, type FindingKind } from "./verify-ledger.ts";
 
-/** A checkpoint copied to the outside anchor (structurally the anchor module's type). */
-export interface AnchoredCheckpoint {
-  size: number;
-  /** Standard base64, as in the checkpoint body. */
-  root: string;
-  note: string;
-  jws: string;
-  /** RFC 3339: when it was anchored. */
-  at: string;
-}
 
 /** What the trust file pins. Keys are public Ed25519 JWKs; nothing in the bundle is trusted. */
+export type { AnchoredCheckpoint };
+
 export interface Trust {
   origin: string;
   keys: readonly unknown[];

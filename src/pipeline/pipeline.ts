@@ -6,6 +6,7 @@
 //
 import { requestEntry } from "../audit/events.ts";
 import { factsFromBody, requestStreamUsage, streamFacts, stripUsageChunk } from "../audit/usage.ts";
+import { concatBytes } from "../bytes.ts";
 import { base64url } from "../crypto/hashing.ts";
 import { withDeadline } from "../deadline.ts";
 import type { Deps } from "../deps.ts";
@@ -154,7 +155,7 @@ async function answer(ex: Exchange, deps: Deps, res: UpstreamResponse): Promise<
       },
       done(o) {
         const answer = facts.facts();
-        const output = keep ? joinBytes(seen) : undefined;
+        const output = keep ? concatBytes(seen) : undefined;
         const ending = { answer, ...(output ? { output } : {}) };
         if (o.kind === "complete") recordExchange(ex, deps, { status, ...ending });
         else if (o.kind === "cancelled" || ex.signal.aborted) recordExchange(ex, deps, { status, error: new CustosError("client_closed_request", "The caller disconnected during the stream."), ...ending });
@@ -172,15 +173,6 @@ async function answer(ex: Exchange, deps: Deps, res: UpstreamResponse): Promise<
 /** Streamed answers are kept for the log's content (hash or JWE) up to this size. */
 const MAX_KEPT_OUTPUT = 4 * 1024 * 1024;
 
-function joinBytes(parts: readonly Uint8Array[]): Uint8Array {
-  const out = new Uint8Array(parts.reduce((n, p) => n + p.length, 0));
-  let o = 0;
-  for (const p of parts) {
-    out.set(p, o);
-    o += p.length;
-  }
-  return out;
-}
 
 /** A plain object, not a Headers: the Node server writes plain headers without converting them. */
 function governedHeaders(ex: Exchange, deps: Deps, res: UpstreamResponse): Record<string, string> {

@@ -3,6 +3,8 @@
 // behind), pull by pull so backpressure holds, and reported once when it ends. If the
 // provider's stream fails, the caller gets an error event in its API's own shape
 // instead of a silently truncated answer.
+import { concatBytes } from "../bytes.ts";
+
 export type StreamOutcome = { kind: "complete"; bytes: number } | { kind: "cancelled"; bytes: number } | { kind: "error"; bytes: number; error: unknown };
 
 export interface StreamWatch {
@@ -23,13 +25,6 @@ export function lastEventEnd(b: Uint8Array): number {
   return -1;
 }
 
-function concat(a: Uint8Array, b: Uint8Array): Uint8Array {
-  if (a.length === 0) return b;
-  const out = new Uint8Array(a.length + b.length);
-  out.set(a, 0);
-  out.set(b, a.length);
-  return out;
-}
 
 export function watchEventStream(src: ReadableStream<Uint8Array>, watch: StreamWatch): ReadableStream<Uint8Array> {
   const reader = src.getReader();
@@ -60,7 +55,7 @@ export function watchEventStream(src: ReadableStream<Uint8Array>, watch: StreamW
             end({ kind: "complete", bytes });
             return;
           }
-          const buf = concat(pending, r.value);
+          const buf = pending.length === 0 ? r.value : concatBytes([pending, r.value]);
           const cut = lastEventEnd(buf);
           if (cut < 0) {
             pending = buf;

@@ -96,7 +96,8 @@ export async function readAnchorFile(file: string): Promise<ReturnType<typeof pa
   return parseAnchorLines(await readFile(file, "utf8"));
 }
 
-async function syncDir(dir: string): Promise<void> {
+/** fsync a directory, so a file created in it survives a crash (its entry is on disk too). */
+export async function syncDir(dir: string): Promise<void> {
   if (process.platform === "win32") return; // directories cannot be opened for fsync there
   const h = await open(dir, "r");
   try {

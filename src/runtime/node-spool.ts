@@ -9,10 +9,11 @@
 // Replay renames the append file first, so appends during a replay go to a fresh file and
 // never race the reader. A line is only acknowledged once whole and synced, so a torn last
 // line (crash mid-write) was never acknowledged and is ignored.
+import { syncDir } from "./node-anchor.ts";
 import { mkdir, open, readdir, readFile, rename, stat, unlink, type FileHandle } from "node:fs/promises";
 import path from "node:path";
 import type { AuditEventRow, ContentRow } from "../storage/audit-types.ts";
-import type { Spool, SpoolBatch } from "../audit/spool.ts";
+import { oneAtATime, type Spool, type SpoolBatch } from "../audit/spool.ts";
 
 const BASE = "audit-spool.jsonl";
 const NUMBERED = /^audit-spool\.jsonl\.(replaying|corrupt)-(\d+)$/;
@@ -53,17 +54,7 @@ export async function nodeSpool(dir: string, opts: NodeSpoolOptions = {}): Promi
   let bytes = 0; // written to the append file by this process
   let rotateFirst = false; // the append file may end in a torn line, or is full
   let tail: Promise<unknown> = Promise.resolve();
-  let running: Promise<number> | undefined;
 
-  const syncDir = async () => {
-    if (process.platform === "win32") return; // directories cannot be opened for fsync there
-    const h = await open(dir, "r");
-    try {
-      await h.sync();
-    } finally {
-      await h.close();
-    }
-  };
 
   // One file operation at a time: appends, and the rename that starts a replay.
   const serial = <T>(fn: () => Promise<T>): Promise<T> => {
@@ -91,7 +82,7 @@ export async function nodeSpool(dir: string, opts: NodeSpoolOptions = {}): Promi
     }
     dirty = false;
     replaying.push({ file, n });
-    await syncDir();
+    await syncDir(dir);
   };
 
   // An append file from an earlier process may end in a torn line; appending after it would
@@ -134,7 +125,7 @@ export async function nodeSpool(dir: string, opts: NodeSpoolOptions = {}): Promi
       } else {
         await unlink(file).catch(orEmptyIfGone);
       }
-      await syncDir();
+      await syncDir(dir);
       replaying.shift();
     }
     return events;
@@ -150,7 +141,7 @@ export async function nodeSpool(dir: string, opts: NodeSpoolOptions = {}): Promi
       await h.close();
     }
     await rename(tmp, file); // atomic: the file is either the old one or the rewritten one
-    await syncDir();
+    await syncDir(dir);
   }
 
   return {
@@ -166,7 +157,7 @@ export async function nodeSpool(dir: string, opts: NodeSpoolOptions = {}): Promi
         try {
           if (fh === undefined) {
             fh = await open(current, "a", 0o600);
-            await syncDir(); // the new file's directory entry, so a crash does not lose the file itself
+            await syncDir(dir); // the new file's directory entry, so a crash does not lose the file itself
           }
           dirty = true;
           await fh.appendFile(line);
@@ -186,18 +177,7 @@ export async function nodeSpool(dir: string, opts: NodeSpoolOptions = {}): Promi
         fh = undefined;
         await h?.close();
       }),
-    async replay(insert) {
-      if (running !== undefined) {
-        await running.catch(() => {});
-        return 0;
-      }
-      running = drain(insert);
-      try {
-        return await running;
-      } finally {
-        running = undefined;
-      }
-    },
+    replay: oneAtATime(drain),
   };
 }
 

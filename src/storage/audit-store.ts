@@ -3,6 +3,7 @@
 // and int8 as strings, PGlite { rows } and Uint8Arrays; everything is normalised here.
 import { sql, type SQL } from "drizzle-orm";
 import { PgDialect } from "drizzle-orm/pg-core";
+import { concatBytes } from "../bytes.ts";
 import type { AnyPgDatabase } from "./drizzle-storage.ts";
 import type { AuditEventRow, AuditStore, CheckpointRow, DekRow, LeafRow, PendingEvent, TreeState } from "./audit-types.ts";
 
@@ -23,15 +24,6 @@ function split32(b: Uint8Array): Uint8Array[] {
   return out;
 }
 
-function concat(parts: readonly Uint8Array[]): Uint8Array {
-  const out = new Uint8Array(parts.reduce((n, p) => n + p.length, 0));
-  let o = 0;
-  for (const p of parts) {
-    out.set(p, o);
-    o += p.length;
-  }
-  return out;
-}
 
 const EVENT_COLUMNS = sql.raw(
   "received_at, event_id::text AS event_id, event_type, writer_id, writer_seq::float8 AS writer_seq, entry, leaf_hash, request_event_id::text AS request_event_id, team, subject, model, provider, region, decision, status, pii",
@@ -219,7 +211,7 @@ export function auditStore(database: () => AnyPgDatabase, raw?: RawQuery): Audit
           if (N.length > 0) {
             await run(tx, sql`INSERT INTO audit.node (level, idx, hash) SELECT t.l, t.i, decode(t.h, 'hex') FROM unnest(${pgArray(N.map((n) => n.level))}::smallint[], ${pgArray(N.map((n) => n.idx))}::bigint[], ${pgArray(N.map((n) => hex(n.hash)))}::text[]) AS t(l, i, h)`);
           }
-          await run(tx, sql`UPDATE audit.tree_state SET size = ${p.state.size}, root = ${p.state.root}::bytea, edge = ${concat(p.state.edge)}::bytea, updated_at = clock_timestamp() WHERE id = 1`);
+          await run(tx, sql`UPDATE audit.tree_state SET size = ${p.state.size}, root = ${p.state.root}::bytea, edge = ${concatBytes(p.state.edge)}::bytea, updated_at = clock_timestamp() WHERE id = 1`);
         }
         return { integrated: p.leaves.length, state: p.state };
       });
@@ -338,7 +330,7 @@ export function auditStore(database: () => AnyPgDatabase, raw?: RawQuery): Audit
 
     async insertCheckpoint(c) {
       await run(exec(), 
-        sql`INSERT INTO audit.checkpoint (tree_size, root, note, jws, prev_size, consistency) VALUES (${c.size}, ${c.root}::bytea, ${c.note}, ${c.jws}, ${c.prevSize ?? null}::bigint, ${concat(c.consistency)}::bytea)`,
+        sql`INSERT INTO audit.checkpoint (tree_size, root, note, jws, prev_size, consistency) VALUES (${c.size}, ${c.root}::bytea, ${c.note}, ${c.jws}, ${c.prevSize ?? null}::bigint, ${concatBytes(c.consistency)}::bytea)`,
       );
     },
 
