@@ -42,24 +42,29 @@ export async function readConfigTexts(dir: string): Promise<ConfigTexts> {
   return texts;
 }
 
-/** A development secret kept in .custos/ (mode 0600), generated once. */
-export async function devSecretFile(stateDir: string, name: string, onCreate: (file: string) => void): Promise<string> {
+/** A file in .custos/ (mode 0600) made once by `make`; if another process makes it first, theirs is read. */
+async function readOrCreate(stateDir: string, name: string, make: () => Promise<string>, onCreate: (file: string) => void): Promise<string> {
   const file = path.join(stateDir, name);
   try {
-    return (await readFile(file, "utf8")).trim();
+    return await readFile(file, "utf8");
   } catch (e) {
     if ((e as NodeJS.ErrnoException).code !== "ENOENT") throw e;
   }
   await mkdir(stateDir, { recursive: true, mode: 0o700 });
-  const value = randomBytes(32).toString("base64url");
+  const value = await make();
   try {
     await writeFile(file, value, { flag: "wx", mode: 0o600 });
     onCreate(file);
     return value;
   } catch (e) {
     if ((e as NodeJS.ErrnoException).code !== "EEXIST") throw e;
-    return (await readFile(file, "utf8")).trim();
+    return readFile(file, "utf8");
   }
+}
+
+/** A development secret kept in .custos/ (mode 0600), generated once. */
+export async function devSecretFile(stateDir: string, name: string, onCreate: (file: string) => void): Promise<string> {
+  return (await readOrCreate(stateDir, name, async () => randomBytes(32).toString("base64url"), onCreate)).trim();
 }
 
 /** The API key pepper: CUSTOS_API_KEY_PEPPER; in development (no DATABASE_URL) generated under .custos/ if unset. */
@@ -111,22 +116,7 @@ export class MissingKeyError extends Error {
 
 /** The development issuer's private key, generated on first use (mode 0600). */
 export async function devIssuerKey(stateDir: string, onCreate: (file: string) => void): Promise<JWK> {
-  const file = path.join(stateDir, "dev-issuer.jwk");
-  try {
-    return JSON.parse(await readFile(file, "utf8")) as JWK;
-  } catch (e) {
-    if ((e as NodeJS.ErrnoException).code !== "ENOENT") throw e;
-  }
-  await mkdir(stateDir, { recursive: true, mode: 0o700 });
-  const jwk = await generateDevIssuerKey();
-  try {
-    await writeFile(file, JSON.stringify(jwk), { flag: "wx", mode: 0o600 });
-    onCreate(file);
-    return jwk;
-  } catch (e) {
-    if ((e as NodeJS.ErrnoException).code !== "EEXIST") throw e;
-    return JSON.parse(await readFile(file, "utf8")) as JWK; // another process made it first
-  }
+  return JSON.parse(await readOrCreate(stateDir, "dev-issuer.jwk", async () => JSON.stringify(await generateDevIssuerKey()), onCreate)) as JWK;
 }
 
 /** The checkpoint signer's Ed25519 private JWK: CUSTOS_SIGNING_KEY (the JWK itself or a file holding it); in development generated under .custos/ if unset. */
@@ -134,22 +124,7 @@ export async function signingKeyText(env: Readonly<Record<string, string | undef
   const v = env.CUSTOS_SIGNING_KEY?.trim();
   if (v) return v.startsWith("{") ? v : readFile(path.resolve(v), "utf8");
   if (env.DATABASE_URL) throw new MissingKeyError("CUSTOS_SIGNING_KEY", "the Ed25519 private JWK (or a file holding it) that signs audit checkpoints; `custos audit keygen` makes one");
-  const file = path.join(stateDir, "signing-key.jwk");
-  try {
-    return await readFile(file, "utf8");
-  } catch (e) {
-    if ((e as NodeJS.ErrnoException).code !== "ENOENT") throw e;
-  }
-  await mkdir(stateDir, { recursive: true, mode: 0o700 });
-  const jwk = JSON.stringify(await generateSigningKey());
-  try {
-    await writeFile(file, jwk, { flag: "wx", mode: 0o600 });
-    onCreate(file);
-    return jwk;
-  } catch (e) {
-    if ((e as NodeJS.ErrnoException).code !== "EEXIST") throw e;
-    return readFile(file, "utf8");
-  }
+  return readOrCreate(stateDir, "signing-key.jwk", async () => JSON.stringify(await generateSigningKey()), onCreate);
 }
 
 /** Where checkpoints are anchored outside the database: CUSTOS_ANCHOR_DIR, else .custos/anchor (with a warning: the same machine is a weak anchor). */
