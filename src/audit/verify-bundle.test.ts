@@ -350,6 +350,9 @@ describe("an intact bundle", () => {
     expect(r.findingCounts).toEqual({ unterminated_request: 1, writer_abnormal_end: 1, writer_gap_at_edge: 0 });
     expect(r.findings.find((f) => f.kind === "unterminated_request")).toMatchObject({ eventId: lost.entry.event_id, logIndex: 2 });
     expect(r.findings.find((f) => f.kind === "writer_abnormal_end")).toMatchObject({ writer: w1.id, logIndex: n - 1 });
+    // The report does not call that "all fine".
+    expect(formatReport(r)).toMatch(/^Audit bundle verification: INTACT, WITH 2 FINDINGS: /);
+    expect(formatReport(r)).toContain("requests with no recorded end");
     // Only entries with ts in [from, to) are reported; everything is still checked.
     const from = T0 + 10 * STEP;
     const later = await verify(dir, await trustFor(l, [n]), { from: rfc3339Millis(from) });

@@ -20,7 +20,13 @@ const FINDING: Record<FindingKind, string> = {
 const num = (n: number): string => n.toLocaleString("en-US");
 
 export function formatReport(r: VerifyResult): string {
-  const out: string[] = [`Audit bundle verification: ${HEADLINE[r.status]}`, `Exit code ${r.exitCode}.`, ""];
+  const findings = Object.values(r.findingCounts).reduce((s, n) => s + n, 0);
+  // Intact is not "all fine" while something needs explaining (a request never answered).
+  const headline =
+    r.status === "intact" && findings > 0
+      ? `INTACT, WITH ${num(findings)} FINDING${findings === 1 ? "" : "S"}: nothing in the exported range was altered, removed or added, but the findings below need an explanation.`
+      : HEADLINE[r.status];
+  const out: string[] = [`Audit bundle verification: ${headline}`, `Exit code ${r.exitCode}.`, ""];
   const b = r.bundle;
   if (b) {
     out.push(`Log:       ${b.origin}`);
@@ -34,7 +40,7 @@ export function formatReport(r: VerifyResult): string {
   out.push("Checks:");
   for (const check of r.checks) out.push(`  [${MARK[check.outcome]}] ${check.name}: ${check.detail}`);
   out.push("");
-  const total = Object.values(r.findingCounts).reduce((s, n) => s + n, 0);
+  const total = findings;
   if (total === 0) {
     out.push("Findings: none.");
   } else {
