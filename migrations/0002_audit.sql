@@ -173,6 +173,17 @@ CREATE TABLE keys.subject (
   created_at timestamptz NOT NULL DEFAULT clock_timestamp()
 );
 --> statement-breakpoint
+-- Other ways to find a pseudonym for a data-subject request (a person's email), by keyed
+-- look-up hash; deleted with the mapping on erasure.
+CREATE TABLE keys.alias (
+  lookup bytea NOT NULL,
+  pseudonym text NOT NULL,
+  created_at timestamptz NOT NULL DEFAULT clock_timestamp(),
+  PRIMARY KEY (lookup, pseudonym)
+);
+--> statement-breakpoint
+CREATE INDEX alias_pseudonym_idx ON keys.alias (pseudonym);
+--> statement-breakpoint
 -- Content data keys per (subject, month), wrapped by CUSTOS_KEK; destroyed on erasure.
 CREATE TABLE keys.dek (
   kid text PRIMARY KEY,
@@ -221,6 +232,7 @@ BEGIN
   DELETE FROM keys.dek WHERE pseudonym = p;
   GET DIAGNOSTICS n = ROW_COUNT;
   DELETE FROM keys.subject WHERE pseudonym = p;
+  DELETE FROM keys.alias WHERE pseudonym = p;
   RETURN n;
 END $$;
 --> statement-breakpoint
@@ -253,7 +265,7 @@ GRANT SELECT ON audit.calls TO custos_runtime;
 --> statement-breakpoint
 GRANT SELECT, UPDATE ON audit.tree_state TO custos_runtime;
 --> statement-breakpoint
-GRANT SELECT, INSERT ON keys.subject, keys.dek TO custos_runtime;
+GRANT SELECT, INSERT ON keys.subject, keys.alias, keys.dek TO custos_runtime;
 --> statement-breakpoint
 GRANT SELECT, INSERT, UPDATE ON public.api_keys TO custos_runtime;
 --> statement-breakpoint

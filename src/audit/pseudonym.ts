@@ -6,7 +6,8 @@
 import { base64url, webHashing, type Hashing } from "../crypto/hashing.ts";
 import type { AuditStore } from "../storage/audit-types.ts";
 
-export type Pseudonymizer = ((issuer: string, subject: string) => Promise<string>) & {
+/** `email`, when the token carries one, is recorded as an alias so a data-subject request by email finds the pseudonym. */
+export type Pseudonymizer = ((issuer: string, subject: string, email?: string) => Promise<string>) & {
   /**
    * A random stand-in while the mapping table cannot be read (fail_open only): the same for
    * this person on this instance for a minute, recorded as provisional, never stored. Calls
@@ -42,11 +43,16 @@ const CACHE_SIZE = 10_000;
 export interface SubjectLookup {
   /** The lookup hash of (issuer, subject) in keys.subject. */
   lookup(issuer: string, subject: string): Promise<Uint8Array>;
+  /** The lookup hash of an email address in keys.alias (case-insensitive). */
+  email(address: string): Promise<Uint8Array>;
 }
 
 export async function subjectLookup(kek: Uint8Array, hashing: Hashing = webHashing): Promise<SubjectLookup> {
   const key = await deriveKey(kek, "custos/subject-lookup/v1");
-  return { lookup: async (issuer, subject) => new Uint8Array(await hashing.hmacSha256(key, `${issuer}\n${subject}`)) };
+  return {
+    lookup: async (issuer, subject) => new Uint8Array(await hashing.hmacSha256(key, `${issuer}\n${subject}`)),
+    email: async (address) => new Uint8Array(await hashing.hmacSha256(key, `email\n${address.trim().toLowerCase()}`)),
+  };
 }
 
 /**
@@ -67,12 +73,13 @@ export async function pseudonyms(kek: Uint8Array, opts: { hashing?: Hashing; now
     stand.set(input, { pseudonym: p, until: now() + 60_000 });
     return p;
   };
-  return (store) => Object.assign(async (issuer: string, subject: string) => {
+  return (store) => Object.assign(async (issuer: string, subject: string, email?: string) => {
     const input = `${issuer}\n${subject}`;
     const hit = cache.get(input);
     if (hit !== undefined && hit.until > now()) return hit.pseudonym;
     const fresh = base64url(crypto.getRandomValues(new Uint8Array(16)));
     const pseudonym = await store.pseudonym(await lookups.lookup(issuer, subject), fresh);
+    if (email !== undefined && email !== "") await store.addAlias(await lookups.email(email), pseudonym);
     cache.delete(input);
     if (cache.size >= CACHE_SIZE) cache.delete(cache.keys().next().value!);
     cache.set(input, { pseudonym, until: now() + CACHE_TTL_MS });

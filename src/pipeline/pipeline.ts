@@ -76,7 +76,7 @@ async function pseudonymOf(ex: Exchange, deps: Deps): Promise<Result<true, Custo
   const p = ex.principal!;
   if (p.credential !== "api_key" && p.tokenId !== undefined) ex.tokenHash = base64url(deps.sha256(new TextEncoder().encode(p.tokenId)));
   try {
-    ex.subjectPseudonym = await withDeadline(deps.pseudonym(p.issuer, p.subject), deps.config.server.audit.write_timeout_ms, "the subject mapping look-up");
+    ex.subjectPseudonym = await withDeadline(deps.pseudonym(p.issuer, p.subject, p.email), deps.config.server.audit.write_timeout_ms, "the subject mapping look-up");
   } catch (e) {
     const detail = e instanceof Error ? e.message : String(e);
     if (deps.config.server.audit.on_failure === "fail_closed") return err(new CustosError("audit_unavailable", "The audit log cannot record this call right now, and policy forbids forwarding unrecorded calls.", { detail }));

@@ -350,6 +350,15 @@ export function auditStore(database: () => AnyPgDatabase, raw?: RawQuery): Audit
       return r ? (r.pseudonym as string) : undefined;
     },
 
+    async addAlias(lookup, pseudonym) {
+      await run(exec(), sql`INSERT INTO keys.alias (lookup, pseudonym) VALUES (${lookup}::bytea, ${pseudonym}) ON CONFLICT DO NOTHING`);
+    },
+
+    async findByAlias(lookup) {
+      const rows = rowsOf(await run(exec(), sql`SELECT pseudonym FROM keys.alias WHERE lookup = ${lookup}::bytea ORDER BY created_at`));
+      return rows.map((r) => r.pseudonym as string);
+    },
+
     async dek(pseudonym, period) {
       const r = rowsOf(await run(exec(), sql`SELECT kid, pseudonym, period, wrapped FROM keys.dek WHERE pseudonym = ${pseudonym} AND period = ${period}`))[0];
       return r ? dekOf(r) : undefined;

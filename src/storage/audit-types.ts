@@ -139,6 +139,10 @@ export interface AuditStore {
   /** The pseudonym for a subject lookup hash, creating `fresh` for it when there is none. */
   pseudonym(lookup: Uint8Array, fresh: string): Promise<string>;
   findPseudonym(lookup: Uint8Array): Promise<string | undefined>;
+  /** Records another look-up (an email's) for a pseudonym; idempotent. */
+  addAlias(lookup: Uint8Array, pseudonym: string): Promise<void>;
+  /** Pseudonyms recorded under an alias look-up. */
+  findByAlias(lookup: Uint8Array): Promise<string[]>;
   dek(pseudonym: string, period: string): Promise<DekRow | undefined>;
   dekByKid(kid: string): Promise<DekRow | undefined>;
   /** Inserts the key unless one exists for (pseudonym, period); returns the one in force. */

@@ -18,7 +18,7 @@ beforeAll(async () => {
   await cp(path.join(PACKAGE_ROOT, "policies"), path.join(dir, "policies"), { recursive: true });
   const server = await serveCli({ cwd: dir });
   for (const team of ["demo", "research", "demo", "research", "demo"]) {
-    const token = (await runCli(["token", "--sub", "alice", "--team", team], { cwd: dir })).stdout.trim();
+    const token = (await runCli(["token", "--sub", "alice", "--team", team, "--email", "alice@example.com"], { cwd: dir })).stdout.trim();
     const res = await fetch(`${server.url}/v1/chat/completions`, {
       method: "POST",
       headers: { authorization: `Bearer ${token}`, "content-type": "application/json" },
@@ -106,10 +106,13 @@ describe("custos audit on the embedded database", () => {
     expect(s.stdout).toMatch(/^urn:custos:dev-issuer\t[A-Za-z0-9_-]{22}\t\d+ events/);
     for (const id of ids) expect(s.stdout).toContain(id);
     expect((await cli(["subject", "--sub", "nobody"])).code).toBe(1);
+    const byEmail = await cli(["subject", "--email", "Alice@Example.com"]);
+    expect(byEmail.code, byEmail.stderr).toBe(0);
+    expect(byEmail.stdout.split("\t")[1]).toBe(s.stdout.split("\t")[1]);
     const storage = await pgliteStorage(path.join(dir, ".custos", "data"), MIGRATIONS_DIR);
     try {
       const lookups = (await storage.audit.search({ type: "audit.access", limit: 10 })).map((e) => JSON.parse(new TextDecoder().decode(e.entry)) as { access: { kind: string; found: string[] } });
-      expect(lookups.filter((l) => l.access.kind === "subject_lookup").map((l) => l.access.found.length).sort()).toEqual([0, 1]);
+      expect(lookups.filter((l) => l.access.kind === "subject_lookup").map((l) => l.access.found.length).sort()).toEqual([0, 1, 1]);
     } finally {
       await storage.close();
     }

@@ -151,8 +151,13 @@ describe.each(drivers)("audit storage on %s", (_name, open) => {
     const who = await p("https://idp", "carol");
     const dek = await storage.audit.createDek({ kid: uuidv7(), pseudonym: who, period: "2026-11", wrapped: new Uint8Array(40) });
     expect(await storage.audit.dekByKid(dek.kid)).toEqual(dek);
+    const alias = new Uint8Array(32).fill(7);
+    await storage.audit.addAlias(alias, who);
+    await storage.audit.addAlias(alias, who); // idempotent
+    expect(await storage.audit.findByAlias(alias)).toEqual([who]);
     expect(await storage.audit.eraseSubject(who)).toBe(1);
     expect(await storage.audit.dekByKid(dek.kid)).toBeUndefined();
+    expect(await storage.audit.findByAlias(alias)).toEqual([]);
   });
 });
 

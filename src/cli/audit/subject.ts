@@ -17,8 +17,9 @@ import { withStorage } from "../open-storage.ts";
 const actor = () => ({ kind: "service", auth: { method: "cli" }, os_user: userInfo().username.slice(0, 64) });
 
 export async function auditSubject(flags: Flags, io: CliIo): Promise<ExitCode> {
-  if (typeof flags.sub !== "string" || flags.sub === "") {
-    io.err("--sub is required: the person's subject identifier at their identity provider (with --iss when several issuers are trusted)");
+  const byEmail = typeof flags.email === "string" && flags.email !== "";
+  if (!byEmail && (typeof flags.sub !== "string" || flags.sub === "")) {
+    io.err("--sub S or --email E is required: the person's subject identifier at their identity provider (with --iss to name the issuer), or the email address their tokens carried");
     return 2;
   }
   const paths = resolvePaths(io.cwd, io.env);
@@ -29,12 +30,16 @@ export async function auditSubject(flags: Flags, io: CliIo): Promise<ExitCode> {
     const audit = await cliAudit(storage, config, jsonLogger("error", (l) => io.err(l)));
     try {
       const found: { iss: string; pseudonym: string }[] = [];
-      for (const iss of issuers) {
-        const p = await storage.audit.findPseudonym(await lookups.lookup(iss, flags.sub as string));
-        if (p) found.push({ iss, pseudonym: p });
+      if (byEmail) {
+        for (const p of await storage.audit.findByAlias(await lookups.email(flags.email as string))) found.push({ iss: "email", pseudonym: p });
+      } else {
+        for (const iss of issuers) {
+          const p = await storage.audit.findPseudonym(await lookups.lookup(iss, flags.sub as string));
+          if (p) found.push({ iss, pseudonym: p });
+        }
       }
-      // Looking someone up is recorded: who asked, and which pseudonyms it revealed.
-      await audit.emit({ type: "audit.access", fields: { actor: actor(), access: { kind: "subject_lookup", issuers: issuers.length, found: found.map((f) => f.pseudonym) } } }, { urgent: true }).committed;
+      // Looking someone up is recorded: who asked, how, and which pseudonyms it revealed (never the email or subject).
+      await audit.emit({ type: "audit.access", fields: { actor: actor(), access: { kind: "subject_lookup", by: byEmail ? "email" : "subject", issuers: byEmail ? 0 : issuers.length, found: found.map((f) => f.pseudonym) } } }, { urgent: true }).committed;
       if (found.length === 0) {
         io.err("no pseudonym for that subject (never seen, or erased)");
         return 1;

@@ -22,7 +22,7 @@ export const AUDIT_USAGE = `custos audit verify --trust F [--bundle DIR] [--from
   custos audit integrate [--once]
   custos audit trust [--out F]
   custos audit keygen
-  custos audit subject --sub S [--iss ISSUER]
+  custos audit subject --sub S [--iss ISSUER] | --email E
   custos audit erase --subject PSEUDONYM`;
 
 export type Flags = Record<string, string | boolean | undefined>;
@@ -37,6 +37,7 @@ const OPTIONS = {
   out: { type: "string" },
   id: { type: "string" },
   sub: { type: "string" },
+  email: { type: "string" },
   iss: { type: "string" },
   subject: { type: "string" },
   json: { type: "boolean" },
