@@ -97,7 +97,6 @@ interface Queued {
   reject: (e: unknown) => void;
 }
 
-
 export function auditWriter(o: WriterOptions): AuditSink {
   const chain = o.chain ?? newChain();
   const writerId = chain.id;
@@ -130,17 +129,9 @@ export function auditWriter(o: WriterOptions): AuditSink {
     const leaf = leafHash(o.sha, bytes.value);
     chain.seq++;
     chain.prev = base64url(leaf);
-    const p = projectionOf(entry);
-    const row: AuditEventRow = { receivedAt: new Date(ts), eventId, type: ev.type, writerId, writerSeq: entry.writer.seq, entry: bytes.value, leafHash: leaf };
-    if (p.requestEventId !== undefined) row.requestEventId = p.requestEventId;
-    if (p.team !== undefined) row.team = p.team;
-    if (p.subject !== undefined) row.subject = p.subject;
-    if (p.model !== undefined) row.model = p.model;
-    if (p.provider !== undefined) row.provider = p.provider;
-    if (p.region !== undefined) row.region = p.region;
-    if (p.decision !== undefined) row.decision = p.decision;
-    if (p.status !== undefined) row.status = p.status;
-    if (p.pii !== undefined) row.pii = p.pii;
+    // The search columns are the entry's own projection, so the verifier can recompute them.
+    const { type: _type, eventId: _id, ts: _ts, ...columns } = projectionOf(entry);
+    const row: AuditEventRow = { receivedAt: new Date(ts), eventId, type: ev.type, writerId, writerSeq: entry.writer.seq, entry: bytes.value, leafHash: leaf, ...columns };
     let resolve!: () => void;
     let reject!: (e: unknown) => void;
     const committed = new Promise<void>((res, rej) => {
