@@ -44,6 +44,24 @@ export function parseYamlFile<S extends z.ZodType>(
   /** Adjusts the parsed data before validation (environment overrides); returns a note per overridden path. */
   prepare?: (data: unknown) => { data: unknown; fromEnv?: ReadonlyMap<string, string> },
 ): Result<z.output<S>, ConfigProblem[]> {
+  const r = parseYamlFileAt(file, text, schema, env, prepare);
+  return r.ok ? ok(r.value.value) : r;
+}
+
+/** A parsed file and where each of its values stands, for checks made after validation (policy loosening). */
+export interface Located<T> {
+  value: T;
+  /** The position of the value at `path` (or of its nearest parent present in the file). */
+  at(path: ReadonlyArray<string | number>, message: string): ConfigProblem;
+}
+
+export function parseYamlFileAt<S extends z.ZodType>(
+  file: string,
+  text: string,
+  schema: S,
+  env: Env,
+  prepare?: (data: unknown) => { data: unknown; fromEnv?: ReadonlyMap<string, string> },
+): Result<Located<z.output<S>>, ConfigProblem[]> {
   const lineCounter = new LineCounter();
   const doc = parseDocument(text, { lineCounter, prettyErrors: false, uniqueKeys: true });
   const problems: ConfigProblem[] = [];
@@ -67,7 +85,7 @@ export function parseYamlFile<S extends z.ZodType>(
 
   const prepared: { data: unknown; fromEnv?: ReadonlyMap<string, string> } = prepare ? prepare(doc.toJS() ?? {}) : { data: doc.toJS() ?? {} };
   const parsed = schema.safeParse(prepared.data);
-  if (parsed.success) return ok(parsed.data);
+  if (parsed.success) return ok({ value: parsed.data, at: (path, message) => ({ file, ...position(lineCounter, nodeOffset(doc, path)), message }) });
   for (const issue of parsed.error.issues) {
     const dotted = issue.path.join(".");
     const envName = prepared.fromEnv?.get(dotted);

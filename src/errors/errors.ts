@@ -12,6 +12,7 @@ export const ERROR_CODES = {
   endpoint_not_allowed: 403,
   stream_not_allowed: 403,
   input_too_large: 403,
+  output_too_large: 403,
   pii_blocked: 403,
   region_not_allowed: 403,
   forbidden: 403,

@@ -1,0 +1,139 @@
+// The decision for one call: pure, no I/O, microseconds. Every enforce rule of the team's
+// policy (baseline first) must let the call through; the first that does not names the
+// denial. Shadow rules are evaluated the same way, but their would-be denials are only
+// reported. What passes carries obligations (PII actions, a clamped output limit, where the
+// data may go, the audit level), each with the rule ids behind it.
+import type { ErrorCode } from "../errors/errors.ts";
+import type { Operation } from "../providers/types.ts";
+import type { PlacedRule, TeamPolicy } from "./compile.ts";
+import { globRegExp, matchesAny } from "./glob.ts";
+import { CONTENT_LEVELS, PII_ACTIONS, PII_TYPES, type PiiAction, type PiiType } from "./schema.ts";
+
+export interface PolicyRequest {
+  operation: Operation;
+  /** As the caller named it (an alias is resolved here). */
+  model: string;
+  stream: boolean;
+  bodyBytes: number;
+  /** Characters of prompt text (input tokens are estimated as characters ÷ 4). */
+  inputChars: number;
+  /** The output limit the caller asked for, if any. */
+  maxOutputTokens?: number;
+}
+
+export interface Denial {
+  code: ErrorCode;
+  rule: string;
+  /** For the caller: names the rule, never the policy's contents beyond that. */
+  message: string;
+}
+
+export interface Obligations {
+  pii: { prompt: Record<PiiType, PiiAction>; answer: Record<PiiType, PiiAction> };
+  /** Where the call may be routed: every constraint must hold (an endpoint's id or kind; its region and jurisdiction). */
+  providers: { rule: string; allow?: RegExp[]; deny?: RegExp[] }[];
+  regions: { rule: string; allow?: RegExp[]; jurisdictions?: string[] }[];
+  /** The output limit to apply (the request is lowered to it). */
+  clampOutputTokens?: { limit: number; rule: string };
+  /** Unset: the server's default (server.yaml audit.*). */
+  audit: { content?: (typeof CONTENT_LEVELS)[number]; onFailure?: "fail_closed" | "fail_open"; retention?: string };
+}
+
+export type PolicyDecision =
+  | { allowed: true; model: string; rules: string[]; obligations: Obligations; shadow: Denial[] }
+  | { allowed: false; denial: Denial; rules: string[]; shadow: Denial[] };
+
+type Compiled = PlacedRule & { allow?: RegExp[]; deny?: RegExp[] };
+const compiled = new WeakMap<TeamPolicy, Compiled[]>();
+
+function compile(p: TeamPolicy): Compiled[] {
+  let c = compiled.get(p);
+  if (!c) {
+    c = p.rules.map((r) => {
+      const names = "models" in r.rule ? r.rule.models : "providers" in r.rule ? r.rule.providers : "regions" in r.rule ? { allow: r.rule.regions.allow } : undefined;
+      const out: Compiled = { ...r };
+      if (names?.allow) out.allow = names.allow.map(globRegExp);
+      if (names && "deny" in names && names.deny) out.deny = names.deny.map(globRegExp);
+      return out;
+    });
+    compiled.set(p, c);
+  }
+  return c;
+}
+
+const stricter = <T extends string>(order: readonly T[], a: T, b: T): T => (order.indexOf(b) > order.indexOf(a) ? b : a);
+
+export function decidePolicy(p: TeamPolicy, req: PolicyRequest): PolicyDecision {
+  const model = p.aliases[req.model] ?? req.model;
+  const rules: string[] = [];
+  const shadow: Denial[] = [];
+  const ob: Obligations = {
+    pii: { prompt: allActions("allow"), answer: allActions("allow") },
+    providers: [],
+    regions: [],
+    audit: {},
+  };
+  let denied: Denial | undefined;
+  for (const r of compile(p)) {
+    const denial = check(r, p.team, model, req);
+    if (r.shadow) {
+      if (denial) shadow.push(denial);
+      continue;
+    }
+    rules.push(r.rule.id);
+    if (denial) {
+      denied ??= denial;
+      continue;
+    }
+    oblige(r, req, ob);
+  }
+  if (denied) return { allowed: false, denial: denied, rules, shadow };
+  return { allowed: true, model, rules, obligations: ob, shadow };
+}
+
+function allActions(a: PiiAction): Record<PiiType, PiiAction> {
+  return Object.fromEntries(PII_TYPES.map((t) => [t, a])) as Record<PiiType, PiiAction>;
+}
+
+function check(r: Compiled, team: string, model: string, req: PolicyRequest): Denial | undefined {
+  const rule = r.rule;
+  const deny = (code: ErrorCode, what: string): Denial => ({ code, rule: rule.id, message: `${what} (policy rule '${rule.id}' for team ${team}).` });
+  if ("models" in rule) {
+    if ((r.allow && !matchesAny(r.allow, model)) || (r.deny && matchesAny(r.deny, model))) return deny("model_not_allowed", `Model '${model.slice(0, 100)}' is not allowed`);
+  } else if ("limits" in rule) {
+    const l = rule.limits;
+    if (l.operations && !l.operations.includes(req.operation)) return deny("endpoint_not_allowed", `The ${req.operation} API is not allowed`);
+    if (l.streaming === false && req.stream) return deny("stream_not_allowed", "Streaming is not allowed");
+    if (l.max_request_bytes !== undefined && req.bodyBytes > l.max_request_bytes) return deny("input_too_large", `The request is larger than ${l.max_request_bytes} bytes`);
+    if (l.max_input_tokens !== undefined && Math.ceil(req.inputChars / 4) > l.max_input_tokens) return deny("input_too_large", `The input is over ${l.max_input_tokens} tokens`);
+    if (l.max_output_tokens !== undefined && l.output_over_limit === "refuse" && req.maxOutputTokens !== undefined && req.maxOutputTokens > l.max_output_tokens) {
+      return deny("output_too_large", `Asking for more than ${l.max_output_tokens} output tokens is not allowed`);
+    }
+  }
+  return undefined;
+}
+
+function oblige(r: Compiled, req: PolicyRequest, ob: Obligations): void {
+  const rule = r.rule;
+  if ("providers" in rule) ob.providers.push({ rule: rule.id, ...(r.allow ? { allow: r.allow } : {}), ...(r.deny ? { deny: r.deny } : {}) });
+  else if ("regions" in rule) ob.regions.push({ rule: rule.id, ...(r.allow ? { allow: r.allow } : {}), ...(rule.regions.jurisdictions ? { jurisdictions: rule.regions.jurisdictions } : {}) });
+  else if ("pii" in rule) {
+    for (const side of ["prompt", "answer"] as const) {
+      const actions = rule.pii[side];
+      if (!actions) continue;
+      for (const t of PII_TYPES) {
+        const a = actions[t] ?? actions.default;
+        if (a) ob.pii[side][t] = stricter(PII_ACTIONS, ob.pii[side][t], a);
+      }
+    }
+  } else if ("limits" in rule) {
+    const max = rule.limits.max_output_tokens;
+    if (max !== undefined && (ob.clampOutputTokens === undefined || max < ob.clampOutputTokens.limit) && (req.maxOutputTokens === undefined || req.maxOutputTokens > max)) ob.clampOutputTokens = { limit: max, rule: rule.id };
+  } else if ("audit" in rule) {
+    const a = rule.audit;
+    if (a.content) ob.audit.content = ob.audit.content ? stricter(CONTENT_LEVELS, ob.audit.content, a.content) : a.content;
+    // fail_closed anywhere wins: a team cannot open what the baseline closed.
+    if (a.on_failure && ob.audit.onFailure !== "fail_closed") ob.audit.onFailure = a.on_failure;
+    if (a.retention) ob.audit.retention = a.retention;
+  }
+}
