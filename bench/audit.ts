@@ -69,7 +69,7 @@ async function throughput(): Promise<void> {
   const storage = postgresStorage(url, { max: 10 });
   const writers = 4;
   const sinks = Array.from({ length: writers }, () =>
-    auditWriter({ store: storage.audit, sha: nodeSha256, origin: "bench/audit", logger: quiet, spool: memorySpool(100_000), now: Date.now, newId: uuidv7, defer: () => {}, open: {}, batchMs: 5, maxBatch: 1000 }),
+    auditWriter({ store: storage.audit, sha: nodeSha256, origin: "bench/audit", logger: quiet, spool: memorySpool(100_000), now: Date.now, newId: uuidv7, defer: () => {}, open: {}, batchMs: 5, maxBatch: 1000, writeTimeoutMs: 60_000 }),
   );
   const integ = integrator(storage.audit, nodeSha256, quiet, 5000);
   let stop = false;
@@ -212,7 +212,7 @@ async function exportMillion(): Promise<void> {
   const storage = postgresStorage(url, { max: 10 });
   const key = await importSigningKey(await generateSigningKey());
   if (!key.ok) throw key.error;
-  const w = auditWriter({ store: storage.audit, sha: nodeSha256, origin: "bench/export", logger: quiet, spool: memorySpool(100_000), now: Date.now, newId: uuidv7, defer: () => {}, open: {}, batchMs: 5, maxBatch: 2000 });
+  const w = auditWriter({ store: storage.audit, sha: nodeSha256, origin: "bench/export", logger: quiet, spool: memorySpool(100_000), now: Date.now, newId: uuidv7, defer: () => {}, open: {}, batchMs: 5, maxBatch: 2000, writeTimeoutMs: 60_000 });
   const integ = integrator(storage.audit, nodeSha256, quiet, 20_000);
   const anchorDir = path.join(tmp, "export-anchor");
   const signer = checkpointSigner({ store: storage.audit, sha: nodeSha256, key: key.value, origin: "bench/export", anchors: [fileAnchor(anchorDir, "bench/export")], logger: quiet, now: Date.now });
