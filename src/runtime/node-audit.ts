@@ -18,6 +18,7 @@ import { fileAnchor } from "./node-anchor.ts";
 import { anchorDir, signingKeyText, type Paths } from "./node-files.ts";
 import { nodeHashing } from "./node-hashing.ts";
 import { nodeSpool } from "./node-spool.ts";
+import { acquireLock, DataDirLockedError } from "./lock.ts";
 import { memorySpool } from "../audit/spool.ts";
 import { uuidv7 } from "../ids.ts";
 
@@ -88,6 +89,11 @@ export async function startNodeAudit(o: {
   }
   const parts = audit.integrate ? await integrationParts(o) : undefined;
   const spoolDir = path.join(o.paths.stateDir, "spool");
+  // One process per spool: two servers replaying one file would each think it theirs.
+  const spoolLock = await acquireLock(spoolDir, "custos serve (audit spool)").catch((e: unknown) => {
+    if (e instanceof DataDirLockedError) throw new Error(`the audit spool in ${spoolDir} belongs to another running Custos process (pid ${e.pid}); run each server from its own directory`, { cause: e });
+    throw e;
+  });
   const spool = await nodeSpool(spoolDir);
   const sink = auditWriter({
     store: o.storage.audit,
@@ -144,6 +150,7 @@ export async function startNodeAudit(o: {
         await parts.close();
       }
       await spool.close();
+      await spoolLock.release();
     },
   };
 }

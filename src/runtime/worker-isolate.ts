@@ -61,7 +61,9 @@ export async function buildIsolateState(env: WorkerEnv, write: (line: string) =>
     throw new ConfigError([{ file: "bindings", line: 1, column: 1, message: (e as Error).message }]);
   }
   if (config.server.audit.on_failure === "fail_open") {
-    logger.warn({}, "audit on_failure is fail_open, but a Worker has no durable spool: events that cannot be written are retried within the request and then lost (logged). Use fail_closed on Workers.");
+    // fail_open promises that events outlive an outage in a durable spool; a Worker has none
+    // (no Queue or Durable Object spool yet), so it refuses to serve rather than lose them.
+    throw new ConfigError([{ file: "policies/server.yaml", line: 1, column: 1, message: "audit.on_failure: fail_open needs a durable spool, which the Worker target does not have; use fail_closed (CUSTOS_AUDIT_ON_FAILURE) on Workers" }]);
   }
   return {
     config,

@@ -81,8 +81,7 @@ beforeAll(async () => {
       CUSTOS_SIGNING_KEY: JSON.stringify(signing),
       // Short, so the "provider never answers" case ends quickly; the fake answers at once otherwise.
       CUSTOS_UPSTREAM_HEADERS_TIMEOUT_MS: "1500",
-      // Without a database every audit write fails: fail_open lets the calls through (each lost write is logged).
-      ...(DATABASE_URL ? { DATABASE_URL } : { CUSTOS_AUDIT_ON_FAILURE: "fail_open" }),
+      ...(DATABASE_URL ? { DATABASE_URL } : {}),
     },
     cf: false,
     handleRuntimeStdio(stdout: Readable, stderr: Readable) {
@@ -127,7 +126,8 @@ describe("Custos in workerd", () => {
     expect(res.headers.get("x-request-id")).toMatch(/^[0-9a-f-]{36}$/);
   });
 
-  it("proxies a chat completion to the provider with Custos's key, not the caller's token", async () => {
+  // Forwarding needs the audit log: without a database the Worker fails closed (tested below).
+  it.runIf(DATABASE_URL)("proxies a chat completion to the provider with Custos's key, not the caller's token", async () => {
     const before = fake!.requests.length;
     const res = await chat("gpt-4o-mini");
     expect(res.status).toBe(200);
@@ -161,7 +161,8 @@ describe("Custos in workerd", () => {
     }
   });
 
-  it("streams a chat completion as server-sent events ending in [DONE]", async () => {
+  // Forwarding needs the audit log: without a database the Worker fails closed (tested below).
+  it.runIf(DATABASE_URL)("streams a chat completion as server-sent events ending in [DONE]", async () => {
     const res = await chat("gpt-4o-mini", { stream: true });
     expect(res.status).toBe(200);
     expect(res.headers.get("content-type")).toMatch(/^text\/event-stream/);
@@ -175,7 +176,8 @@ describe("Custos in workerd", () => {
     expect(content).toBe(FAKE_REPLY);
   });
 
-  it("a caller that stops reading a stream cancels the provider's stream", async () => {
+  // Forwarding needs the audit log: without a database the Worker fails closed (tested below).
+  it.runIf(DATABASE_URL)("a caller that stops reading a stream cancels the provider's stream", async () => {
     const before = fake!.cancelledStreams;
     const res = await chat("gpt-5+delay=20+chunks=200", { stream: true }) // gpt-5* is a catalogue prefix; the rest are fake-provider knobs;
     expect(res.status).toBe(200);
@@ -203,7 +205,8 @@ describe("Custos in workerd", () => {
     expect(res.headers.get("x-custos-error-code")).toBe("authentication_failed");
   });
 
-  it("answers the custos-echo model in-process", async () => {
+  // Forwarding needs the audit log: without a database the Worker fails closed (tested below).
+  it.runIf(DATABASE_URL)("answers the custos-echo model in-process", async () => {
     const res = await chat("custos-echo", { content: "echo this back" });
     expect(res.status).toBe(200);
     expect(res.headers.get("x-custos-endpoint")).toBe("echo");
@@ -211,7 +214,8 @@ describe("Custos in workerd", () => {
     expect(body.choices[0]!.message.content).toBe("echo this back");
   });
 
-  it("proxies Anthropic's Messages API with x-api-key", async () => {
+  // Forwarding needs the audit log: without a database the Worker fails closed (tested below).
+  it.runIf(DATABASE_URL)("proxies Anthropic's Messages API with x-api-key", async () => {
     const before = fake!.requests.length;
     const res = await mf!.dispatchFetch(`${BASE}/v1/messages`, {
       method: "POST",
@@ -227,7 +231,8 @@ describe("Custos in workerd", () => {
     expect(received[0]!.headers.authorization).toBeUndefined();
   });
 
-  it("maps a provider that sends no headers in time to 504 upstream_timeout", async () => {
+  // Forwarding needs the audit log: without a database the Worker fails closed (tested below).
+  it.runIf(DATABASE_URL)("maps a provider that sends no headers in time to 504 upstream_timeout", async () => {
     const started = Date.now();
     const res = await chat("gpt-4.1+hang");
     expect(res.status).toBe(504);
@@ -263,6 +268,39 @@ describe("Custos in workerd", () => {
     const res = await mf!.dispatchFetch(`${BASE}/readyz`);
     expect(res.status).toBe(200);
     expect(await res.json()).toEqual({ status: "ready", storage: "postgres" });
+  });
+
+  it.runIf(!DATABASE_URL)("without a database it fails closed: every call is refused with 503 audit_unavailable and nothing reaches the provider", async () => {
+    const before = fake!.requests.length;
+    const res = await chat("gpt-4o-mini");
+    expect(res.status).toBe(503);
+    expect(res.headers.get("x-custos-error-code")).toBe("audit_unavailable");
+    expect(((await res.json()) as { error: { message: string } }).error.message).toMatch(/audit log cannot record/);
+    expect(fake!.requests.length).toBe(before);
+  });
+
+  it("refuses to serve with audit.on_failure fail_open (a Worker has no durable spool), naming the setting in its log", async () => {
+    const lines: string[] = [];
+    const other = new Miniflare({
+      modules: true,
+      scriptPath: path.relative(process.cwd(), bundle!.main),
+      modulesRules: [{ type: "Text", include: ["**/*.yaml"] }],
+      compatibilityDate: (await wranglerCompat()).date,
+      compatibilityFlags: (await wranglerCompat()).flags,
+      bindings: { CUSTOS_KEK: "00112233445566778899aabbccddeeff00112233445566778899aabbccddeeff", CUSTOS_AUDIT_ON_FAILURE: "fail_open" },
+      cf: false,
+      handleRuntimeStdio(stdout: Readable, stderr: Readable) {
+        for (const s of [stdout, stderr]) s.on("data", (d: Buffer) => lines.push(d.toString()));
+      },
+    });
+    try {
+      const res = await other.dispatchFetch(`${BASE}/v1/chat/completions`, { method: "POST", headers: { "content-type": "application/json" }, body: "{}" });
+      expect(res.status).toBe(500);
+      await res.text();
+      await expect.poll(() => lines.join("").includes("fail_open needs a durable spool"), { timeout: 5000 }).toBe(true);
+    } finally {
+      await other.dispose();
+    }
   });
 
   it.runIf(!DATABASE_URL)("is not ready without a database, and says so in the log for every audit write it could not make", async () => {
