@@ -202,16 +202,9 @@ rules:
     expect(ps[0]!.message).toMatch(/^rules\.0[.:]/);
   });
 
-  // BUG (schema.ts RuleSchema is a plain z.union): when a value inside a rule has the wrong
-  // type or is not one of an enum (a PII action, an audit level, an operation, a mode, a
-  // non-integer limit) or a required key is missing (description, or the rule's kind), every
-  // branch of the union fails "aborted", so zod reports one `invalid_union` issue at the
-  // rule: "rules.0: Invalid input" at the rule's first line, naming neither the field nor
-  // what was expected. (Unknown keys and regex/min checks are reported precisely, because
-  // there exactly one branch survives.) Expected: the field's path and position, e.g.
-  // "policies/org.yaml:4:24: rules.0.pii.prompt.EMAIL: Invalid option: expected one of
-  // allow|pseudonymize|redact|block". These tests flip when fixed.
-  it.fails.each(Object.entries(badRules))("%s: reported at the field, naming it", async (_name, c) => {
+  // A wrong value deep inside a rule is reported at that field, with what was expected
+  // (rules are validated as one object, then "exactly one kind", not as a union).
+  it.each(Object.entries(badRules))("%s: reported at the field, naming it", async (_name, c) => {
     const org = `description: Base.\nrules:\n${c.rule}`;
     const ps = await problems({ "org.yaml": org });
     expect(ps).toHaveLength(1);
@@ -277,12 +270,9 @@ rules:
     expect(r.error.map((p) => p.file)).toEqual(["/etc/custos/policies/org.yaml", "/etc/custos/policies/teams/a.yaml", "/etc/custos/policies/teams/c.yaml"]);
   });
 
-  // BUG (compile.ts, the `byTeam.set(f.team, …)` loop): two files for one team, teams/q.yaml
-  // and teams/q.yml (both `team: q`), compile without a problem, and the later one in sort
-  // order (q.yml) silently replaces the other: q.yaml's rules (here `streaming: false`) do
-  // not apply at all, though a reviewer reads them in the repository. Expected: a problem
-  // naming both files. This test flips when fixed.
-  it.fails("two files for the same team are an error", async () => {
+  // Two files for one team (teams/q.yaml and teams/q.yml) are an error: otherwise one
+  // would silently replace the other.
+  it("two files for the same team are an error", async () => {
     const yaml = "team: q\ndescription: Q.\nrules:\n  - id: q.no-streaming\n    description: d\n    limits: { streaming: false }\n";
     const yml = "team: q\ndescription: Q, again.\n";
     const r = await compilePolicies({ "org.yaml": "description: Base.\n", "teams/q.yaml": yaml, "teams/q.yml": yml }, {});
@@ -397,15 +387,9 @@ rules:
     expect(b.teams.get("t")!.aliases).toEqual({ fast: "gpt-4o-mini", smart: "claude-sonnet-4" });
   });
 
-  // BUG (compile.ts loosening(), the pii branch): a team's `default` is compared with the
-  // baseline's `default` only, never with the types the baseline names. With the baseline
-  // `answer: { API_KEY: redact }` (no default), a team rule `answer: { default: allow }`
-  // (which says "every type not named: allow", API_KEY included) compiles, while the mirror
-  // case (`EMAIL: allow` against a baseline `default: redact`) is rejected. The engine still
-  // redacts API_KEY (strictest wins), so this is a rule that looks looser than it acts,
-  // which the compiler's header says it rejects. Expected: "answer default: 'allow' is
-  // looser than 'redact' (API_KEY) in baseline rule 'base.pii' (...)". Flips when fixed.
-  it.fails("a PII default below an action the baseline names is rejected", async () => {
+  // A team's PII default is compared with every type the baseline names, not only with
+  // the baseline's default.
+  it("a PII default below an action the baseline names is rejected", async () => {
     const team = teamWith("    pii:\n      answer: { default: allow }\n");
     const ps = await problems({ "org.yaml": ORG, "teams/t.yaml": team });
     expect(ps).toHaveLength(1);

@@ -59,6 +59,15 @@ export async function compilePolicies(texts: PolicyTexts, env: Env, dir = "polic
   for (const t of teams) problems.push(...duplicateIds(t), ...loosening(org.value, t));
   if (problems.length > 0) return err(problems);
 
+  const seen = new Map<string, string>();
+  for (const t of teams) {
+    const file = t.at([], "").file;
+    const other = seen.get(t.value.team);
+    if (other) problems.push(t.at(["team"], `team '${t.value.team}' already has a policy file (${other}); one file per team`));
+    seen.set(t.value.team, file);
+  }
+  if (problems.length > 0) return err(problems);
+
   const baseline = org.value.value;
   const byTeam = new Map<string, TeamPolicy>();
   for (const t of teams) {
@@ -124,10 +133,18 @@ function loosening(org: Located<OrgFile>, team: Located<TeamFile>): ConfigProble
       }
       if ("pii" in r && "pii" in b) {
         for (const side of ["prompt", "answer"] as const) {
-          for (const type of [...PII_TYPES, "default"] as const) {
-            const mine = r.pii[side]?.[type] as PiiAction | undefined;
-            const theirs = (b.pii[side]?.[type] ?? (type === "default" ? undefined : b.pii[side]?.default)) as PiiAction | undefined;
-            if (mine && theirs && rank(PII_ACTIONS, mine) < rank(PII_ACTIONS, theirs)) add(["rules", ti, "pii", side, type], `${side} ${type}: '${mine}' is looser than '${theirs}' in ${at} (allow < pseudonymize < redact < block)`);
+          // Each type as each rule acts on it (its own action, else its default): the team's
+          // must never be below the baseline's, whichever key says it.
+          const reported = new Set<string>();
+          for (const type of PII_TYPES) {
+            const own = r.pii[side]?.[type];
+            const mine = own ?? r.pii[side]?.default;
+            const theirs = b.pii[side]?.[type] ?? b.pii[side]?.default;
+            if (!mine || !theirs || rank(PII_ACTIONS, mine) >= rank(PII_ACTIONS, theirs)) continue;
+            const key = own ? type : "default";
+            if (reported.has(key)) continue;
+            reported.add(key);
+            add(["rules", ti, "pii", side, key], `${side} ${key}: '${mine}' is looser than '${theirs}' in ${at} (allow < pseudonymize < redact < block${key === "default" ? `; the default covers ${type}` : ""})`);
           }
         }
       }

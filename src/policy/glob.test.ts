@@ -42,12 +42,10 @@ describe("globRegExp", () => {
     expect(globRegExp("gpt").test("gpt-4o")).toBe(false);
   });
 
-  // BUG (glob.ts): `*` is documented as "any run of characters", but it becomes `.*`, and `.`
-  // does not match line terminators (\n, \r, \u2028, \u2029). A deny-only rule such as
-  // `models: { deny: ["*-preview"] }` therefore lets "gpt-4o\n-preview" through (the
-  // request parser accepts any non-empty model name up to 256 characters). Expected: `*`
-  // matches every character (e.g. `[\s\S]*`, or the `s` flag). This test flips when fixed.
-  it.fails("`*` matches any character, line terminators included", () => {
+  // `*` is any run of characters, line terminators included: otherwise a deny-only rule
+  // such as `*-preview` would let "gpt-4o
+-preview" through.
+  it("`*` matches any character, line terminators included", () => {
     expect(globRegExp("*-preview").test("gpt-4o\n-preview")).toBe(true);
     expect(globRegExp("gpt-4o*").test("gpt-4o\u2028x")).toBe(true);
   });

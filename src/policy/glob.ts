@@ -1,6 +1,7 @@
 // Name patterns in policies: `*` stands for any run of characters; nothing else is special.
 export function globRegExp(pattern: string): RegExp {
-  return new RegExp(`^${pattern.split("*").map((p) => p.replace(/[.+?^${}()|[\]\\]/g, "\\$&")).join(".*")}$`);
+  // [\s\S]: any character, line terminators included (a model name may contain one).
+  return new RegExp(`^${pattern.split("*").map((p) => p.replace(/[.+?^${}()|[\]\\]/g, "\\$&")).join("[\\s\\S]*")}$`);
 }
 
 export const matchesAny = (patterns: readonly RegExp[], name: string): boolean => patterns.some((p) => p.test(name));

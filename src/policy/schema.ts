@@ -43,7 +43,24 @@ const piiActions = z.partialRecord(z.enum([...PII_TYPES, "default"]), z.enum(PII
 
 const common = { id: ruleId, description: z.string().min(1).max(500), mode: mode.optional() };
 
-export const RuleSchema = z.union([
+const limitsSchema = z
+  .object({
+    max_request_bytes: z.number().int().min(1).optional(),
+    /** Estimated as characters ÷ 4 unless a tokenizer is configured. */
+    max_input_tokens: z.number().int().min(1).optional(),
+    max_output_tokens: z.number().int().min(1).optional(),
+    /** What happens to a request asking for more output: lowered to the limit, or refused. */
+    output_over_limit: z.enum(["clamp", "refuse"]).optional(),
+    streaming: z.boolean().optional(),
+    operations: z.array(z.enum(OPERATIONS)).optional(),
+  })
+  .strict();
+
+const auditSchema = z
+  .object({ content: z.enum(CONTENT_LEVELS).optional(), retention: z.string().regex(/^[a-z0-9][a-z0-9_-]{0,31}$/).optional(), on_failure: z.enum(["fail_closed", "fail_open"]).optional() })
+  .strict();
+
+const RuleUnion = z.union([
   z.object({ ...common, models: z.object({ allow: z.array(pattern).optional(), deny: z.array(pattern).optional() }).strict() }).strict(),
   z.object({ ...common, providers: z.object({ allow: z.array(pattern).optional(), deny: z.array(pattern).optional() }).strict() }).strict(),
   z.object({ ...common, regions: z.object({ allow: z.array(pattern).optional(), jurisdictions: z.array(z.string().min(2).max(16)).optional() }).strict() }).strict(),
@@ -51,29 +68,40 @@ export const RuleSchema = z.union([
   z
     .object({
       ...common,
-      limits: z
-        .object({
-          max_request_bytes: z.number().int().min(1).optional(),
-          /** Estimated as characters ÷ 4 unless a tokenizer is configured. */
-          max_input_tokens: z.number().int().min(1).optional(),
-          max_output_tokens: z.number().int().min(1).optional(),
-          /** What happens to a request asking for more output: lowered to the limit, or refused. */
-          output_over_limit: z.enum(["clamp", "refuse"]).optional(),
-          streaming: z.boolean().optional(),
-          operations: z.array(z.enum(OPERATIONS)).optional(),
-        })
-        .strict(),
+      limits: limitsSchema,
     })
     .strict(),
   z
     .object({
       ...common,
-      audit: z
-        .object({ content: z.enum(CONTENT_LEVELS).optional(), retention: z.string().regex(/^[a-z0-9][a-z0-9_-]{0,31}$/).optional(), on_failure: z.enum(["fail_closed", "fail_open"]).optional() })
-        .strict(),
+      audit: auditSchema,
     })
     .strict(),
 ]);
+/** What a rule may say, one kind per rule. */
+const KINDS = ["models", "providers", "regions", "pii", "limits", "audit"] as const;
+
+/**
+ * Validated as one object with every kind optional, then "exactly one kind": a union would
+ * report a wrong value deep inside a rule as "rules.0: Invalid input" at the rule, naming
+ * neither the field nor what was expected.
+ */
+export const RuleSchema = z
+  .object({
+    ...common,
+    models: z.object({ allow: z.array(pattern).optional(), deny: z.array(pattern).optional() }).strict().optional(),
+    providers: z.object({ allow: z.array(pattern).optional(), deny: z.array(pattern).optional() }).strict().optional(),
+    regions: z.object({ allow: z.array(pattern).optional(), jurisdictions: z.array(z.string().min(2).max(16)).optional() }).strict().optional(),
+    pii: z.object({ prompt: piiActions.optional(), answer: piiActions.optional() }).strict().optional(),
+    limits: limitsSchema.optional(),
+    audit: auditSchema.optional(),
+  })
+  .strict()
+  .superRefine((r, ctx) => {
+    const kinds = KINDS.filter((k) => r[k] !== undefined);
+    if (kinds.length !== 1) ctx.addIssue({ code: "custom", path: [], message: kinds.length === 0 ? `a rule says one of: ${KINDS.join(", ")}` : `a rule says one thing; this one says ${kinds.join(" and ")} (split it into rules with ids of their own)` });
+  })
+  .transform((r) => r as z.output<typeof RuleUnion>);
 export type Rule = z.output<typeof RuleSchema>;
 
 const aiSystem = z
