@@ -43,8 +43,7 @@ describe("globRegExp", () => {
   });
 
   // `*` is any run of characters, line terminators included: otherwise a deny-only rule
-  // such as `*-preview` would let "gpt-4o
--preview" through.
+  // such as `*-preview` would let a model name with a line break before "-preview" through.
   it("`*` matches any character, line terminators included", () => {
     expect(globRegExp("*-preview").test("gpt-4o\n-preview")).toBe(true);
     expect(globRegExp("gpt-4o*").test("gpt-4o\u2028x")).toBe(true);
