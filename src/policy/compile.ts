@@ -6,7 +6,7 @@ import type { Env } from "../config/interpolate.ts";
 import { parseYamlFileAt, type ConfigProblem, type Located } from "../config/yaml-file.ts";
 import { err, ok, type Result } from "../errors/result.ts";
 import { globCovers } from "./glob.ts";
-import { CONTENT_LEVELS, OrgFileSchema, PII_ACTIONS, PII_TYPES, ruleKind, TeamFileSchema, type OrgFile, type PiiAction, type Rule, type TeamFile } from "./schema.ts";
+import { CONTENT_LEVELS, OrgFileSchema, PII_ACTIONS, PII_TYPES, ruleKind, TeamFileSchema, type OrgFile, type Rule, type TeamFile } from "./schema.ts";
 
 /** A rule as it applies to a team: the rule, where it is written, whether it only observes. */
 export interface PlacedRule {

@@ -60,7 +60,8 @@ const auditSchema = z
   .object({ content: z.enum(CONTENT_LEVELS).optional(), retention: z.string().regex(/^[a-z0-9][a-z0-9_-]{0,31}$/).optional(), on_failure: z.enum(["fail_closed", "fail_open"]).optional() })
   .strict();
 
-const RuleUnion = z.union([
+/** The six rule shapes, one kind each (the type rules have once validated). */
+export const RuleShapes = z.union([
   z.object({ ...common, models: z.object({ allow: z.array(pattern).optional(), deny: z.array(pattern).optional() }).strict() }).strict(),
   z.object({ ...common, providers: z.object({ allow: z.array(pattern).optional(), deny: z.array(pattern).optional() }).strict() }).strict(),
   z.object({ ...common, regions: z.object({ allow: z.array(pattern).optional(), jurisdictions: z.array(z.string().min(2).max(16)).optional() }).strict() }).strict(),
@@ -101,7 +102,7 @@ export const RuleSchema = z
     const kinds = KINDS.filter((k) => r[k] !== undefined);
     if (kinds.length !== 1) ctx.addIssue({ code: "custom", path: [], message: kinds.length === 0 ? `a rule says one of: ${KINDS.join(", ")}` : `a rule says one thing; this one says ${kinds.join(" and ")} (split it into rules with ids of their own)` });
   })
-  .transform((r) => r as z.output<typeof RuleUnion>);
+  .transform((r) => r as z.output<typeof RuleShapes>);
 export type Rule = z.output<typeof RuleSchema>;
 
 const aiSystem = z
