@@ -5,6 +5,7 @@ import { serveCommand } from "./commands/serve.ts";
 import { tokenCommand, TOKEN_USAGE } from "./commands/token.ts";
 import { keysCommand, KEYS_USAGE } from "./commands/keys.ts";
 import { auditCommand, AUDIT_USAGE } from "./commands/audit.ts";
+import { policyCommand, POLICY_USAGE } from "./commands/policy.ts";
 
 const COMMANDS: Record<string, { run: (argv: string[], io: CliIo) => Promise<ExitCode>; usage: string }> = {
   serve: { run: serveCommand, usage: "custos serve                 run the proxy (npm start)" },
@@ -12,6 +13,7 @@ const COMMANDS: Record<string, { run: (argv: string[], io: CliIo) => Promise<Exi
   token: { run: tokenCommand, usage: TOKEN_USAGE },
   keys: { run: keysCommand, usage: KEYS_USAGE },
   audit: { run: auditCommand, usage: AUDIT_USAGE },
+  policy: { run: policyCommand, usage: POLICY_USAGE },
 };
 
 export async function main(argv: string[], io: CliIo): Promise<ExitCode> {

@@ -1,0 +1,55 @@
+// custos policy check: the example set is valid; a team that tries to loosen the baseline,
+// or a malformed file, is reported as file:line:column with exit 1.
+import { cp, mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import path from "node:path";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { PACKAGE_ROOT } from "../../src/runtime/node-files.ts";
+import { runCli } from "../helpers/cli.ts";
+
+let dir: string;
+
+beforeAll(async () => {
+  dir = await mkdtemp(path.join(tmpdir(), "custos-policy-cli-"));
+  await cp(path.join(PACKAGE_ROOT, "policies"), path.join(dir, "policies"), { recursive: true });
+});
+
+afterAll(async () => {
+  await rm(dir, { recursive: true, force: true });
+});
+
+describe("custos policy check", () => {
+  it("accepts the example set (exit 0) and names its teams and version", async () => {
+    const r = await runCli(["policy", "check"], { cwd: dir });
+    expect(r.code, r.stdout + r.stderr).toBe(0);
+    expect(r.stdout).toMatch(/^ok: policies — baseline and 4 team\(s\) \(demo, hr, research, support\), version sha256:[0-9a-f]{16}/);
+  });
+
+  it("reports a team loosening the baseline in the team file, naming the baseline rule and its place (exit 1)", async () => {
+    const file = path.join(dir, "policies", "teams", "support.yaml");
+    const original = await readFile(file, "utf8");
+    await writeFile(file, `${original}  - id: support.previews\n    description: Let support try previews.\n    models:\n      allow: ["gpt-4o-preview"]\n`);
+    try {
+      const r = await runCli(["policy", "check", "policies"], { cwd: dir });
+      expect(r.code).toBe(1);
+      expect(r.stdout).toMatch(/^policies\/teams\/support\.yaml:\d+:\d+: models allow 'gpt-4o-preview' is denied by baseline rule 'models\.approved' \(policies\/org\.yaml:\d+:\d+\)$/m);
+    } finally {
+      await writeFile(file, original);
+    }
+  });
+
+  it("reports schema errors with positions; a directory without org.yaml is a problem (exit 1); an unknown subcommand exits 2", async () => {
+    await writeFile(path.join(dir, "policies", "teams", "broken.yaml"), "team: broken\ndescription: x\nrules:\n  - id: b\n    description: d\n    pii:\n      prompt: { EMAIL: scramble }\n");
+    try {
+      const r = await runCli(["policy", "check"], { cwd: dir });
+      expect(r.code).toBe(1);
+      expect(r.stdout).toMatch(/^policies\/teams\/broken\.yaml:7:\d+: rules\.0\.pii\.prompt\.EMAIL: /m);
+    } finally {
+      await rm(path.join(dir, "policies", "teams", "broken.yaml"));
+    }
+    const missing = await runCli(["policy", "check", "nowhere"], { cwd: dir });
+    expect(missing.code).toBe(1); // no org.yaml: reported as a problem of the (empty) directory
+    expect(missing.stdout).toContain("org.yaml:1:1: file not found");
+    expect((await runCli(["policy", "frobnicate"], { cwd: dir })).code).toBe(2);
+  });
+});
