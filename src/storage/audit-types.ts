@@ -1,8 +1,12 @@
 // What the audit log asks of storage. Core code (src/audit/) builds entries, hashes and
 // proofs; the drivers only move rows.
+import type { Projection } from "../audit/projection.ts";
+
+/** The search columns: the entry's projection (src/audit/projection.ts), minus what the row has as its own columns. */
+export type EventColumns = Omit<Projection, "type" | "eventId" | "ts">;
 
 /** One audit.event row: the entry's exact bytes, its leaf hash and search projections. */
-export interface AuditEventRow {
+export interface AuditEventRow extends EventColumns {
   receivedAt: Date;
   eventId: string;
   type: string;
@@ -10,15 +14,6 @@ export interface AuditEventRow {
   writerSeq: number;
   entry: Uint8Array;
   leafHash: Uint8Array;
-  requestEventId?: string;
-  team?: string;
-  subject?: string;
-  model?: string;
-  provider?: string;
-  region?: string;
-  decision?: string;
-  status?: number;
-  pii?: string[];
 }
 
 export interface ContentRow {
