@@ -27,13 +27,34 @@ export function planIntegration(sha: Sha256, state: TreeState, batch: readonly P
   return plan;
 }
 
+/**
+ * One run at a time in this process (the advisory lock covers other processes), and a call
+ * made while a run is going gets a fresh run after it: that run may have taken its batch
+ * before the caller's events were queued. Callers arriving together share the follow-up.
+ */
+export function coalesced<T>(fn: () => Promise<T>): () => Promise<T> {
+  let running: Promise<T> | undefined;
+  let next: Promise<T> | undefined;
+  const start = (): Promise<T> => (running = fn().finally(() => (running = undefined)));
+  return () => {
+    if (!running) return start();
+    next ??= running.then(
+      () => undefined,
+      () => undefined,
+    ).then(() => {
+      next = undefined;
+      return running ?? start();
+    });
+    return next;
+  };
+}
+
 export interface Integrator {
-  /** Integrates everything queued now (batch after batch); the tree size after, or undefined if another integrator holds the lock. */
+  /** Integrates everything queued before the call (batch after batch); the tree size after, or undefined if another integrator holds the lock. */
   run(): Promise<TreeState | undefined>;
 }
 
 export function integrator(store: AuditStore, sha: Sha256, logger: Logger, batchSize = 5_000): Integrator {
-  let running: Promise<TreeState | undefined> | undefined;
   async function once(): Promise<TreeState | undefined> {
     let state: TreeState | undefined;
     for (;;) {
@@ -45,11 +66,5 @@ export function integrator(store: AuditStore, sha: Sha256, logger: Logger, batch
       if (r.integrated + rejected.length < batchSize) return state;
     }
   }
-  return {
-    run() {
-      // One run at a time in this process; the advisory lock covers other processes.
-      running ??= once().finally(() => (running = undefined));
-      return running;
-    },
-  };
+  return { run: coalesced(once) };
 }

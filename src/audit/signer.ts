@@ -7,6 +7,7 @@ import type { Anchor } from "./anchor.ts";
 import { signCheckpoint, type SigningKey } from "./checkpoint.ts";
 import { rfc3339Millis } from "./canonical-json.ts";
 import { verifyConsistency, type Sha256 } from "./merkle.ts";
+import { coalesced } from "./integrator.ts";
 import { consistencyFromStore } from "./proofs.ts";
 
 export interface SignerOptions {
@@ -27,7 +28,6 @@ export interface Signer {
 const b64 = (b: Uint8Array): string => btoa(String.fromCharCode(...b));
 
 export function checkpointSigner(o: SignerOptions): Signer {
-  let running: Promise<CheckpointRow | undefined> | undefined;
   async function once(): Promise<CheckpointRow | undefined> {
     const state = await o.store.treeState();
     const prev = await o.store.latestCheckpoint();
@@ -59,10 +59,5 @@ export function checkpointSigner(o: SignerOptions): Signer {
     o.logger.info({ size: state.size, prev: prev?.size ?? 0 }, "audit checkpoint signed");
     return { ...row, createdAt: new Date(now) };
   }
-  return {
-    checkpoint() {
-      running ??= once().finally(() => (running = undefined));
-      return running;
-    },
-  };
+  return { checkpoint: coalesced(once) };
 }
