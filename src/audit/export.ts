@@ -67,12 +67,16 @@ export async function exportBundle(store: AuditStore, sink: BundleSink, o: Expor
     files.push({ path, sha256: d.sha256, bytes: d.bytes });
   };
 
-  // Checkpoints from the last one at or before the range's start up to the covering one.
-  const all = await store.checkpoints(0, n);
-  const startAt = all.filter((c) => c.size <= a).at(-1)?.size ?? 0;
-  const cps = all.filter((c) => c.size >= startAt);
+  // Checkpoints from the last one at or before the range's start up to the covering one, in pages.
+  let cursor = (await store.checkpointAtOrBefore(a))?.size ?? 0;
   const cpFile = sink.open("checkpoints.jsonl");
-  for (const c of cps) await cpFile.write(`${checkpointLine(c)}\n`);
+  const cpPage = Math.min(o.pageSize ?? 1000, 1000);
+  for (;;) {
+    const page = await store.checkpoints(cursor, n, cpPage);
+    if (page.length > 0) await cpFile.write(page.map((c) => `${checkpointLine(c)}\n`).join(""));
+    if (page.length < cpPage) break;
+    cursor = page.at(-1)!.size + 1;
+  }
   await close("checkpoints.jsonl", cpFile);
 
   const entriesPath = o.format === "csv" ? "entries.csv" : "entries.jsonl";

@@ -319,13 +319,19 @@ export function auditStore(database: () => AnyPgDatabase, raw?: RawQuery): Audit
       return r ? checkpointOf(r) : undefined;
     },
 
-    async checkpoints(fromSize, toSize) {
+    async checkpoints(fromSize, toSize, limit = 100_000) {
       const rows = rowsOf(
-        await run(exec(), 
-          sql`SELECT tree_size::float8 AS tree_size, root, note, jws, prev_size::float8 AS prev_size, consistency, created_at FROM audit.checkpoint WHERE tree_size >= ${fromSize} AND tree_size <= ${toSize} ORDER BY tree_size`,
+        await run(
+          exec(),
+          sql`SELECT tree_size::float8 AS tree_size, root, note, jws, prev_size::float8 AS prev_size, consistency, created_at FROM audit.checkpoint WHERE tree_size >= ${fromSize} AND tree_size <= ${toSize} ORDER BY tree_size LIMIT ${limit}`,
         ),
       );
       return rows.map(checkpointOf);
+    },
+
+    async checkpointAtOrBefore(size) {
+      const r = rowsOf(await run(exec(), sql`SELECT tree_size::float8 AS tree_size, root, note, jws, prev_size::float8 AS prev_size, consistency, created_at FROM audit.checkpoint WHERE tree_size <= ${size} ORDER BY tree_size DESC LIMIT 1`))[0];
+      return r ? checkpointOf(r) : undefined;
     },
 
     async insertCheckpoint(c) {

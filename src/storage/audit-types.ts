@@ -127,7 +127,9 @@ export interface AuditStore {
 
   latestCheckpoint(): Promise<CheckpointRow | undefined>;
   /** Checkpoints with sizes in [fromSize, toSize], ascending. */
-  checkpoints(fromSize: number, toSize: number): Promise<CheckpointRow[]>;
+  checkpoints(fromSize: number, toSize: number, limit?: number): Promise<CheckpointRow[]>;
+  /** The newest checkpoint whose size is at most `size`. */
+  checkpointAtOrBefore(size: number): Promise<CheckpointRow | undefined>;
   insertCheckpoint(row: Omit<CheckpointRow, "createdAt">): Promise<void>;
   insertAnchor(size: number, kind: string, ref: string): Promise<void>;
 

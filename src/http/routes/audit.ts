@@ -105,8 +105,8 @@ export function auditRoutes(deps: Deps): Hono<Env> {
     const to = Count.default(Number.MAX_SAFE_INTEGER).safeParse(c.req.query("to_size"));
     if (!from.success) return bad(c, from.error.issues);
     if (!to.success) return bad(c, to.error.issues);
-    const cps = await store().checkpoints(from.data, to.data);
-    return c.json({ checkpoints: cps.slice(0, 1000).map(checkpointView) });
+    const cps = await store().checkpoints(from.data, to.data, 1000);
+    return c.json({ checkpoints: cps.map(checkpointView), ...(cps.length === 1000 ? { next_from_size: cps.at(-1)!.size + 1 } : {}) });
   });
 
   app.get("/consistency", async (c) => {
