@@ -3,7 +3,7 @@ import type { Operation } from "./types.ts";
 
 type Json = Record<string, unknown>;
 
-function partsText(content: unknown): string {
+export function partsText(content: unknown): string {
   if (typeof content === "string") return content;
   if (!Array.isArray(content)) return "";
   return content
@@ -44,4 +44,16 @@ export function embeddingInputs(body: Json): string[] {
   if (!Array.isArray(input)) return [];
   if (input.every((x) => typeof x === "number")) return [input.join(" ")];
   return input.map((x) => (typeof x === "string" ? x : Array.isArray(x) ? x.join(" ") : ""));
+}
+
+/** All the prompt text a request carries (system, instructions, every turn): what input limits count. */
+export function promptText(operation: Operation, body: Json): string {
+  if (operation === "embeddings") return embeddingInputs(body).join("\n");
+  const out: string[] = [];
+  if (typeof body.system === "string" || Array.isArray(body.system)) out.push(partsText(body.system));
+  if (typeof body.instructions === "string") out.push(body.instructions);
+  const turns = operation === "responses" ? body.input : body.messages;
+  if (typeof turns === "string") out.push(turns);
+  else if (Array.isArray(turns)) for (const m of turns) if (m && typeof m === "object") out.push(partsText((m as Json).content));
+  return out.join("\n");
 }

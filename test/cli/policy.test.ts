@@ -52,4 +52,32 @@ describe("custos policy check", () => {
     expect(missing.stdout).toContain("org.yaml:1:1: file not found");
     expect((await runCli(["policy", "frobnicate"], { cwd: dir })).code).toBe(2);
   });
+
+});
+
+describe("custos policy test", () => {
+  it("runs the example set's tests: every case passes (exit 0)", async () => {
+    const r = await runCli(["policy", "test"], { cwd: dir });
+    expect(r.code, r.stdout + r.stderr).toBe(0);
+    expect(r.stdout).toMatch(/^14 passed, 0 failed$/m);
+  });
+
+  it("a decision that changed fails with a readable diff (exit 1)", async () => {
+    const file = path.join(dir, "policies", "tests", "changed.yaml");
+    await writeFile(
+      file,
+      "- name: hr may stream\n  team: hr\n  request: { api: chat, body: { model: gpt-4o, stream: true, messages: [] } }\n  expect: { decision: allow }\n" +
+        "- name: a team without a file\n  team: nobody\n  request: { api: chat, body: { model: gpt-4o } }\n  expect: { decision: deny }\n",
+    );
+    try {
+      const r = await runCli(["policy", "test"], { cwd: dir });
+      expect(r.code).toBe(1);
+      expect(r.stdout).toContain("FAIL  hr may stream (policies/tests/changed.yaml)");
+      expect(r.stdout).toContain('decision: expected "allow", got "deny"');
+      expect(r.stdout).toContain("team 'nobody' has no policy file");
+      expect(r.stdout).toMatch(/^14 passed, 2 failed$/m);
+    } finally {
+      await rm(file);
+    }
+  });
 });
