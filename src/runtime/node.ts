@@ -189,7 +189,8 @@ async function openStorage(paths: Paths, env: Env, logger: Logger): Promise<{ st
   }
 }
 
-async function verifierFor(config: Config, host: string, env: Env, paths: Paths, logger: Logger): Promise<Verifier> {
+/** The token verifier as the server builds it (also what `custos policy explain --token` checks a token with). */
+export async function verifierFor(config: Config, host: string, env: Env, paths: Paths, logger: Logger): Promise<Verifier> {
   const trust = devIssuerTrust(config.identity.development_issuer.trusted, host, env.CUSTOS_DEV_ISSUER === "1");
   let devKey: JWK | undefined;
   if (trust.trusted) {

@@ -80,4 +80,24 @@ describe("custos policy test", () => {
       await rm(file);
     }
   });
+
+});
+
+describe("custos policy explain", () => {
+  it("explains a request for a team or a token: the decision, its obligations and every rule with its description", async () => {
+    await writeFile(path.join(dir, "req.json"), JSON.stringify({ model: "gpt-4o", max_tokens: 50000, messages: [{ role: "user", content: "hi" }] }));
+    const byTeam = await runCli(["policy", "explain", "--request", "req.json", "--team", "support"], { cwd: dir });
+    expect(byTeam.code, byTeam.stderr).toBe(0);
+    expect(byTeam.stdout).toMatch(/^allow: team support, model gpt-4o, policy sha256:[0-9a-f]{16}$/m);
+    expect(byTeam.stdout).toContain("output tokens clamped to 2048 by support.chat-only");
+    expect(byTeam.stdout).toContain("support.eu-only: Support data is processed in the EU only. (policies/teams/support.yaml)");
+    const token = (await runCli(["token", "--sub", "eve", "--team", "hr"], { cwd: dir })).stdout.trim();
+    const byToken = await runCli(["policy", "explain", "--request", "req.json", "--token", token], { cwd: dir });
+    expect(byToken.code, byToken.stderr).toBe(0);
+    expect(byToken.stdout).toMatch(/^deny: output_too_large by hr\.no-streaming — /m);
+    const nobody = await runCli(["policy", "explain", "--request", "req.json", "--team", "nobody"], { cwd: dir });
+    expect(nobody.stdout).toContain("deny: team_not_configured");
+    expect((await runCli(["policy", "explain", "--request", "req.json"], { cwd: dir })).code).toBe(2);
+    expect((await runCli(["policy", "explain", "--request", "req.json", "--token", "not-a-token"], { cwd: dir })).code).toBe(1);
+  });
 });
