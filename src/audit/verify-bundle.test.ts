@@ -1,3 +1,7 @@
+// The offline verifier against real bundles built here (signed checkpoints, manifests,
+// anchors): intact bundles in JSONL and CSV, and every tampering the verifier must name.
+// Past 500 lines on purpose: one bundle builder and the cases that share it; split across
+// files, each would rebuild the same signed fixtures.
 import { createHash, randomBytes, randomUUID } from "node:crypto";
 import { createReadStream } from "node:fs";
 import { appendFile, mkdtemp, readdir, readFile, rm, unlink, writeFile } from "node:fs/promises";
