@@ -1,5 +1,5 @@
-// npm run bench [-- --quick] [-- --embedded]: the proxy benchmark, identity's cost per
-// request, then the audit log's targets, one after the other, each in its own process.
+// npm run bench [-- --quick] [-- --embedded]: the proxy benchmark, identity's and policy's
+// cost per request, then the audit log's targets, one after the other, each in its own process.
 import { spawnSync } from "node:child_process";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
@@ -10,6 +10,7 @@ const quick = args.includes("--quick");
 const runs: [string, string[], string[]][] = [
   ["bench.ts", [], args],
   ["identity.ts", [], quick ? ["--n", "500"] : []],
+  ["policy.ts", [], quick ? ["--n", "20000"] : []],
   ["audit.ts", ["--expose-gc"], quick ? ["--seconds", "3", "--export-events", "100000"] : []],
 ];
 for (const [file, nodeFlags, scriptArgs] of runs) {
