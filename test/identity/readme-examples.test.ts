@@ -11,7 +11,8 @@ import { groupMapper } from "../../src/identity/mapping.ts";
 import { PACKAGE_ROOT } from "../../src/runtime/node-files.ts";
 
 const readme = await readFile(path.join(PACKAGE_ROOT, "README.md"), "utf8");
-const section = readme.slice(readme.indexOf("\n## Identity\n"), readme.indexOf("\n## CLI\n"));
+const start = readme.indexOf("\n## Identity\n");
+const section = readme.slice(start, readme.indexOf("\n## ", start + 1));
 const blocks = [...section.matchAll(/```yaml\n([\s\S]*?)```/g)].map((m) => m[1]!);
 
 function load(text: string, env: Record<string, string> = {}) {
