@@ -9,26 +9,13 @@ import { err, ok, type Result } from "../errors/result.ts";
 import { canonicalize, encodeEntry } from "./canonical-json.ts";
 import type { Manifest } from "./checkpoint.ts";
 import { equalBytes } from "./merkle.ts";
-import type { Projection } from "./projection.ts";
+import { PROJECTION_COLUMNS, type Projection } from "./projection.ts";
 
 export const BUNDLE_FORMAT = "custos-audit-bundle/1";
 /** The header line of entries.csv, exactly. */
 export const CSV_HEADER = "log_index,leaf,type,event_id,ts,request_event_id,team,subject,model,provider,region,decision,status,pii,entry";
 /** Projection columns as entries.jsonl and entries.csv name them, and the Projection field each holds. */
-export const BUNDLE_COLUMNS = [
-  ["type", "type"],
-  ["event_id", "eventId"],
-  ["ts", "ts"],
-  ["request_event_id", "requestEventId"],
-  ["team", "team"],
-  ["subject", "subject"],
-  ["model", "model"],
-  ["provider", "provider"],
-  ["region", "region"],
-  ["decision", "decision"],
-  ["status", "status"],
-  ["pii", "pii"],
-] as const satisfies readonly (readonly [string, keyof Projection])[];
+export const BUNDLE_COLUMNS = PROJECTION_COLUMNS;
 
 /** Bundle files by relative path ("/"-separated). Read errors are thrown. */
 export interface BundleReader {

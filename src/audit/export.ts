@@ -7,6 +7,7 @@ import type { AuditEventRow, AuditStore, CheckpointRow, LeafRow } from "../stora
 import { base64url } from "../crypto/hashing.ts";
 import { encodeEntry, rfc3339Millis } from "./canonical-json.ts";
 import { equalBytes } from "./merkle.ts";
+import { PROJECTION_COLUMNS, type Projection } from "./projection.ts";
 import { signManifest, type ManifestFile, type SigningKey } from "./checkpoint.ts";
 import { rangeSides } from "./proofs.ts";
 import { BUNDLE_FORMAT, CSV_HEADER } from "./verify-bundle.ts";
@@ -156,11 +157,12 @@ function entryValue(e: AuditEventRow): { entry: unknown } | { entry_b64: string 
 
 /** The projection columns as stored (not recomputed: the verifier compares them with the entry). */
 function columns(e: AuditEventRow): Record<string, string | number | string[]> {
-  const c: Record<string, string | number | string[]> = { type: e.type, event_id: e.eventId, ts: rfc3339Millis(e.receivedAt) };
-  if (e.requestEventId !== undefined) c.request_event_id = e.requestEventId;
-  for (const k of ["team", "subject", "model", "provider", "region", "decision"] as const) if (e[k] !== undefined) c[k] = e[k]!;
-  if (e.status !== undefined) c.status = e.status;
-  if (e.pii !== undefined) c.pii = e.pii;
+  const stored: Projection = { ...e, ts: rfc3339Millis(e.receivedAt) };
+  const c: Record<string, string | number | string[]> = {};
+  for (const [column, field] of PROJECTION_COLUMNS) {
+    const v = stored[field];
+    if (v !== undefined) c[column] = v;
+  }
   return c;
 }
 
@@ -177,5 +179,5 @@ function csvLine(r: LeafRow, e: AuditEventRow): string {
     return v === undefined ? "" : Array.isArray(v) ? csvCell(v.join(";")) : csvCell(String(v));
   };
   const entry = new TextDecoder().decode(e.entry);
-  return [String(r.logIndex), base64url(r.leafHash), ...["type", "event_id", "ts", "request_event_id", "team", "subject", "model", "provider", "region", "decision", "status", "pii"].map(cell), csvCell(entry)].join(",");
+  return [String(r.logIndex), base64url(r.leafHash), ...PROJECTION_COLUMNS.map(([column]) => cell(column)), csvCell(entry)].join(",");
 }

@@ -19,8 +19,21 @@ export interface Projection {
   pii?: string[];
 }
 
-/** The projected fields, in the order exports write them. */
-export const PROJECTED = ["type", "eventId", "ts", "requestEventId", "team", "subject", "model", "provider", "region", "decision", "status", "pii"] as const;
+/** Each projected field with its column name (database and export bundles alike), in the order exports write them. */
+export const PROJECTION_COLUMNS = [
+  ["type", "type"],
+  ["event_id", "eventId"],
+  ["ts", "ts"],
+  ["request_event_id", "requestEventId"],
+  ["team", "team"],
+  ["subject", "subject"],
+  ["model", "model"],
+  ["provider", "provider"],
+  ["region", "region"],
+  ["decision", "decision"],
+  ["status", "status"],
+  ["pii", "pii"],
+] as const satisfies readonly (readonly [string, keyof Projection])[];
 
 type Obj = Record<string, unknown>;
 const obj = (v: unknown): Obj | undefined => (typeof v === "object" && v !== null && !Array.isArray(v) ? (v as Obj) : undefined);

@@ -4,6 +4,7 @@
 import { sql, type SQL } from "drizzle-orm";
 import { PgDialect } from "drizzle-orm/pg-core";
 import { concatBytes } from "../bytes.ts";
+import { PROJECTION_COLUMNS } from "../audit/projection.ts";
 import type { AnyPgDatabase } from "./drizzle-storage.ts";
 import type { AuditEventRow, AuditStore, CheckpointRow, DekRow, LeafRow, PendingEvent, TreeState } from "./audit-types.ts";
 
@@ -39,20 +40,14 @@ function eventOf(r: Row): AuditEventRow {
     entry: bytes(r.entry),
     leafHash: bytes(r.leaf_hash),
   };
-  for (const [k, col] of [
-    ["requestEventId", "request_event_id"],
-    ["team", "team"],
-    ["subject", "subject"],
-    ["model", "model"],
-    ["provider", "provider"],
-    ["region", "region"],
-    ["decision", "decision"],
-  ] as const) {
-    const v = opt(r[col] as string | null);
-    if (v !== undefined) e[k] = v;
+  for (const [col, k] of PROJECTION_COLUMNS) {
+    if (k === "type" || k === "eventId" || k === "ts") continue; // the row's own columns
+    const v = opt(r[col] as unknown);
+    if (v === undefined) continue;
+    if (k === "status") e.status = num(v);
+    else if (k === "pii") e.pii = v as string[];
+    else e[k] = v as string;
   }
-  if (r.status !== null && r.status !== undefined) e.status = num(r.status);
-  if (Array.isArray(r.pii)) e.pii = r.pii as string[];
   return e;
 }
 
