@@ -6,6 +6,7 @@ import type { SystemFacts } from "./audit/events.ts";
 import type { Sha256 } from "./audit/merkle.ts";
 import type { AuditSink } from "./audit/writer.ts";
 import type { Config } from "./config/config.ts";
+import type { PolicyBundle } from "./policy/compile.ts";
 import type { ApiKeyVerifier } from "./identity/api-keys.ts";
 import type { Verifier } from "./identity/verify-jwt.ts";
 import type { UpstreamClient } from "./providers/types.ts";
@@ -22,6 +23,8 @@ export interface Clock {
 
 export interface Deps {
   config: Config;
+  /** The policy bundle in force; the Node runtime swaps in a new one when the files change. */
+  policies: { readonly current: PolicyBundle };
   storage: Storage;
   audit: AuditSink;
   /** Seals prompts and answers per the audit content level (hash or JWE under the subject's key). */

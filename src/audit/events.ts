@@ -3,6 +3,7 @@
 import { decimalString, rfc3339Millis } from "./canonical-json.ts";
 import type { CustosError } from "../errors/errors.ts";
 import type { Exchange } from "../pipeline/exchange.ts";
+import type { PolicyBundle } from "../policy/compile.ts";
 import type { AnswerFacts } from "./usage.ts";
 import { truncateAddress } from "./writer.ts";
 
@@ -106,22 +107,49 @@ export function routeOf(ex: Exchange): Fields | undefined {
 export interface SystemFacts {
   proxyBuild: string;
   configSha256: string;
-  /** The policy version in force (until policies decide, the configuration's). */
-  policyVersion: string;
+}
+
+/** The build and configuration, and the AI system the team's policy names (Art. 12 / Annex III). */
+function systemOf(ex: Exchange, system: SystemFacts): Fields {
+  const s: Fields = { proxy_build: system.proxyBuild, config_sha256: system.configSha256 };
+  const ai = ex.teamPolicy?.aiSystem;
+  if (ai) {
+    s.ai_system_id = ai.id;
+    s.high_risk = ai.high_risk;
+    if (ai.annex_iii !== undefined) s.annex_iii = ai.annex_iii;
+  }
+  return s;
+}
+
+/** Which policy version decided, what it decided, the rules behind it and what it imposed. */
+function policyOf(ex: Exchange): Fields {
+  const d = ex.decision;
+  const p: Fields = { version: ex.policy.version, sha256: ex.policy.sha256, decision: d?.allowed ? "allow" : "deny", rules: d?.rules ?? [] };
+  if (d?.deniedBy !== undefined) p.denied_by = d.deniedBy;
+  if (d && d.shadow.length > 0) p.shadow = d.shadow.map((s) => ({ rule: s.rule, code: s.code }));
+  const clamp = d?.obligations?.clampOutputTokens;
+  if (clamp) p.clamp = { output_tokens: clamp.limit, rule: clamp.rule };
+  return p;
+}
+
+/** The retention class the team's audit rules give the record, when they give one. */
+function withRetention(f: Fields, ex: Exchange): Fields {
+  if (ex.audit?.retention !== undefined) f.retention = { class: ex.audit.retention };
+  return f;
 }
 
 /** llm.request: written after the policy decision and routing, before anything is forwarded. */
 export function requestEntry(ex: Exchange, system: SystemFacts): Fields {
   const f: Fields = {
     actor: actorOf(ex),
-    system: { proxy_build: system.proxyBuild, config_sha256: system.configSha256 },
+    system: systemOf(ex, system),
     request: requestOf(ex),
     time: { received: rfc3339Millis(ex.receivedAt) },
+    policy: policyOf(ex),
   };
-  if (ex.decision) f.policy = { version: ex.decision.policyVersion, decision: "allow", rules: ex.decision.rules };
   const route = routeOf(ex);
   if (route) f.route = route;
-  return f;
+  return withRetention(f, ex);
 }
 
 /** llm.response: how the call ended (answered, failed upstream, cut off by the caller), with usage and timings. */
@@ -153,16 +181,17 @@ export function responseEntry(ex: Exchange, status: number, error: CustosError |
 export function deniedEntry(ex: Exchange, system: SystemFacts, error: CustosError, end: number): Fields {
   const f: Fields = {
     actor: actorOf(ex),
-    system: { proxy_build: system.proxyBuild, config_sha256: system.configSha256 },
+    system: systemOf(ex, system),
     request: requestOf(ex),
     status: error.status,
     error: { code: error.code },
     time: timesOf(ex, end),
-    policy: { version: ex.decision?.policyVersion ?? system.policyVersion, decision: "deny", rules: ex.decision?.rules ?? [] },
+    // Refused, whichever stage refused it (a policy rule, routing, the audit log).
+    policy: { ...policyOf(ex), decision: "deny" },
   };
   const route = routeOf(ex);
   if (route) f.route = route;
-  return f;
+  return withRetention(f, ex);
 }
 
 function timesOf(ex: Exchange, end: number): Fields {
@@ -170,4 +199,11 @@ function timesOf(ex: Exchange, end: number): Fields {
   if (ex.dispatchedAt !== undefined) t.dispatched = rfc3339Millis(ex.dispatchedAt);
   if (ex.firstByteAt !== undefined) t.first_byte = rfc3339Millis(ex.firstByteAt);
   return t;
+}
+
+/** policy.activate: a policy bundle came into force (at start, or reloaded), with the one it replaced. */
+export function activationEntry(bundle: PolicyBundle, reason: "start" | "reload", previous?: PolicyBundle): Fields {
+  const policy: Fields = { version: bundle.version, sha256: bundle.sha256, files: bundle.files, teams: [...bundle.teams.keys()].sort() };
+  if (previous) policy.previous = { version: previous.version, sha256: previous.sha256 };
+  return { policy, reason };
 }

@@ -38,14 +38,14 @@ describe("loadConfig", () => {
     expect(r.value.identity.development_issuer.trusted).toBe(false);
   });
 
-  it("the policy version depends on the files as written, not on secrets from the environment", async () => {
+  it("the configuration hash depends on the files as written, not on secrets from the environment", async () => {
     const a = await loadConfig({ "providers.yaml": providers }, { OPENAI_API_KEY: "one" });
     const b = await loadConfig({ "providers.yaml": providers }, { OPENAI_API_KEY: "two" });
     const c = await loadConfig({ "providers.yaml": providers.replace("gpt-4o", "gpt-4o-mini") }, {});
     expect(a.ok && b.ok && c.ok).toBe(true);
     if (a.ok && b.ok && c.ok) {
-      expect(a.value.version).toBe(b.value.version);
-      expect(a.value.version).not.toBe(c.value.version);
+      expect(a.value.sha256).toBe(b.value.sha256);
+      expect(a.value.sha256).not.toBe(c.value.sha256);
     }
   });
 

@@ -11,8 +11,6 @@ export interface Config {
   server: ServerSettings;
   providers: ProvidersFile;
   identity: IdentityFile;
-  /** sha256 over the policy files as written (before interpolation, so no secret enters it). */
-  version: string;
   /** SHA-256 (hex) of the configuration files, recorded with every request (substantial-modification evidence). */
   sha256: string;
 }
@@ -38,7 +36,7 @@ export async function loadConfig(texts: ConfigTexts, env: Env, dir = "policies")
 
   if (problems.length > 0 || !server.ok || !providers?.ok || !identity.ok) return err(problems);
   const sha256 = await hashOf(texts);
-  return ok({ server: server.value, providers: providers.value, identity: identity.value, version: `sha256:${sha256.slice(0, 16)}`, sha256 });
+  return ok({ server: server.value, providers: providers.value, identity: identity.value, sha256 });
 }
 
 async function hashOf(texts: ConfigTexts): Promise<string> {

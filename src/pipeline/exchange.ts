@@ -3,14 +3,22 @@ import type { Endpoint } from "../config/providers.ts";
 import type { ErrorCode } from "../errors/errors.ts";
 import type { Principal } from "../identity/principal.ts";
 import type { PartFacts } from "../audit/content.ts";
+import type { PolicyBundle, TeamPolicy } from "../policy/compile.ts";
+import type { AuditLevel } from "../policy/decide.ts";
+import type { Obligations } from "../policy/engine.ts";
 import type { Bytes, Operation } from "../providers/types.ts";
 
+/** What the policy said about this call, as the record and the later stages need it. */
 export interface Decision {
-  allowed: true;
-  /** Version of the policy bundle that decided. */
-  policyVersion: string;
-  /** Ids of the rules that made the decision. */
+  allowed: boolean;
+  /** Ids of the enforced rules that were evaluated. */
   rules: string[];
+  /** The rule that refused the call, when one did. */
+  deniedBy?: string;
+  /** Would-be denials of rules in shadow mode: recorded, not enforced. */
+  shadow: { rule: string; code: ErrorCode }[];
+  /** What an allowed call must respect (PII actions, routing constraints, audit level). */
+  obligations?: Obligations;
 }
 
 export interface Exchange {
@@ -30,7 +38,7 @@ export interface Exchange {
 
   /** The request body as it will be forwarded; stages that change the body replace it. */
   body: Bytes;
-  /** The parsed body. */
+  /** The parsed body (stages that change it call setBody). */
   json: Record<string, unknown>;
   model: string;
   stream: boolean;
@@ -43,7 +51,13 @@ export interface Exchange {
   /** The mapping table could not be read (fail_open): the pseudonym is a stand-in, never stored. */
   subjectProvisional?: boolean;
   team?: string;
+  /** The policy bundle in force when the call arrived: one version decides the whole call, even across a reload. */
+  policy: PolicyBundle;
+  /** The team's policy, once the team is known and has one. */
+  teamPolicy?: TeamPolicy;
   decision?: Decision;
+  /** How this call is recorded (server.yaml's floor, raised by the team's audit rules). */
+  audit?: AuditLevel;
   endpoint?: Endpoint;
 
   /** The llm.request event was written (its id is the exchange id): the end is an llm.response. */
@@ -63,4 +77,10 @@ export interface Exchange {
   errorCode?: ErrorCode;
   /** Per-stage durations in ms, for logs and (later) traces. */
   timings: Record<string, number>;
+}
+
+/** Replaces the body to forward with a changed JSON object. */
+export function setBody(ex: Exchange, json: Record<string, unknown>): void {
+  ex.json = json;
+  ex.body = new TextEncoder().encode(JSON.stringify(json)) as Bytes;
 }

@@ -1,8 +1,8 @@
 // The request pipeline, top to bottom. Each stage is a plain function of the exchange
 // and the deps that returns a Result; the first failure ends the call with its error.
 //
-//   identify → parse → decide → redact prompt → route → audit request → forward →
-//   redact answer → record
+//   identify → pseudonym → parse → decide → redact prompt → route → audit request →
+//   forward → redact answer → record
 //
 import { requestEntry } from "../audit/events.ts";
 import { factsFromBody, requestStreamUsage, streamFacts, stripUsageChunk } from "../audit/usage.ts";
@@ -14,13 +14,13 @@ import { CustosError, toCustosError } from "../errors/errors.ts";
 import { err, ok, type Result } from "../errors/result.ts";
 import { errorResponse, shapeForPath } from "../errors/to-response.ts";
 import { identify } from "../identity/identify.ts";
-import { decide } from "../policy/decide.ts";
+import { auditLevel, decide } from "../policy/decide.ts";
 import { forward } from "../providers/forward.ts";
 import { streamErrorEvent } from "../providers/stream-errors.ts";
 import type { UpstreamResponse } from "../providers/types.ts";
 import { redactAnswerBody, redactAnswerStream, redactPrompt } from "../redaction/redact.ts";
 import { selectEndpoint } from "../routing/select-endpoint.ts";
-import type { Exchange } from "./exchange.ts";
+import { setBody, type Exchange } from "./exchange.ts";
 import { parseBody } from "./parse-body.ts";
 import { recordExchange } from "./record.ts";
 import { watchEventStream } from "./stream-end.ts";
@@ -42,6 +42,9 @@ async function governedCall(ex: Exchange, deps: Deps): Promise<Result<Response, 
   if (!who.ok) return who;
   ex.principal = who.value.principal;
   ex.team = who.value.team;
+  const teamPolicy = ex.policy.teams.get(ex.team);
+  if (teamPolicy) ex.teamPolicy = teamPolicy;
+  ex.audit = auditLevel(teamPolicy, deps.config.server.audit);
   const subject = await stage(ex, deps, "pseudonym", () => pseudonymOf(ex, deps));
   if (!subject.ok) return subject;
 
@@ -51,14 +54,14 @@ async function governedCall(ex: Exchange, deps: Deps): Promise<Result<Response, 
   ex.model = body.value.model;
   ex.stream = body.value.stream;
 
-  const decision = await stage(ex, deps, "decide", () => decide(ex, deps));
+  const decision = await stage(ex, deps, "decide", () => decide(ex));
   if (!decision.ok) return decision;
-  ex.decision = decision.value;
+  for (const s of decision.value.shadow) deps.logger.info({ reqId: ex.id, team: ex.team, rule: s.rule, code: s.code }, "policy: a shadow rule would have denied this call");
 
   const prompt = await stage(ex, deps, "redact_prompt", () => redactPrompt(ex));
   if (!prompt.ok) return prompt;
 
-  const endpoint = await stage(ex, deps, "route", () => selectEndpoint(deps.config.providers.endpoints, ex.model, ex.operation));
+  const endpoint = await stage(ex, deps, "route", () => selectEndpoint(deps.config.providers.endpoints, ex.model, ex.operation, decision.value.obligations));
   if (!endpoint.ok) return endpoint;
   ex.endpoint = endpoint.value;
 
@@ -79,7 +82,7 @@ async function pseudonymOf(ex: Exchange, deps: Deps): Promise<Result<true, Custo
     ex.subjectPseudonym = await withDeadline(deps.pseudonym(p.issuer, p.subject, p.email), deps.config.server.audit.write_timeout_ms, "the subject mapping look-up");
   } catch (e) {
     const detail = e instanceof Error ? e.message : String(e);
-    if (deps.config.server.audit.on_failure === "fail_closed") return err(new CustosError("audit_unavailable", "The audit log cannot record this call right now, and policy forbids forwarding unrecorded calls.", { detail }));
+    if (ex.audit!.onFailure === "fail_closed") return err(new CustosError("audit_unavailable", "The audit log cannot record this call right now, and policy forbids forwarding unrecorded calls.", { detail }));
     deps.logger.warn({ reqId: ex.id, err: detail }, "subject mapping unavailable: recording a provisional pseudonym");
     ex.subjectPseudonym = deps.pseudonym.provisional(p.issuer, p.subject);
     ex.subjectProvisional = true;
@@ -92,13 +95,12 @@ async function pseudonymOf(ex: Exchange, deps: Deps): Promise<Result<true, Custo
  * goes on only once the event is committed; otherwise it is spooled if the database is away.
  */
 async function auditRequest(ex: Exchange, deps: Deps): Promise<Result<true, CustosError>> {
-  const audit = deps.config.server.audit;
+  const audit = ex.audit!;
   if (ex.stream) {
     // Streamed chat answers carry usage only when asked: ask, and strip it if the caller did not.
     const asked = requestStreamUsage(ex.operation, ex.json);
     if (!asked.callerAsked) {
-      ex.json = asked.json;
-      ex.body = new TextEncoder().encode(JSON.stringify(asked.json)) as typeof ex.body;
+      setBody(ex, asked.json);
       ex.stripUsage = true;
     }
   }
@@ -108,7 +110,7 @@ async function auditRequest(ex: Exchange, deps: Deps): Promise<Result<true, Cust
     ex.inputFacts = sealed.facts;
     if (sealed.jwe !== undefined) content.push({ part: "input", jwe: sealed.jwe });
   }
-  const urgent = audit.on_failure === "fail_closed";
+  const urgent = audit.onFailure === "fail_closed";
   const emitted = deps.audit.emit({ type: "llm.request", eventId: ex.id, fields: requestEntry(ex, deps.system), content }, { urgent });
   ex.requestRecorded = true;
   if (urgent) {
@@ -140,7 +142,7 @@ async function answer(ex: Exchange, deps: Deps, res: UpstreamResponse): Promise<
   if (ex.stream && (res.headers.get("content-type") ?? "").startsWith("text/event-stream")) {
     const broken = (detail?: string) => new CustosError("upstream_error", "The provider's stream broke off before the answer was complete.", detail === undefined ? {} : { detail });
     const facts = streamFacts(ex.operation);
-    const keep = deps.config.server.audit.content !== "none";
+    const keep = ex.audit!.content !== "none";
     const seen: Uint8Array[] = [];
     let kept = 0;
     const body = watchEventStream(redactAnswerStream(ex, res.stream()), {
@@ -179,7 +181,7 @@ function governedHeaders(ex: Exchange, deps: Deps, res: UpstreamResponse): Recor
   const h: Record<string, string> = {
     "content-type": res.headers.get("content-type") ?? "application/json",
     "x-request-id": ex.id,
-    "x-custos-policy-version": ex.decision?.policyVersion ?? deps.config.version,
+    "x-custos-policy-version": ex.policy.version,
   };
   if (ex.stream) h["cache-control"] = "no-cache";
   const upstreamId = res.headers.get("x-request-id") ?? res.headers.get("request-id");

@@ -61,7 +61,7 @@ async function writeEnding(ex: Exchange, deps: Pick<Deps, "audit" | "config" | "
   }
   const content: { part: string; jwe: string }[] = [];
   if (end.output !== undefined && ex.subjectPseudonym !== undefined) {
-    const sealed = await deps.sealer.seal(deps.config.server.audit.content, ex.subjectPseudonym, ex.receivedAt, end.output);
+    const sealed = await deps.sealer.seal(ex.audit?.content ?? deps.config.server.audit.content, ex.subjectPseudonym, ex.receivedAt, end.output);
     ex.outputFacts = sealed.facts;
     if (sealed.jwe !== undefined) content.push({ part: "output", jwe: sealed.jwe });
   }

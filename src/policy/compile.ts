@@ -27,6 +27,8 @@ export interface PolicyBundle {
   /** SHA-256 (hex) of the files as written, tests excluded: what decided each call. */
   sha256: string;
   version: string;
+  /** The files the version covers, relative to the policy directory, sorted. */
+  files: string[];
   teams: ReadonlyMap<string, TeamPolicy>;
 }
 
@@ -82,16 +84,15 @@ export async function compilePolicies(texts: PolicyTexts, env: Env, dir = "polic
       ...(f.ai_system ? { aiSystem: f.ai_system } : {}),
     });
   }
-  const sha256 = await hashTexts(texts);
-  return ok({ sha256, version: `sha256:${sha256.slice(0, 16)}`, teams: byTeam });
+  const files = Object.keys(texts)
+    .filter((p) => !p.startsWith("tests/"))
+    .sort();
+  const sha256 = await hashTexts(texts, files);
+  return ok({ sha256, version: `sha256:${sha256.slice(0, 16)}`, files, teams: byTeam });
 }
 
-async function hashTexts(texts: PolicyTexts): Promise<string> {
-  const joined = Object.keys(texts)
-    .filter((p) => !p.startsWith("tests/"))
-    .sort()
-    .map((p) => `${p}\0${texts[p]}\0`)
-    .join("");
+async function hashTexts(texts: PolicyTexts, files: string[]): Promise<string> {
+  const joined = files.map((p) => `${p}\0${texts[p]}\0`).join("");
   const d = new Uint8Array(await crypto.subtle.digest("SHA-256", new TextEncoder().encode(joined)));
   return Array.from(d, (b) => b.toString(16).padStart(2, "0")).join("");
 }

@@ -7,7 +7,9 @@ import type { ErrorCode } from "../errors/errors.ts";
 import type { Operation } from "../providers/types.ts";
 import type { PlacedRule, TeamPolicy } from "./compile.ts";
 import { globRegExp, matchesAny } from "./glob.ts";
-import { CONTENT_LEVELS, PII_ACTIONS, PII_TYPES, type PiiAction, type PiiType } from "./schema.ts";
+import { CONTENT_LEVELS, PII_ACTIONS, PII_TYPES, type PiiAction, type PiiType, type Rule } from "./schema.ts";
+
+type AuditRule = Extract<Rule, { audit: unknown }>["audit"];
 
 export interface PolicyRequest {
   operation: Operation;
@@ -69,8 +71,7 @@ export function decidePolicy(p: TeamPolicy, req: PolicyRequest): PolicyDecision 
   const shadow: Denial[] = [];
   const ob: Obligations = {
     pii: { prompt: allActions("allow"), answer: allActions("allow") },
-    providers: [],
-    regions: [],
+    ...routeConstraints(p),
     audit: {},
   };
   let denied: Denial | undefined;
@@ -115,9 +116,7 @@ function check(r: Compiled, team: string, model: string, req: PolicyRequest): De
 
 function oblige(r: Compiled, req: PolicyRequest, ob: Obligations): void {
   const rule = r.rule;
-  if ("providers" in rule) ob.providers.push({ rule: rule.id, ...(r.allow ? { allow: r.allow } : {}), ...(r.deny ? { deny: r.deny } : {}) });
-  else if ("regions" in rule) ob.regions.push({ rule: rule.id, ...(r.allow ? { allow: r.allow } : {}), ...(rule.regions.jurisdictions ? { jurisdictions: rule.regions.jurisdictions } : {}) });
-  else if ("pii" in rule) {
+  if ("pii" in rule) {
     for (const side of ["prompt", "answer"] as const) {
       const actions = rule.pii[side];
       if (!actions) continue;
@@ -128,12 +127,56 @@ function oblige(r: Compiled, req: PolicyRequest, ob: Obligations): void {
     }
   } else if ("limits" in rule) {
     const max = rule.limits.max_output_tokens;
-    if (max !== undefined && (ob.clampOutputTokens === undefined || max < ob.clampOutputTokens.limit) && (req.maxOutputTokens === undefined || req.maxOutputTokens > max)) ob.clampOutputTokens = { limit: max, rule: rule.id };
+    // Embeddings produce no output tokens: nothing to clamp.
+    if (max !== undefined && req.operation !== "embeddings" && (ob.clampOutputTokens === undefined || max < ob.clampOutputTokens.limit) && (req.maxOutputTokens === undefined || req.maxOutputTokens > max)) ob.clampOutputTokens = { limit: max, rule: rule.id };
   } else if ("audit" in rule) {
-    const a = rule.audit;
-    if (a.content) ob.audit.content = ob.audit.content ? stricter(CONTENT_LEVELS, ob.audit.content, a.content) : a.content;
-    // fail_closed anywhere wins: a team cannot open what the baseline closed.
-    if (a.on_failure && ob.audit.onFailure !== "fail_closed") ob.audit.onFailure = a.on_failure;
-    if (a.retention) ob.audit.retention = a.retention;
+    mergeAudit(ob.audit, rule.audit);
   }
+}
+
+function mergeAudit(into: Obligations["audit"], a: AuditRule): void {
+  if (a.content) into.content = into.content ? stricter(CONTENT_LEVELS, into.content, a.content) : a.content;
+  // fail_closed anywhere wins: a team cannot open what the baseline closed.
+  if (a.on_failure && into.onFailure !== "fail_closed") into.onFailure = a.on_failure;
+  if (a.retention) into.retention = a.retention;
+}
+
+const audits = new WeakMap<TeamPolicy, Obligations["audit"]>();
+
+/**
+ * What the team's enforced audit rules require. Audit rules do not depend on the request, so
+ * this is known before the request is read (the stages before the decision need on_failure).
+ */
+export function auditObligations(p: TeamPolicy): Obligations["audit"] {
+  let a = audits.get(p);
+  if (!a) {
+    a = {};
+    for (const r of p.rules) if (!r.shadow && "audit" in r.rule) mergeAudit(a, r.rule.audit);
+    audits.set(p, a);
+  }
+  return a;
+}
+
+/** Whether the team's enforced model rules let it use this model (an alias resolved first): what /v1/models lists. */
+export function modelAllowed(p: TeamPolicy, name: string): boolean {
+  const model = p.aliases[name] ?? name;
+  return compile(p).every((r) => r.shadow || !("models" in r.rule) || ((!r.allow || matchesAny(r.allow, model)) && !(r.deny && matchesAny(r.deny, model))));
+}
+
+const routes = new WeakMap<TeamPolicy, Pick<Obligations, "providers" | "regions">>();
+
+/** Where the team's enforced rules let its data go (request-independent, so also what /v1/models filters by). */
+export function routeConstraints(p: TeamPolicy): Pick<Obligations, "providers" | "regions"> {
+  let c = routes.get(p);
+  if (!c) {
+    c = { providers: [], regions: [] };
+    for (const r of compile(p)) {
+      if (r.shadow) continue;
+      const rule = r.rule;
+      if ("providers" in rule) c.providers.push({ rule: rule.id, ...(r.allow ? { allow: r.allow } : {}), ...(r.deny ? { deny: r.deny } : {}) });
+      else if ("regions" in rule) c.regions.push({ rule: rule.id, ...(r.allow ? { allow: r.allow } : {}), ...(rule.regions.jurisdictions ? { jurisdictions: rule.regions.jurisdictions } : {}) });
+    }
+    routes.set(p, c);
+  }
+  return c;
 }

@@ -30,6 +30,7 @@ export type PiiAction = (typeof PII_ACTIONS)[number];
 
 /** Stricter to the right. */
 export const CONTENT_LEVELS = ["none", "hashes", "encrypted"] as const;
+export type ContentLevel = (typeof CONTENT_LEVELS)[number];
 
 export const OPERATIONS = ["chat", "responses", "embeddings", "messages"] as const;
 

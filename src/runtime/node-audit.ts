@@ -110,8 +110,8 @@ export async function startNodeAudit(o: {
   });
   // Spooled events from an earlier run go in first.
   await sink.replay().catch(() => {});
-  // The configuration this process serves with (policy activation, as far as files decide today).
-  sink.emit({ type: "config.activate", fields: { system: { proxy_build: o.build, config_sha256: o.config.sha256 }, policy: { version: o.config.version }, config: { files: ["server.yaml", "providers.yaml", "identity.yaml"], endpoints: o.config.providers.endpoints.map((e) => e.id) } } });
+  // The configuration this process serves with (the policy bundle's activation is its own event).
+  sink.emit({ type: "config.activate", fields: { system: { proxy_build: o.build, config_sha256: o.config.sha256 }, config: { files: ["server.yaml", "providers.yaml", "identity.yaml"], endpoints: o.config.providers.endpoints.map((e) => e.id) } } });
 
   const timers: ReturnType<typeof setTimeout>[] = [];
   let stopped = false;

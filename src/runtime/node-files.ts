@@ -1,12 +1,13 @@
 // Files the Node runtime and the CLI keep: the policy directory's texts, and keys
 // generated once under .custos/ in development.
-import { mkdir, readFile, rm, writeFile } from "node:fs/promises";
+import { mkdir, readdir, readFile, rm, writeFile } from "node:fs/promises";
 import { randomBytes } from "node:crypto";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import type { JWK } from "jose";
 import { CONFIG_FILES, type ConfigTexts } from "../config/config.ts";
 import { generateSigningKey } from "../audit/checkpoint.ts";
+import type { PolicyTexts } from "../policy/compile.ts";
 import { generateDevIssuerKey } from "../identity/dev-issuer.ts";
 
 export const PACKAGE_ROOT = fileURLToPath(new URL("../../", import.meta.url));
@@ -39,6 +40,24 @@ export async function readConfigTexts(dir: string): Promise<ConfigTexts> {
       if ((e as NodeJS.ErrnoException).code !== "ENOENT") throw e;
     }
   }
+  return texts;
+}
+
+/** org.yaml and teams/*.yaml of a policy directory, by relative path (other files in teams/, such as an editor's backups, are not policy). */
+export async function readPolicyTexts(dir: string): Promise<PolicyTexts> {
+  const texts: Record<string, string> = {};
+  try {
+    texts["org.yaml"] = await readFile(path.join(dir, "org.yaml"), "utf8");
+  } catch (e) {
+    if ((e as NodeJS.ErrnoException).code !== "ENOENT") throw e;
+  }
+  let names: string[] = [];
+  try {
+    names = await readdir(path.join(dir, "teams"));
+  } catch (e) {
+    if ((e as NodeJS.ErrnoException).code !== "ENOENT") throw e;
+  }
+  for (const name of names.filter((n) => !n.startsWith(".") && /\.ya?ml$/.test(n)).sort()) texts[`teams/${name}`] = await readFile(path.join(dir, "teams", name), "utf8");
   return texts;
 }
 

@@ -28,6 +28,8 @@ import { nodeSha256, startNodeAudit } from "./node-audit.ts";
 import { nodeLogger } from "./node-logger.ts";
 import { undiciUpstream } from "./node-upstream.ts";
 import { nodeHashing } from "./node-hashing.ts";
+import { loadNodePolicies, watchPolicies } from "./node-policies.ts";
+import { activationEntry } from "../audit/events.ts";
 
 type Env = Readonly<Record<string, string | undefined>>;
 
@@ -44,6 +46,8 @@ export interface RunningServer {
   readonly url: string;
   readonly port: number;
   readonly deps: Deps;
+  /** Re-reads the policy files now (the file watcher does this on its own after a change). */
+  reloadPolicies(): Promise<void>;
   /** Stop accepting, let in-flight requests finish within the grace period, flush, close. */
   close(): Promise<void>;
 }
@@ -65,6 +69,7 @@ export async function startNodeServer(opts: NodeServerOptions): Promise<RunningS
   const { env } = opts;
   const paths = resolvePaths(opts.cwd, env);
   const config = await loadNodeConfig(paths, env);
+  const policies = { current: await loadNodePolicies(paths.policiesDir, env) };
   const logger = opts.logger ?? nodeLogger(config.server.logging.level, { pretty: process.stdout.isTTY });
 
   const pepper = await apiKeyPepper(env, paths.stateDir, (file) => logger.warn({ file }, "generated the development API key pepper"));
@@ -86,8 +91,17 @@ export async function startNodeServer(opts: NodeServerOptions): Promise<RunningS
     throw e;
   });
   const adminToken = randomBytes(32).toString("base64url");
+  audit.sink.emit({ type: "policy.activate", fields: activationEntry(policies.current, "start") });
+  const policyWatch = watchPolicies({
+    dir: paths.policiesDir,
+    env,
+    holder: policies,
+    logger,
+    activated: (bundle, previous) => audit.sink.emit({ type: "policy.activate", fields: activationEntry(bundle, "reload", previous) }),
+  });
   const deps: Deps = {
     config,
+    policies,
     storage,
     audit: audit.sink,
     sealer: audit.sealer,
@@ -100,7 +114,7 @@ export async function startNodeServer(opts: NodeServerOptions): Promise<RunningS
           },
         }
       : {}),
-    system: { proxyBuild: build, configSha256: config.sha256, policyVersion: config.version },
+    system: { proxyBuild: build, configSha256: config.sha256 },
     logger,
     verifier: await verifierFor(config, host, env, paths, logger),
     apiKeys: apiKeyVerifier({ storage, hash: await keyHasher(pepper, nodeHashing), clock: systemClock, defer, logger }),
@@ -123,13 +137,14 @@ export async function startNodeServer(opts: NodeServerOptions): Promise<RunningS
   const port = (server.address() as AddressInfo).port;
   const url = `http://${host.includes(":") ? `[${host}]` : host}:${port}`;
   const removeHandle = await writeServerHandle(paths.stateDir, { url, pid: process.pid, token: adminToken });
-  logger.info({ url, storage: storage.kind, policies: paths.policiesDir, policyVersion: config.version }, "custos listening");
+  logger.info({ url, storage: storage.kind, policies: paths.policiesDir, policyVersion: policies.current.version }, "custos listening");
 
   let closing: Promise<void> | undefined;
   const close = () =>
     (closing ??= (async () => {
       const grace = config.server.shutdown.grace_ms;
       logger.info({ graceMs: grace }, "shutting down: no new connections; in-flight requests may finish");
+      policyWatch.close();
       const closed = new Promise<void>((r) => server.close(() => r()));
       const idle = setInterval(() => "closeIdleConnections" in server && server.closeIdleConnections(), 50);
       let timer: ReturnType<typeof setTimeout> | undefined;
@@ -159,7 +174,7 @@ export async function startNodeServer(opts: NodeServerOptions): Promise<RunningS
       logger.info({}, "stopped");
     })());
 
-  return { url, port, deps, close };
+  return { url, port, deps, close, reloadPolicies: policyWatch.reload };
 }
 
 /** The package version, recorded in every writer.open and request entry. */

@@ -15,7 +15,8 @@ import type { Verifier } from "../identity/verify-jwt.ts";
 import { jsonLogger, type Logger } from "../telemetry/logger.ts";
 import { importJWK, type JWK } from "jose";
 import { stringBindings, type WorkerEnv } from "./worker-env.ts";
-import { BUNDLED_POLICIES } from "./worker-policies.ts";
+import { BUNDLED_CONFIG, BUNDLED_POLICIES } from "./worker-policies.ts";
+import { compilePolicies, type PolicyBundle } from "../policy/compile.ts";
 import { workerApiKeys, type WorkerApiKeys } from "./worker-api-keys.ts";
 import { databaseUrl, NO_DATABASE } from "./worker-storage.ts";
 
@@ -35,6 +36,10 @@ export interface IsolateState {
   chain: ChainState;
   kek: Uint8Array;
   config: Config;
+  /** Compiled in at build time; ${VAR}s resolved from this isolate's bindings. */
+  policies: PolicyBundle;
+  /** policy.activate is written once per isolate, with its first request's events. */
+  activation: { reported: boolean };
   logger: Logger;
   verifier: Verifier;
   apiKeys: WorkerApiKeys;
@@ -42,15 +47,17 @@ export interface IsolateState {
 
 /** Throws ConfigError (file:line problems) when the bundled policies do not validate against these bindings. */
 export async function buildIsolateState(env: WorkerEnv, write: (line: string) => void = consoleLine): Promise<IsolateState> {
-  const loaded = await loadConfig(BUNDLED_POLICIES, stringBindings(env), "policies");
+  const loaded = await loadConfig(BUNDLED_CONFIG, stringBindings(env), "policies");
   if (!loaded.ok) throw new ConfigError(loaded.error);
   const config = loaded.value;
+  const policies = await compilePolicies(BUNDLED_POLICIES, stringBindings(env), "policies");
+  if (!policies.ok) throw new ConfigError(policies.error);
   const logger = jsonLogger(config.server.logging.level, write, LOG_BINDINGS);
 
   const db = databaseUrl(env);
   if (!db) logger.error({}, `${NO_DATABASE}; /readyz reports not ready and every audit write fails (each failure is logged)`);
   const verifier = await workerVerifier(config, env, logger);
-  logger.info({ policyVersion: config.version, storage: db ? (env.HYPERDRIVE ? "hyperdrive" : "postgres") : "none" }, "custos worker isolate ready");
+  logger.info({ policyVersion: policies.value.version, storage: db ? (env.HYPERDRIVE ? "hyperdrive" : "postgres") : "none" }, "custos worker isolate ready");
   if (typeof env.CUSTOS_KEK !== "string" || env.CUSTOS_KEK === "") {
     throw new ConfigError([{ file: "bindings", line: 1, column: 1, message: "CUSTOS_KEK is not set: the key-encryption key (32 random bytes as base64url or hex); `npx wrangler secret put CUSTOS_KEK`" }]);
   }
@@ -67,6 +74,8 @@ export async function buildIsolateState(env: WorkerEnv, write: (line: string) =>
   }
   return {
     config,
+    policies: policies.value,
+    activation: { reported: false },
     logger,
     verifier,
     apiKeys: await workerApiKeys(env, logger),

@@ -9,6 +9,7 @@ import { integrator } from "../audit/integrator.ts";
 import { checkpointSigner } from "../audit/signer.ts";
 import { memorySpool } from "../audit/spool.ts";
 import { auditWriter } from "../audit/writer.ts";
+import { activationEntry } from "../audit/events.ts";
 import { ConfigError, formatProblem } from "../config/yaml-file.ts";
 import { systemClock, type Deps } from "../deps.ts";
 import { CustosError } from "../errors/errors.ts";
@@ -36,10 +37,7 @@ function depsFor(state: IsolateState, env: WorkerEnv, ctx: ExecutionContext): De
   const defer = (work: Promise<unknown>) =>
     ctx.waitUntil(work.catch((e: unknown) => logger.error({ err: e instanceof Error ? e.message : String(e) }, "background work failed")));
   const storage = workerStorage(env);
-  return {
-    config,
-    storage,
-    audit: auditWriter({
+  const audit = auditWriter({
       store: storage.audit,
       sha: workerSha256,
       origin: config.server.audit.origin,
@@ -53,10 +51,19 @@ function depsFor(state: IsolateState, env: WorkerEnv, ctx: ExecutionContext): De
       // Nothing may wait across requests in workerd: write at once, within this request.
       batchMs: 0,
       writeTimeoutMs: config.server.audit.write_timeout_ms,
-    }),
+  });
+  if (!state.activation.reported) {
+    state.activation.reported = true;
+    audit.emit({ type: "policy.activate", fields: activationEntry(state.policies, "start") });
+  }
+  return {
+    config,
+    policies: { current: state.policies },
+    storage,
+    audit,
     sealer: state.sealer(storage.audit),
     sha256: workerSha256,
-    system: { proxyBuild: BUILD, configSha256: config.sha256, policyVersion: config.version },
+    system: { proxyBuild: BUILD, configSha256: config.sha256 },
     logger,
     verifier,
     apiKeys: apiKeys.forRequest(ctx),

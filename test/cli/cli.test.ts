@@ -11,7 +11,7 @@ import { MIGRATIONS_DIR, PACKAGE_ROOT } from "../../src/runtime/node-files.ts";
 import { pgliteStorage } from "../../src/storage/pglite.ts";
 import { runCli, serveCli, type ServeProcess } from "../helpers/cli.ts";
 import { FAKE_REPLY, startFakeProvider, type FakeProvider } from "../helpers/fake-provider.ts";
-import { testProviders } from "../helpers/custos.ts";
+import { testProviders, writePolicies } from "../helpers/custos.ts";
 
 let dir: string;
 let fake: FakeProvider;
@@ -21,6 +21,7 @@ beforeAll(async () => {
   await cp(path.join(PACKAGE_ROOT, "policies"), path.join(dir, "policies"), { recursive: true });
   fake = await startFakeProvider();
   await writeFile(path.join(dir, "policies", "providers.yaml"), testProviders(fake.url));
+  await writePolicies(path.join(dir, "policies"));
 });
 
 afterAll(async () => {

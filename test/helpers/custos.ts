@@ -1,6 +1,6 @@
 // Starts the real Custos server (the Node runtime) on a random loopback port, with a
 // policy directory written for the test and a fake provider behind it.
-import { cp, mkdtemp, rm, writeFile } from "node:fs/promises";
+import { cp, mkdir, mkdtemp, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { mintDevToken } from "../../src/identity/dev-issuer.ts";
@@ -52,10 +52,40 @@ export function testProviders(fakeUrl: string, extra = ""): string {
 ${extra}`;
 }
 
-export async function startCustos(opts: { providers: string; serverYaml?: string; identityYaml?: string; env?: Record<string, string> }): Promise<TestCustos> {
+/** The teams the tests call as, each with a policy file that restricts nothing (so tests of other things are not policy tests). */
+export const OPEN_TEAMS = ["demo", "research", "finance", "legal", "compliance", "alpha", "beta", "x", "t", "bench"];
+
+/** A baseline with no rules, and an unrestricted file for each of OPEN_TEAMS. */
+export function openPolicies(teams: readonly string[] = OPEN_TEAMS): Record<string, string> {
+  const files: Record<string, string> = { "org.yaml": "description: Test baseline; restricts nothing.\nrules: []\n" };
+  for (const t of teams) files[`teams/${t}.yaml`] = `team: ${t}\ndescription: Test team ${t}; restricts nothing.\n`;
+  return files;
+}
+
+/** Replaces a copied policy directory's org.yaml and teams/ with these files. */
+export async function writePolicies(policiesDir: string, files: Record<string, string> = openPolicies()): Promise<void> {
+  await rm(path.join(policiesDir, "teams"), { recursive: true, force: true });
+  await mkdir(path.join(policiesDir, "teams"));
+  for (const [file, text] of Object.entries(files)) await writeFile(path.join(policiesDir, file), text);
+}
+
+export interface StartOptions {
+  providers: string;
+  serverYaml?: string;
+  identityYaml?: string;
+  env?: Record<string, string>;
+  /**
+   * The policy files (org.yaml, teams/*.yaml) by relative path; default openPolicies().
+   * "examples" keeps the package's example set.
+   */
+  policies?: Record<string, string> | "examples";
+}
+
+export async function startCustos(opts: StartOptions): Promise<TestCustos> {
   const dir = await mkdtemp(path.join(tmpdir(), "custos-test-"));
   const policies = path.join(dir, "policies");
   await cp(path.join(PACKAGE_ROOT, "policies"), policies, { recursive: true });
+  if (opts.policies !== "examples") await writePolicies(policies, opts.policies);
   await writeFile(path.join(policies, "providers.yaml"), opts.providers);
   if (opts.serverYaml !== undefined) await writeFile(path.join(policies, "server.yaml"), opts.serverYaml);
   if (opts.identityYaml !== undefined) await writeFile(path.join(policies, "identity.yaml"), opts.identityYaml);

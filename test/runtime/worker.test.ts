@@ -14,6 +14,8 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { buildWorker, type WorkerBundle } from "../../scripts/build-worker.ts";
 import { generateDevIssuerKey, mintDevToken, publicJwk } from "../../src/identity/dev-issuer.ts";
 import { FAKE_REPLY, startFakeProvider, type FakeProvider } from "../helpers/fake-provider.ts";
+import { compilePolicies } from "../../src/policy/compile.ts";
+import { PACKAGE_ROOT, readPolicyTexts } from "../../src/runtime/node-files.ts";
 
 const DATABASE_URL = process.env.DATABASE_URL || undefined;
 const PROVIDER_KEY = "sk-provider-key-held-by-custos";
@@ -102,9 +104,14 @@ afterAll(async () => {
 describe("the Worker bundle", () => {
   it("is a single module plus the policy files, without PGlite or any provider key", async () => {
     expect(bundle!.modules.map((m) => path.basename(m.path).replace(/^[0-9a-f]{40}-/, "")).sort()).toEqual([
+      "demo.yaml",
+      "hr.yaml",
       "identity.yaml",
+      "org.yaml",
       "providers.yaml",
+      "research.yaml",
       "server.yaml",
+      "support.yaml",
       "worker.js",
     ]);
     for (const m of bundle!.modules) {
@@ -119,6 +126,19 @@ describe("the Worker bundle", () => {
 });
 
 describe("Custos in workerd", () => {
+  it("decides with the team policies compiled in: the same version as on Node, and a rule's denial", async () => {
+    const onNode = await compilePolicies(await readPolicyTexts(path.join(PACKAGE_ROOT, "policies")), {});
+    expect(onNode.ok).toBe(true);
+    const before = fake!.requests.length;
+    const res = await chat("gpt-4o-audio-preview");
+    expect(res.status).toBe(403);
+    expect(res.headers.get("x-custos-error-code")).toBe("model_not_allowed");
+    expect(((await res.json()) as { error: { message: string } }).error.message).toContain("'models.approved'");
+    expect(fake!.requests.length).toBe(before);
+    const ok = await mf!.dispatchFetch(`${BASE}/v1/models`, { headers: { authorization: `Bearer ${token}` } });
+    expect(ok.headers.get("x-custos-policy-version")).toBe(onNode.ok && onNode.value.version);
+  });
+
   it("answers /healthz", async () => {
     const res = await mf!.dispatchFetch(`${BASE}/healthz`);
     expect(res.status).toBe(200);

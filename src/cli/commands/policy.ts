@@ -8,7 +8,7 @@ import { decidePolicy } from "../../policy/engine.ts";
 import { policyRequestOf } from "../../policy/request.ts";
 import { OPERATIONS } from "../../policy/schema.ts";
 import type { Operation } from "../../providers/types.ts";
-import { resolvePaths } from "../../runtime/node-files.ts";
+import { readPolicyTexts, resolvePaths } from "../../runtime/node-files.ts";
 import { loadNodeConfig, verifierFor } from "../../runtime/node.ts";
 import { jsonLogger } from "../../telemetry/logger.ts";
 import { formatProblem } from "../../config/yaml-file.ts";
@@ -20,24 +20,6 @@ export const POLICY_USAGE = `custos policy check [dir]   validate org.yaml and t
   custos policy test [dir]    run tests/*.yaml against the policies (exit 1 on any failure, with a diff)
   custos policy explain --request F (--token T | --team T) [--api chat|responses|embeddings|messages]
                               the decision for a request body and the rules that made it`;
-
-/** org.yaml and teams/*.yaml of a policy directory, by relative path. */
-export async function readPolicyTexts(dir: string): Promise<PolicyTexts> {
-  const texts: Record<string, string> = {};
-  try {
-    texts["org.yaml"] = await readFile(path.join(dir, "org.yaml"), "utf8");
-  } catch (e) {
-    if ((e as NodeJS.ErrnoException).code !== "ENOENT") throw e;
-  }
-  let names: string[] = [];
-  try {
-    names = await readdir(path.join(dir, "teams"));
-  } catch (e) {
-    if ((e as NodeJS.ErrnoException).code !== "ENOENT") throw e;
-  }
-  for (const name of names.filter((n) => !n.startsWith(".")).sort()) texts[`teams/${name}`] = await readFile(path.join(dir, "teams", name), "utf8");
-  return texts;
-}
 
 export async function policyCommand(argv: string[], io: CliIo): Promise<ExitCode> {
   if (argv[0] === "explain") return explain(argv.slice(1), io);

@@ -5,8 +5,22 @@ import type { Deps } from "../../deps.ts";
 import { CustosError } from "../../errors/errors.ts";
 import { errorResponse } from "../../errors/to-response.ts";
 import { identify } from "../../identity/identify.ts";
-import { listModels } from "../../routing/select-endpoint.ts";
+import type { Endpoint } from "../../config/providers.ts";
+import type { TeamPolicy } from "../../policy/compile.ts";
+import { modelAllowed, routeConstraints } from "../../policy/engine.ts";
+import { excludedBy, listModels, servesModel } from "../../routing/select-endpoint.ts";
 import type { AppEnv } from "../app-env.ts";
+
+/** What the team may use: catalogue models its rules allow on endpoints its data may go to, and its aliases for them. */
+function modelsFor(policy: TeamPolicy, endpoints: readonly Endpoint[]): { id: string; ownedBy: string }[] {
+  const constraints = routeConstraints(policy);
+  const models = listModels(endpoints, constraints).filter((m) => modelAllowed(policy, m.id));
+  for (const [alias, target] of Object.entries(policy.aliases)) {
+    const via = endpoints.find((e) => servesModel(e, target) && !excludedBy(e, constraints));
+    if (via && modelAllowed(policy, alias) && !models.some((m) => m.id === alias)) models.push({ id: alias, ownedBy: via.kind });
+  }
+  return models;
+}
 
 export function modelRoutes(deps: Deps): Hono<AppEnv> {
   const app = new Hono<AppEnv>();
@@ -21,7 +35,14 @@ export function modelRoutes(deps: Deps): Hono<AppEnv> {
       }
       return { error: errorResponse(anthropic ? "anthropic" : "openai", who.error, c.get("requestId")) };
     }
-    return { anthropic, models: listModels(deps.config.providers.endpoints) };
+    const bundle = deps.policies.current;
+    const policy = bundle.teams.get(who.value.team);
+    if (!policy) {
+      const e = new CustosError("team_not_configured", `Team '${who.value.team}' has no policy file, so it may use no model; ask your security team to add teams/${who.value.team}.yaml.`);
+      return { error: errorResponse(anthropic ? "anthropic" : "openai", e, c.get("requestId")) };
+    }
+    c.header("x-custos-policy-version", bundle.version);
+    return { anthropic, models: modelsFor(policy, deps.config.providers.endpoints) };
   };
 
   const openaiModel = (m: { id: string; ownedBy: string }) => ({ id: m.id, object: "model", created, owned_by: m.ownedBy });

@@ -29,6 +29,7 @@ export function proxyRoutes(deps: Deps): Hono<AppEnv> {
       json: {},
       model: "",
       stream: false,
+      policy: deps.policies.current,
       timings: {},
     });
 
