@@ -15,14 +15,20 @@ import { formatProblem } from "../../config/yaml-file.ts";
 import { compilePolicies, type PolicyBundle, type PolicyTexts } from "../../policy/compile.ts";
 import { parseTestFile, runCase } from "../../policy/test-cases.ts";
 import type { CliIo, ExitCode } from "../io.ts";
+import { policyDiff } from "./policy-diff.ts";
 
 export const POLICY_USAGE = `custos policy check [dir]   validate org.yaml and teams/*.yaml (exit 1 with file:line:column problems)
   custos policy test [dir]    run tests/*.yaml against the policies (exit 1 on any failure, with a diff)
   custos policy explain --request F (--token T | --team T) [--api chat|responses|embeddings|messages]
-                              the decision for a request body and the rules that made it`;
+                              the decision for a request body and the rules that made it
+  custos policy diff OLD NEW [--sample F]
+                              the rules changed between two policy directories, and which sampled
+                              requests or recorded decisions (JSON Lines, an export's entries.jsonl)
+                              would be decided differently (exit 1 on any difference)`;
 
 export async function policyCommand(argv: string[], io: CliIo): Promise<ExitCode> {
   if (argv[0] === "explain") return explain(argv.slice(1), io);
+  if (argv[0] === "diff") return policyDiff(argv.slice(1), io);
   const [sub, dirArg, ...rest] = argv;
   if ((sub !== "check" && sub !== "test") || rest.length > 0) {
     io.err(`usage: ${POLICY_USAGE}`);
