@@ -34,7 +34,10 @@ export async function runPipeline(ex: Exchange, deps: Deps): Promise<Response> {
   }
   if (result.ok) return result.value;
   recordExchange(ex, deps, { status: result.error.status, error: result.error });
-  return errorResponse(shapeForPath(ex.route), result.error, ex.id);
+  const res = errorResponse(shapeForPath(ex.route), result.error, ex.id);
+  // A call whose caller is known was governed: its refusal says which policy version refused it.
+  if (ex.principal) res.headers.set("x-custos-policy-version", ex.policy.version);
+  return res;
 }
 
 async function governedCall(ex: Exchange, deps: Deps): Promise<Result<Response, CustosError>> {

@@ -82,11 +82,13 @@ async function refusal(call: () => Promise<unknown>): Promise<{ status: number; 
 
 async function entriesOf(requestId: string): Promise<Record<string, unknown>[]> {
   const auditor = await custos.token("olivia", ["compliance"], { roles: ["auditor"] });
-  return eventually(async () => {
+  const entries = await eventually(async () => {
     const r = await fetch(`${custos.url}/api/audit/requests/${requestId}`, { headers: { authorization: `Bearer ${auditor}` } });
     if (r.status !== 200) return undefined;
     return ((await r.json()) as { events: { entry: Record<string, unknown> }[] }).events.map((e) => e.entry);
   });
+  if (!entries) throw new Error(`no audit events for ${requestId}`);
+  return entries;
 }
 
 describe("denials through the official SDKs", () => {
@@ -105,6 +107,7 @@ describe("denials through the official SDKs", () => {
     expect(r.code).toBe(code);
     expect(r.message).toContain(`'${rule}'`);
     expect(r.message).not.toContain("Hello");
+    expect(r.version).toBe(version);
     expect(fake.requests.length).toBe(before);
     const [denied] = await entriesOf(r.requestId!);
     expect(denied).toMatchObject({ type: "llm.denied", error: { code }, policy: { version, decision: "deny" } });
