@@ -1,0 +1,108 @@
+// Detection: every recognizer's candidates, raised by context words, kept when they reach
+// their type's threshold, and overlaps resolved before anything is numbered or replaced
+// (a span is either wholly one entity or untouched).
+import { PII_TYPES } from "../../policy/schema.ts";
+import type { Candidate, PiiType, Recognizer } from "./types.ts";
+
+export interface Span {
+  type: PiiType;
+  start: number;
+  end: number;
+  score: number;
+}
+
+export interface DetectOptions {
+  /** Only these types are looked for (the others cost nothing). Default: all. */
+  types?: ReadonlySet<PiiType>;
+  /** Minimum score per type; DEFAULT_THRESHOLD for types not named. */
+  thresholds?: Partial<Record<PiiType, number>>;
+}
+
+export const DEFAULT_THRESHOLD = 0.5;
+/** What a context word adds (Presidio's 0.35), and the floor it lifts a candidate to. */
+const CONTEXT_BOOST = 0.35;
+const CONTEXT_FLOOR = 0.4;
+/** How far context is looked for: this many words before a candidate, and after it. */
+const WORDS_BEFORE = 5;
+const WORDS_AFTER = 2;
+
+export interface Detector {
+  detect(text: string, options?: DetectOptions): Span[];
+}
+
+export function detector(recognizers: readonly Recognizer[]): Detector {
+  const all = new Set<PiiType>(PII_TYPES);
+  return {
+    detect(text, options = {}) {
+      const types = options.types ?? all;
+      if (text.length === 0 || types.size === 0) return [];
+      const found: Candidate[] = [];
+      for (const r of recognizers) {
+        if (!r.types.some((t) => types.has(t))) continue;
+        const context = r.context;
+        r.find(text, (c) => {
+          if (!types.has(c.type) || c.end <= c.start) return;
+          if (c.score < 1 && context && context.length > 0 && hasContext(text, c.start, c.end, context)) {
+            c = { ...c, score: Math.max(CONTEXT_FLOOR, Math.min(1, c.score + CONTEXT_BOOST)) };
+          }
+          if (c.score >= (options.thresholds?.[c.type] ?? DEFAULT_THRESHOLD)) found.push(c);
+        });
+      }
+      return resolveOverlaps(found);
+    },
+  };
+}
+
+/** Whether one of the words occurs among the few words around [start, end). */
+function hasContext(text: string, start: number, end: number, words: readonly string[]): boolean {
+  const before = wordsBefore(text, start, WORDS_BEFORE);
+  const after = wordsAfter(text, end, WORDS_AFTER);
+  for (const w of words) {
+    const padded = ` ${w} `;
+    if (before.includes(padded) || after.includes(padded)) return true;
+  }
+  return false;
+}
+
+const isWordChar = (c: number) => (c >= 48 && c <= 57) || (c >= 65 && c <= 90) || (c >= 97 && c <= 122) || c > 127 || c === 45 || c === 95;
+
+/** Up to n words before i, as a window (not split: a context word may be a phrase such as "national insurance"). */
+function wordsBefore(text: string, i: number, n: number): string {
+  let j = i;
+  let words = 0;
+  while (j > 0 && words < n) {
+    while (j > 0 && !isWordChar(text.charCodeAt(j - 1))) j--;
+    while (j > 0 && isWordChar(text.charCodeAt(j - 1))) j--;
+    words++;
+  }
+  return window(text.slice(j, i));
+}
+
+function wordsAfter(text: string, i: number, n: number): string {
+  let j = i;
+  let words = 0;
+  while (j < text.length && words < n) {
+    while (j < text.length && !isWordChar(text.charCodeAt(j))) j++;
+    while (j < text.length && isWordChar(text.charCodeAt(j))) j++;
+    words++;
+  }
+  return window(text.slice(i, j));
+}
+
+/** Lower-cased, punctuation as spaces, padded: " word " finds whole words and phrases only. */
+const window = (s: string) => ` ${s.toLowerCase().replace(/[^\p{L}\p{N}_-]+/gu, " ")} `;
+
+/**
+ * Non-overlapping spans in text order: where candidates overlap, the higher score wins, then
+ * the longer span, then the earlier one. Same type and same extent from two recognizers is one span.
+ */
+export function resolveOverlaps(found: Candidate[]): Span[] {
+  if (found.length <= 1) return found.map(({ type, start, end, score }) => ({ type, start, end, score }));
+  const ranked = [...found].sort((a, b) => b.score - a.score || b.end - b.start - (a.end - a.start) || a.start - b.start);
+  const kept: Candidate[] = [];
+  for (const c of ranked) {
+    if (kept.some((k) => c.start < k.end && k.start < c.end)) continue;
+    kept.push(c);
+  }
+  return kept.sort((a, b) => a.start - b.start).map(({ type, start, end, score }) => ({ type, start, end, score }));
+}
