@@ -28,27 +28,46 @@ const WORDS_AFTER = 2;
 
 export interface Detector {
   detect(text: string, options?: DetectOptions): Span[];
+  /**
+   * Every candidate of the wanted types, context-raised but before thresholds and overlap
+   * resolution, each saying whether it reached its threshold (what a stream holds back on).
+   */
+  candidates(text: string, options?: DetectOptions): (Span & { reached: boolean })[];
 }
 
 export function detector(recognizers: readonly Recognizer[]): Detector {
   const all = new Set<PiiType>(PII_TYPES);
+  /** Every recognizer's candidates of the wanted types, raised by their context words. */
+  function scan(text: string, types: ReadonlySet<PiiType>, each: (c: Candidate) => void): void {
+    for (const r of recognizers) {
+      if (!r.types.some((t) => types.has(t))) continue;
+      const context = r.context;
+      r.find(text, (c) => {
+        if (!types.has(c.type) || c.end <= c.start) return;
+        if (c.score < 1 && context && context.length > 0 && hasContext(text, c.start, c.end, context)) {
+          c = { ...c, score: Math.max(CONTEXT_FLOOR, Math.min(1, c.score + CONTEXT_BOOST)) };
+        }
+        each(c);
+      });
+    }
+  }
+  const threshold = (o: DetectOptions, t: PiiType) => o.thresholds?.[t] ?? DEFAULT_THRESHOLD;
   return {
     detect(text, options = {}) {
       const types = options.types ?? all;
       if (text.length === 0 || types.size === 0) return [];
       const found: Candidate[] = [];
-      for (const r of recognizers) {
-        if (!r.types.some((t) => types.has(t))) continue;
-        const context = r.context;
-        r.find(text, (c) => {
-          if (!types.has(c.type) || c.end <= c.start) return;
-          if (c.score < 1 && context && context.length > 0 && hasContext(text, c.start, c.end, context)) {
-            c = { ...c, score: Math.max(CONTEXT_FLOOR, Math.min(1, c.score + CONTEXT_BOOST)) };
-          }
-          if (c.score >= (options.thresholds?.[c.type] ?? DEFAULT_THRESHOLD)) found.push(c);
-        });
-      }
+      scan(text, types, (c) => {
+        if (c.score >= threshold(options, c.type)) found.push(c);
+      });
       return resolveOverlaps(found);
+    },
+    candidates(text, options = {}) {
+      const types = options.types ?? all;
+      if (text.length === 0 || types.size === 0) return [];
+      const found: (Span & { reached: boolean })[] = [];
+      scan(text, types, (c) => found.push({ type: c.type, start: c.start, end: c.end, score: c.score, reached: c.score >= threshold(options, c.type) }));
+      return found;
     },
   };
 }

@@ -1,0 +1,122 @@
+// The hold-back redactor: for every way of cutting a text into pieces, the streamed output
+// equals redacting the text whole (for entities shorter than the cap), and nothing of a
+// blocked entity is ever emitted. Run here with small stand-in recognizers of each shape
+// (a one-token entity, a grouped number, a two-word name, a weak one that needs context
+// after it); test/redaction runs the same property with the shipped detector.
+import fc from "fast-check";
+import { describe, expect, it } from "vitest";
+import { PII_TYPES, type PiiAction, type PiiType } from "../policy/schema.ts";
+import { detector } from "./detect/detect.ts";
+import type { Recognizer } from "./detect/types.ts";
+import { streamText, HOLD_CAP } from "./stream-text.ts";
+import { redactWhole, textRedactor } from "./text-redactor.ts";
+import { vault } from "./vault.ts";
+
+const regex = (name: string, type: PiiType, re: RegExp, score: number, context?: string[]): Recognizer => ({
+  name,
+  types: [type],
+  ...(context ? { context } : {}),
+  find(text, emit) {
+    for (const m of text.matchAll(re)) emit({ type, start: m.index, end: m.index + m[0].length, score });
+  },
+});
+
+export const STAND_INS: Recognizer[] = [
+  regex("email", "EMAIL", /[A-Za-z0-9._+-]+@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)+/g, 1),
+  regex("card", "CREDIT_CARD", /(?<!\d ?)\d{4}(?: \d{4}){3}(?! ?\d)/g, 1),
+  regex("person", "PERSON", /\b(?:Anna|Jean|Olga) [A-Z][a-z]+(?:-[A-Z][a-z]+)?\b/g, 0.9),
+  regex("passport", "PASSPORT", /\b[A-Z]\d{7}\b/g, 0.3, ["passport", "pass"]),
+];
+
+const actions = (a: PiiAction, blockType?: PiiType) => Object.fromEntries(PII_TYPES.map((t) => [t, t === blockType ? "block" : a])) as Record<PiiType, PiiAction>;
+
+function run(pieces: string[], action: PiiAction, blockType?: PiiType) {
+  const d = detector(STAND_INS);
+  const v = vault();
+  const s = streamText(textRedactor(d, actions(action, blockType), v));
+  let out = "";
+  let blocked: PiiType[] | undefined;
+  for (const p of pieces) {
+    const o = s.push(p);
+    out += o.text;
+    if (o.blocked) blocked = o.blocked;
+  }
+  const e = s.end();
+  out += e.text;
+  return { out, blocked: blocked ?? e.blocked };
+}
+
+const whole = (text: string, action: PiiAction, blockType?: PiiType) => {
+  const a = redactWhole(textRedactor(detector(STAND_INS), actions(action, blockType), vault()), text);
+  return { out: a.text, blocked: a.blocked?.types };
+};
+
+/** Random pieces of a text: cut at the given points. */
+const cutAt = (text: string, points: number[]) => {
+  const cuts = [...new Set(points.map((p) => p % (text.length + 1)))].sort((a, b) => a - b);
+  const out: string[] = [];
+  let at = 0;
+  for (const c of cuts) {
+    out.push(text.slice(at, c));
+    at = c;
+  }
+  out.push(text.slice(at));
+  return out;
+};
+
+const words = ["the", "report", "is", "ready", "Please", "call", "me", "at", "or", "write", "to", "and", "thanks", "Sure", "Hello", "4096", "2026", "12", "passport", "number", "pass", "é", "🙂", "x", "(see)", ",", "."];
+const entities = ["anna.smith@example.org", "4111 1111 1111 1111", "Anna Schmidt", "Jean Dupont-Moreau", "Olga Nowak", "P1234567", "bob+x@mail.co.uk"];
+const textArb = fc.array(fc.oneof(fc.constantFrom(...words), fc.constantFrom(...entities)), { minLength: 1, maxLength: 40 }).chain((toks) =>
+  fc.array(fc.constantFrom(" ", " ", " ", "\n", "  ", ", "), { minLength: toks.length, maxLength: toks.length }).map((seps) => toks.map((t, i) => t + seps[i]).join("")),
+);
+
+describe("streamText", () => {
+  it("streamed output equals the one-shot output for every split (redact and pseudonymize)", () => {
+    fc.assert(
+      fc.property(textArb, fc.array(fc.nat(), { maxLength: 30 }), fc.constantFrom<PiiAction>("redact", "pseudonymize"), (text, points, action) => {
+        expect(run(cutAt(text, points), action).out).toBe(whole(text, action).out);
+      }),
+      { numRuns: 600 },
+    );
+  });
+
+  it("character by character, including inside every entity", () => {
+    for (const e of entities) {
+      const text = `Hello, the value is ${e} and the next one is ${e}, passport P7654321 ok`;
+      expect(run([...text], "redact").out).toBe(whole(text, "redact").out);
+    }
+  });
+
+  it("a blocked entity: the text before it goes out, nothing of it or after it", () => {
+    fc.assert(
+      fc.property(textArb, fc.array(fc.nat(), { maxLength: 20 }), (text, points) => {
+        const one = whole(text, "redact", "CREDIT_CARD");
+        const streamed = run(cutAt(text, points), "redact", "CREDIT_CARD");
+        expect(streamed.blocked).toEqual(one.blocked);
+        expect(streamed.out).toBe(one.out);
+      }),
+      { numRuns: 300 },
+    );
+  });
+
+  it("emits ordinary words as soon as the next word has begun; holds a possible name or number", () => {
+    const d = detector(STAND_INS);
+    const s = streamText(textRedactor(d, actions("redact"), vault()));
+    expect(s.push("Hello").text).toBe(""); // may still grow
+    expect(s.push(" there,").text).toBe("Hello "); // a plain word follows: no name runs on from "Hello"
+    expect(s.push(" how").text).toBe("there, ");
+    expect(s.push(" are you Anna").text).toBe("how are you ");
+    expect(s.push(" Schmidt").text).toBe("");
+    expect(s.push(" today").text).toBe("[PERSON] ");
+    expect(s.end().text).toBe("today");
+  });
+
+  it("holds no more than the cap: a long run without a break is released in order", () => {
+    const d = detector(STAND_INS);
+    const s = streamText(textRedactor(d, actions("redact"), vault()));
+    let out = "";
+    for (let i = 0; i < 100; i++) out += s.push("ABCDEFGHIJ").text;
+    expect(1000 - out.length).toBeLessThanOrEqual(HOLD_CAP);
+    expect(out + s.end().text).toBe("ABCDEFGHIJ".repeat(100));
+  });
+});
