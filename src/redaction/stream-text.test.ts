@@ -7,26 +7,10 @@ import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { PII_TYPES, type PiiAction, type PiiType } from "../policy/schema.ts";
 import { detector } from "./detect/detect.ts";
-import type { Recognizer } from "./detect/types.ts";
+import { STAND_INS } from "../../test/helpers/pii-stand-ins.ts";
 import { streamText, HOLD_CAP } from "./stream-text.ts";
 import { redactWhole, textRedactor } from "./text-redactor.ts";
 import { vault } from "./vault.ts";
-
-const regex = (name: string, type: PiiType, re: RegExp, score: number, context?: string[]): Recognizer => ({
-  name,
-  types: [type],
-  ...(context ? { context } : {}),
-  find(text, emit) {
-    for (const m of text.matchAll(re)) emit({ type, start: m.index, end: m.index + m[0].length, score });
-  },
-});
-
-export const STAND_INS: Recognizer[] = [
-  regex("email", "EMAIL", /[A-Za-z0-9._+-]+@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)+/g, 1),
-  regex("card", "CREDIT_CARD", /(?<!\d ?)\d{4}(?: \d{4}){3}(?! ?\d)/g, 1),
-  regex("person", "PERSON", /\b(?:Anna|Jean|Olga) [A-Z][a-z]+(?:-[A-Z][a-z]+)?\b/g, 0.9),
-  regex("passport", "PASSPORT", /\b[A-Z]\d{7}\b/g, 0.3, ["passport", "pass"]),
-];
 
 const actions = (a: PiiAction, blockType?: PiiType) => Object.fromEntries(PII_TYPES.map((t) => [t, t === blockType ? "block" : a])) as Record<PiiType, PiiAction>;
 
