@@ -17,7 +17,7 @@ export const es: Entry[] = [
   ["log", t`2025-03-14T09:21:44Z WARN auth: fallo de inicio de sesión para ${email("d.gonzalez@transportes-gonzalez.es")} desde ${ip("83.45.120.201")} (intento 3/5)`],
   ["log", t`${ip("2a0c:5a80:3d07:b100:41f2:8e9c:a7d3:05bb")} - - [14/Mar/2025:10:02:11 +0100] "GET /mi-cuenta/facturas HTTP/1.1" 500 812 "-" "Mozilla/5.0"\n¿Por qué esta página devuelve un error 500?`],
   ["docs", t`En el entorno de pruebas, la pasarela está en ${ip("192.0.2.130")} y el nodo de respaldo en ${ip("198.51.100.61")}.`],
-  ["code", t`# .env de producción\nOPENAI_API_KEY=${key("openai", "es-13")}\nDATABASE_URL=${credUrl("postgres://tienda:Paella#Valencia9@db.interno:5432/tienda")}\n\n¿Por qué la aplicación no conecta con la base de datos?`],
+  ["code", t`# .env de producción\nOPENAI_API_KEY=${key("openai", "es-13")}\nDATABASE_URL=${credUrl("postgres://tienda:Paella-Valencia9@db.interno:5432/tienda")}\n\n¿Por qué la aplicación no conecta con la base de datos?`],
   ["code", t`const stripe = require("stripe")("${key("stripe", "es-14")}");\n¿Cómo muevo esta clave a una variable de entorno?`],
   ["json", t`{"cliente": {"nombre": "${pc("Lucía Rodríguez")}", "email": "${email("lucia.rodriguez@yahoo.es")}", "telefono": "${phone("+34 91 523 47 80")}", "direccion": "${lc("Carrer de Mallorca 210, 08008 Barcelona")}"}, "lineas": [{"ref": "C-310", "cantidad": 2}]}\nConvierte este JSON en una fila CSV.`],
   ["json", t`{"pago": {"iban": "${iban("ES", "2100 0813 __ 0201384756", { compact: true })}", "titular": "${pr("Begoña Arrizabalaga")}", "importe": 249.00}}\n¿Por qué rechaza el banco esta domiciliación?`],
