@@ -65,4 +65,6 @@ export const de: Entry[] = [
   ["code", t`git revert ${look("git_sha", hex("de-n17", 40))} hat Konflikte in src/warenkorb.ts erzeugt. Wie breche ich den Revert sauber ab?`],
   ["commerce", t`Was ist der Unterschied zwischen Berliner Weisse und Kölsch? Und passt eine Frankfurter Grüne Soße dazu?`],
   ["chat", t`kannst du mir erklären, wie ein Dieselpartikelfilter funktioniert? 🚗`],
+  ["email", t`Sehr geehrte Damen und Herren, anbei übersenden wir Ihnen die Auftragsbestätigung sowie unsere Allgemeinen Lieferbedingungen. Die Zahlung erfolgt innerhalb von 30 Tagen nach Rechnungsstellung ohne Abzug. Bei Rückfragen wenden Sie sich bitte an unseren Kundendienst. Kürze diesen Text.`],
+  ["business", t`Der Vorstand beschließt die Einführung eines Qualitätsmanagementsystems nach DIN EN ISO 9001:2015; die Umsetzung verantwortet die Stabsstelle Prozessmanagement gemeinsam mit dem Betriebsrat, der Fachkraft für Arbeitssicherheit und dem Meister der Frühschicht.`],
 ];
