@@ -1,0 +1,325 @@
+// Street addresses and postcodes of the nine countries (plus UK and US forms), found from the
+// tokens without a regex per word: a house number before or after a street-type word
+// (12 rue de Rivoli, Via Roma 12, ul. Długa 5/7, 221B Baker Street) or a street-type ending
+// (Hauptstraße 5, Keizersgracht 123, Drottninggatan 12), and postcodes followed by a town
+// (10115 Berlin, 1012 AB Amsterdam, 00-950 Warszawa, 1100-148 Lisboa, 114 55 Stockholm,
+// SW1A 1AA, Springfield, IL 62704).
+import type { NameDoc } from "./name-doc.ts";
+import { placeAt } from "./place-lookup.ts";
+import { CAP, F_LINE, LOWER, MIXED, NUM, UPPER } from "./tokens.ts";
+
+export const STREET = 1;
+export const POSTAL = 2;
+
+export interface Piece {
+  start: number;
+  end: number;
+  score: number;
+  kind: typeof STREET | typeof POSTAL;
+}
+
+/** Type words before the street name that are street words only (rue, calle, ulica). */
+const PREFIX_SURE = new Set("rue boulevard bd chemin impasse quai calle avenida avda paseo carrer viale piazza piazzale vicolo strada rua travessa praca alameda ulica ul aleja plac rynek osiedle straat".split(" "));
+/** Type words that are also ordinary words (via, place, avenue): only with a house number. */
+const PREFIX_NUMBER = new Set("avenue place route cours via plaza corso largo passage square ronda camino estrada allee al pl os av".split(" "));
+/** Abbreviations that need their dot. */
+const NEED_DOT = new Set(["ul", "al", "pl", "os", "av", "bd", "avda"]);
+/** Connectors inside a street name (rue de la Paix, Via dei Mille, Rua das Flores). */
+const CONNECTORS = new Set("de del della delle dei degli di da das do dos des du la le les l d y e i van von der den am an im auf zum zur the of".split(" "));
+/** English street types after the name (221B Baker Street, 10 Downing St.). */
+const EN_TYPES = new Set("street st road rd avenue ave lane ln drive dr boulevard blvd way close court ct place pl crescent cres terrace square sq highway hwy parkway pkwy row gardens grove mews walk rise hill park".split(" "));
+/** Endings of German, Dutch and Swedish street names; the first ones also count without a number. */
+const SUFFIX_SURE = ["strasse", "gasse", "allee", "straat", "gracht", "gatan", "vagen"];
+const SUFFIX_NUMBER = ["weg", "platz", "damm", "ufer", "chaussee", "steig", "pfad", "markt", "laan", "plein", "kade", "singel", "dijk", "steeg", "gata", "vag", "torget", "backen", "stigen", "platsen", "gasse"];
+/** The same as separate words after a name (Berliner Straße 12, Kungs väg 3). */
+const SUFFIX_WORDS = new Set(["strasse", "str", "weg", "platz", "allee", "gasse", "damm", "ufer", "chaussee", "laan", "straat", "plein", "gatan", "vagen"]);
+
+/** UK postcode areas (the letters before the first digit). */
+const UK_AREAS = new Set(
+  "AB AL B BA BB BD BH BL BN BR BS BT CA CB CF CH CM CO CR CT CV CW DA DD DE DG DH DL DN DT DY E EC EH EN EX FK FY G GL GU GY HA HD HG HP HR HS HU HX IG IM IP IV JE KA KT KW KY L LA LD LE LL LN LS LU M ME MK ML N NE NG NN NP NR NW OL OX PA PE PH PL PO PR RG RH RM S SA SE SG SK SL SM SN SO SP SR SS ST SW SY TA TD TF TN TQ TR TS TW UB W WA WC WD WF WN WR WS WV YO ZE".split(" "),
+);
+/** US state codes. */
+const US_STATES = new Set(
+  "AL AK AZ AR CA CO CT DE DC FL GA HI ID IL IN IA KS KY LA ME MD MA MI MN MS MO MT NE NV NH NJ NM NY NC ND OH OK OR PA RI SC SD TN TX UT VT VA WA WV WI WY".split(" "),
+);
+
+const digitsOnly = (s: string) => /^\d+$/.test(s);
+
+export function findAddresses(doc: NameDoc): Piece[] {
+  const { t } = doc;
+  const out: Piece[] = [];
+  for (let i = 0; i < t.n; i++) {
+    if (doc.glued(i)) continue;
+    const kind = t.kind[i];
+    if (kind === NUM) {
+      const p = postcodeAt(doc, i, out) ?? numberFirstStreet(doc, i);
+      if (p) {
+        out.push(p);
+        i = tokenAtOrAfter(doc, p.end) - 1;
+      }
+    } else if (kind === CAP || kind === LOWER) {
+      const p = typeFirstStreet(doc, i) ?? suffixStreet(doc, i);
+      if (p) {
+        out.push(p);
+        i = tokenAtOrAfter(doc, p.end) - 1;
+      }
+    } else if (kind === MIXED || kind === UPPER) {
+      const p = ukPostcode(doc, i);
+      if (p) {
+        out.push(p);
+        i = tokenAtOrAfter(doc, p.end) - 1;
+      }
+    }
+  }
+  return out;
+
+}
+
+/** The first token starting at or after offset (binary search). */
+function tokenAtOrAfter(doc: NameDoc, offset: number): number {
+  const { t } = doc;
+  let lo = 0;
+  let hi = t.n;
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1;
+    if (t.start[mid]! < offset) lo = mid + 1;
+    else hi = mid;
+  }
+  return Math.max(lo, 1);
+}
+
+/** A house number at token i: 12, 12a, 221B, 5/7, 12-14. Returns its last token or -1. */
+function houseNumber(doc: NameDoc, i: number): number {
+  const { t, text } = doc;
+  if (i >= t.n || t.kind[i] !== NUM || t.end[i]! - t.start[i]! > 5) return -1;
+  const s = text.slice(t.start[i]!, t.end[i]!);
+  if (!/^\d{1,4}[a-zA-Z]?$/.test(s)) return -1;
+  if (doc.glued(i)) {
+    // 5/7 is glued by its slash; anything else glued (a path, a version) is not a house number
+    let e = t.end[i]!;
+    while (e < text.length && !/\s/.test(text[e]!)) e++;
+    if (!/^\d{1,4}[a-zA-Z]?([/-]\d{1,4}[a-zA-Z]?)?[,.;)]?$/.test(text.slice(t.start[i]!, e))) return -1;
+  }
+  const c = text.charCodeAt(t.end[i]!);
+  if ((c === 47 || c === 45) && i + 1 < t.n && t.kind[i + 1] === NUM && t.start[i + 1] === t.end[i]! + 1) return i + 1;
+  return i;
+}
+
+/** The street name after a type word: capitalised words and connectors, ending on a capitalised word. */
+function streetName(doc: NameDoc, i: number, allowNumberName: boolean): number {
+  const { t } = doc;
+  let last = -1;
+  let j = i;
+  let words = 0;
+  while (j < t.n && words < 6) {
+    if (j > i && !sameLineSpaced(doc, j)) break;
+    const k = t.kind[j];
+    if (k === CAP && !doc.glued(j) && !doc.lex.deny.has(doc.key(j))) last = j;
+    else if (k === UPPER && /^[IVXLC]+$/.test(doc.text.slice(t.start[j]!, t.end[j]!))) last = j; // Via XX Settembre, Corso Vittorio Emanuele II
+    else if (k === LOWER && CONNECTORS.has(doc.key(j))) {
+      // a connector must be followed by more name
+    } else if (k === NUM && allowNumberName && j + 1 < t.n && CONNECTORS.has(doc.key(j + 1))) {
+      // Rua 25 de Abril, Avenida 5 de Mayo
+    } else break;
+    j++;
+    words++;
+  }
+  return last;
+}
+
+/** Tokens j-1 and j on one line, separated by spaces or an apostrophe (rue d'Alsace) or a dot (St.). */
+function sameLineSpaced(doc: NameDoc, j: number): boolean {
+  if (doc.spaced(j)) return true;
+  const g = doc.gap(j);
+  return g === "'" || g === "’" || /^\.[ \t]+$/.test(g);
+}
+
+/** "rue de Rivoli 5", "Via Roma 12", "ul. Długa 5/7", "Calle Mayor, 10", optionally "12, rue …" before. */
+function typeFirstStreet(doc: NameDoc, i: number): Piece | undefined {
+  const { t, text } = doc;
+  const k = doc.key(i);
+  const sure = PREFIX_SURE.has(k);
+  if (!sure && !PREFIX_NUMBER.has(k)) return undefined;
+  const dotted = text.charCodeAt(t.end[i]!) === 46;
+  if (NEED_DOT.has(k) && !dotted) return undefined;
+  if (i + 1 >= t.n || !sameLineSpaced(doc, i + 1)) return undefined;
+  const last = streetName(doc, i + 1, true);
+  if (last < 0) return undefined;
+  let start = t.start[i]!;
+  let end = t.end[last]!;
+  let numbered = false;
+  // number after: "Via Roma 12", "Calle Mayor, 10"
+  if (last + 1 < t.n) {
+    const g = doc.gap(last + 1);
+    if (/^,?[ \t]*(n[º°o]\.?[ \t]*)?$/.test(g) || /^[ \t]+$/.test(g)) {
+      const h = houseNumber(doc, last + 1);
+      if (h >= 0) {
+        end = t.end[h]!;
+        numbered = true;
+      }
+    }
+  }
+  // number before: "12 rue de Rivoli", "12, rue …", "3 bis avenue …"
+  if (i > 0) {
+    let p = i - 1;
+    if (p >= 0 && (doc.key(p) === "bis" || doc.key(p) === "ter") && doc.spaced(p + 1)) p--;
+    if (p >= 0 && /^,?[ \t]+$/.test(text.slice(t.end[p]!, t.start[p + 1]!))) {
+      const h = houseNumber(doc, p);
+      if (h === p) {
+        start = t.start[p]!;
+        numbered = true;
+      }
+    }
+  }
+  if (!numbered && !sure) return undefined;
+  return { start, end, score: numbered ? 0.8 : 0.5, kind: STREET };
+}
+
+/** "221B Baker Street", "10 Downing St." (English: the number first, the type last). */
+function numberFirstStreet(doc: NameDoc, i: number): Piece | undefined {
+  const { t, text } = doc;
+  if (houseNumber(doc, i) !== i) return undefined;
+  let j = i + 1;
+  let words = 0;
+  while (j < t.n && words < 4 && t.kind[j] === CAP && !doc.glued(j) && sameLineSpaced(doc, j)) {
+    const k = doc.key(j);
+    if (words > 0 && EN_TYPES.has(k)) {
+      let end = t.end[j]!;
+      if (text.charCodeAt(end) === 46 && k.length <= 4) end++;
+      // a direction after (1600 Pennsylvania Avenue NW)
+      if (j + 1 < t.n && t.kind[j + 1] === UPPER && doc.spaced(j + 1) && /^(N|S|E|W|NE|NW|SE|SW)$/.test(text.slice(t.start[j + 1]!, t.end[j + 1]!))) end = t.end[j + 1]!;
+      return { start: t.start[i]!, end, score: 0.8, kind: STREET };
+    }
+    if (doc.lex.deny.has(k)) return undefined;
+    words++;
+    j++;
+  }
+  return undefined;
+}
+
+/** "Hauptstraße 5", "Berliner Straße 12a", "Keizersgracht 123", "Drottninggatan 12". */
+function suffixStreet(doc: NameDoc, i: number): Piece | undefined {
+  const { t, text } = doc;
+  if (t.kind[i] !== CAP) return undefined;
+  const k = doc.key(i);
+  let start = t.start[i]!;
+  let sure = false;
+  let matched = false;
+  if (SUFFIX_WORDS.has(k)) {
+    // a separate type word needs a capitalised word before it ("Berliner Straße")
+    if (i === 0 || t.kind[i - 1] !== CAP || !doc.spaced(i)) return undefined;
+    start = t.start[i - 1]!;
+    matched = true;
+    sure = k === "strasse" || k === "str" || k === "straat" || k === "gatan";
+  } else {
+    for (const s of SUFFIX_SURE) {
+      if (k.length >= s.length + 3 && k.endsWith(s)) {
+        matched = true;
+        sure = true;
+        break;
+      }
+    }
+    if (!matched) {
+      for (const s of SUFFIX_NUMBER) {
+        if (k.length >= s.length + 3 && k.endsWith(s)) {
+          matched = true;
+          break;
+        }
+      }
+    }
+    if (!matched && k.length >= 6 && k.endsWith("str") && text.charCodeAt(t.end[i]!) === 46) matched = sure = true; // Friedrichstr.
+  }
+  if (!matched) return undefined;
+  let end = t.end[i]!;
+  if (text.charCodeAt(end) === 46 && k.endsWith("str")) end++;
+  let numbered = false;
+  if (i + 1 < t.n && /^\.?,?[ \t]+$/.test(text.slice(t.end[i]!, t.start[i + 1]!))) {
+    const h = houseNumber(doc, i + 1);
+    if (h >= 0) {
+      end = t.end[h]!;
+      numbered = true;
+    }
+  }
+  if (!numbered && !sure) return undefined;
+  return { start, end, score: numbered ? 0.8 : 0.45, kind: STREET };
+}
+
+/** Postcodes followed by a town, at NUM token i. `before` holds the pieces found so far (a street before raises unknown towns). */
+function postcodeAt(doc: NameDoc, i: number, before: readonly Piece[]): Piece | undefined {
+  const { t, text } = doc;
+  const s = text.slice(t.start[i]!, t.end[i]!);
+  if (!digitsOnly(s)) return usZip(doc, i);
+  let last = i; // last token of the postcode
+  let distinctive = false; // a shape that is hardly anything else (1012 AB, 00-950, 1100-148)
+  const nextIs = (sep: string, len: number) =>
+    i + 1 < t.n && t.kind[i + 1] === NUM && text.slice(t.end[i]!, t.start[i + 1]!) === sep && t.end[i + 1]! - t.start[i + 1]! === len && digitsOnly(text.slice(t.start[i + 1]!, t.end[i + 1]!));
+  if (s.length === 2 && nextIs("-", 3)) {
+    last = i + 1; // PL 00-950
+    distinctive = true;
+  } else if (s.length === 4 && nextIs("-", 3)) {
+    last = i + 1; // PT 1100-148
+    distinctive = true;
+  } else if (s.length === 3 && nextIs(" ", 2)) {
+    last = i + 1; // SE 114 55
+  } else if (s.length === 4 && i + 1 < t.n && t.kind[i + 1] === UPPER && t.end[i + 1]! - t.start[i + 1]! === 2 && /^ ?$/.test(text.slice(t.end[i]!, t.start[i + 1]!))) {
+    last = i + 1; // NL 1012 AB
+    distinctive = true;
+  } else if (s.length !== 5 && s.length !== 4) return usZip(doc, i);
+  // an optional country prefix before: D-10115, F-75008, CH-8001, PL-00-950
+  let start = t.start[i]!;
+  if (i > 0 && text.charCodeAt(start - 1) === 45 && (t.kind[i - 1] === CAP || t.kind[i - 1] === UPPER) && t.end[i - 1] === start - 1 && t.end[i - 1]! - t.start[i - 1]! <= 2) start = t.start[i - 1]!;
+  // the town
+  const c = last + 1;
+  if (c >= t.n || t.kind[c] !== CAP || doc.glued(c) || !doc.spaced(c)) return undefined;
+  const hit = placeAt(doc, c);
+  let townEnd: number;
+  let known = false;
+  if (hit) {
+    townEnd = hit.last;
+    known = true;
+  } else {
+    townEnd = c;
+    while (townEnd + 1 < t.n && doc.spaced(townEnd + 1) && (t.kind[townEnd + 1] === CAP || (t.kind[townEnd + 1] === LOWER && CONNECTORS.has(doc.key(townEnd + 1)) && townEnd + 2 < t.n && t.kind[townEnd + 2] === CAP)) && townEnd - c < 3) {
+      townEnd += t.kind[townEnd + 1] === CAP ? 1 : 2;
+    }
+    if (doc.lex.common.has(doc.key(c)) || doc.lex.deny.has(doc.key(c))) return undefined;
+  }
+  const end = t.end[townEnd]!;
+  const streetBefore = before.length > 0 && start - before[before.length - 1]!.end <= 3 && /^[\s,]*$/.test(text.slice(before[before.length - 1]!.end, start));
+  const blockLine = (t.flags[i]! & F_LINE) !== 0 && /^[ \t]*(\r?\n|$|,)/.test(text.slice(end, end + 3));
+  let score: number;
+  if (known) score = streetBefore || distinctive ? 0.85 : 0.75;
+  else if (distinctive || streetBefore) score = 0.75;
+  else if (s.length === 5 && blockLine) score = 0.55;
+  else if (s.length === 5) score = 0.35;
+  else return undefined;
+  if (s.length === 4 && !known && !streetBefore && !distinctive) return undefined;
+  return { start, end, score, kind: POSTAL };
+}
+
+/** "Springfield, IL 62704": a town, a comma, a state code and a ZIP code. */
+function usZip(doc: NameDoc, i: number): Piece | undefined {
+  const { t, text } = doc;
+  const s = text.slice(t.start[i]!, t.end[i]!);
+  if (!/^\d{5}$/.test(s) || i < 2) return undefined;
+  let end = t.end[i]!;
+  if (text.charCodeAt(end) === 45 && i + 1 < t.n && t.start[i + 1] === end + 1 && /^\d{4}$/.test(text.slice(t.start[i + 1]!, t.end[i + 1]!))) end = t.end[i + 1]!;
+  const st = i - 1;
+  if (t.kind[st] !== UPPER || !US_STATES.has(text.slice(t.start[st]!, t.end[st]!)) || !doc.spaced(i)) return undefined;
+  if (!/^,[ \t]+$/.test(text.slice(t.end[st - 1]!, t.start[st]!)) || t.kind[st - 1] !== CAP) return undefined;
+  let c = st - 1;
+  while (c > 0 && t.kind[c - 1] === CAP && doc.spaced(c) && st - c < 3) c--;
+  return { start: t.start[c]!, end, score: 0.75, kind: POSTAL };
+}
+
+/** UK postcodes: SW1A 1AA, M1 1AE, B33 8TH (area letters checked against the real areas). */
+function ukPostcode(doc: NameDoc, i: number): Piece | undefined {
+  const { t, text } = doc;
+  const out = text.slice(t.start[i]!, t.end[i]!);
+  const m = /^([A-Z]{1,2})\d[A-Z\d]?$/.exec(out);
+  if (!m || !UK_AREAS.has(m[1]!)) return undefined;
+  if (i + 1 >= t.n || !doc.spaced(i + 1) || t.kind[i + 1] !== NUM) return undefined;
+  const inward = text.slice(t.start[i + 1]!, t.end[i + 1]!);
+  if (!/^\d[ABD-HJLNP-UW-Z]{2}$/.test(inward)) return undefined;
+  return { start: t.start[i]!, end: t.end[i + 1]!, score: 0.65, kind: POSTAL };
+}

@@ -1,0 +1,143 @@
+// LOCATION without a model: gazetteer places (cities, regions, countries; multi-word and local
+// spellings), raised by prepositions and residence phrases before them (in, aus, à, desde, uit,
+// w, em, från; "lives in", "wohnt in") and lowered when the word after makes them part of a
+// product, event or cloud region (Frankfurt region, Paris Agreement); unknown capitalised words
+// after a residence phrase or a place label; street addresses and postcodes (address.ts). Pieces
+// of one address (street, postcode and town, country) are merged into one span.
+//
+// Countries count: a country in a prompt is usually where someone is, lives or comes from,
+// and a gazetteer hit is what we can check without a model. A place that is also a common
+// word or mostly a given name (Nice, Essen, Florence) only counts after a place cue.
+import { findAddresses, type Piece, POSTAL, STREET } from "./address.ts";
+import { P_AMBIGUOUS, P_COUNTRY, P_KIND } from "./lexicon.ts";
+import { PLACE_LABELS, PLACE_NEGATIVE_AFTER, PLACE_PREPS, PLACE_PREPS_WEAK, RESIDENCE } from "./name-cues.ts";
+import type { NameDoc } from "./name-doc.ts";
+import { placeAt } from "./place-lookup.ts";
+import { CAP, F_SENT, LOWER } from "./tokens.ts";
+
+export const MIN_LOCATION_SCORE = 0.3;
+const MAX_SCORE = 0.95;
+const PLACE = 3;
+
+interface Found {
+  start: number;
+  end: number;
+  score: number;
+  kind: number; // STREET, POSTAL or PLACE
+  country?: boolean;
+}
+
+export function findLocations(doc: NameDoc, emit: (start: number, end: number, score: number) => void): void {
+  const found: Found[] = findAddresses(doc).map((p: Piece) => ({ ...p }));
+  const taken = found.map((p) => [p.start, p.end] as const);
+  const { t } = doc;
+  let i = 0;
+  while (i < t.n) {
+    if (t.kind[i] !== CAP || doc.glued(i) || inside(taken, t.start[i]!)) {
+      i++;
+      continue;
+    }
+    const f = placeHere(doc, i);
+    if (f) {
+      found.push(f.found);
+      i = f.next;
+    } else i++;
+  }
+  found.sort((a, b) => a.start - b.start);
+  for (const f of merge(doc.text, found)) if (f.score >= MIN_LOCATION_SCORE) emit(f.start, f.end, Math.min(MAX_SCORE, f.score));
+}
+
+function inside(spans: readonly (readonly [number, number])[], x: number): boolean {
+  for (const [s, e] of spans) if (x >= s && x < e) return true;
+  return false;
+}
+
+/** A gazetteer place, or an unknown capitalised word after a residence phrase or place label, at token i. */
+function placeHere(doc: NameDoc, i: number): { found: Found; next: number } | undefined {
+  const { t, lex } = doc;
+  const before = cueBefore(doc, i);
+  const hit = placeAt(doc, i);
+  if (hit) {
+    const kind = hit.flags & P_KIND;
+    const ambiguous = (hit.flags & P_AMBIGUOUS) !== 0 || ((t.flags[i]! & F_SENT) !== 0 && lex.common.has(doc.key(i)));
+    let score = ambiguous ? 0.3 : kind === P_COUNTRY ? 0.55 : 0.6;
+    if (!ambiguous && hit.last === i && lex.first.has(doc.key(i))) score -= 0.05; // India, Santiago
+    if (ambiguous && before.strength < 0.25) score = Math.min(score, 0.2);
+    score += before.strength;
+    score -= negativeAfter(doc, hit.last);
+    return { found: { start: t.start[i]!, end: doc.coreEnd(hit.last), score, kind: PLACE, country: kind === P_COUNTRY }, next: hit.last + 1 };
+  }
+  if (before.residence) {
+    // "wohnt in Kleinmachnow", "Wohnort: Bad Vilbel": capitalised words that are not common words
+    const k = doc.key(i);
+    if (lex.common.has(k) || lex.deny.has(k)) return undefined;
+    let last = i;
+    while (last + 1 < t.n && last - i < 3 && doc.spaced(last + 1) && !doc.glued(last + 1)) {
+      if (t.kind[last + 1] === CAP && !lex.common.has(doc.key(last + 1))) last++;
+      else if (t.kind[last + 1] === LOWER && last + 2 < t.n && t.kind[last + 2] === CAP && doc.spaced(last + 2) && ["am", "an", "der", "im", "sur", "en", "de", "la", "aan", "den", "upon", "on", "del", "di"].includes(doc.key(last + 1))) last += 2;
+      else break;
+    }
+    return { found: { start: t.start[i]!, end: doc.coreEnd(last), score: 0.2 + before.strength, kind: PLACE }, next: last + 1 };
+  }
+  return undefined;
+}
+
+/** What the words right before token i say: a residence phrase or place label (strong), a preposition. */
+function cueBefore(doc: NameDoc, i: number): { strength: number; residence: boolean } {
+  if (i === 0) return { strength: 0, residence: false };
+  const gap = doc.gap(i);
+  const q = i - 1;
+  if (/^[ \t]*:[ \t]*$/.test(gap)) {
+    return doc.phraseEndingAt(q, PLACE_LABELS, 3) > 0 ? { strength: 0.4, residence: true } : { strength: 0, residence: false };
+  }
+  if (!doc.spaced(i)) {
+    // "Paris, France": a country right after a place and a comma
+    return { strength: 0, residence: false };
+  }
+  if (doc.phraseEndingAt(q, RESIDENCE, 4) > 0) return { strength: 0.4, residence: true };
+  // "in der Nähe von Köln", "près de Lyon", "cerca de Sevilla"
+  const k = doc.key(q);
+  if (PLACE_PREPS.has(k)) return { strength: 0.3, residence: false };
+  if (PLACE_PREPS_WEAK.has(k)) return { strength: 0.1, residence: false };
+  return { strength: 0, residence: false };
+}
+
+/** How much the word right after a place takes away (Frankfurt region, Berlin office, Paris Hilton). */
+function negativeAfter(doc: NameDoc, last: number): number {
+  const { t, lex } = doc;
+  const j = last + 1;
+  if (j >= t.n || !doc.spaced(j)) return 0;
+  const k = doc.key(j);
+  if (PLACE_NEGATIVE_AFTER.has(k)) return 0.45;
+  if (t.kind[j] === CAP && !doc.glued(j) && !lex.common.has(k) && !lex.places.has(k)) return 0.3; // part of a longer proper name
+  return 0;
+}
+
+/**
+ * One span per address: a street followed by a postcode and town or a town, and a postcode
+ * and town followed by a country, separated only by commas, spaces and at most one line break.
+ */
+function merge(text: string, found: Found[]): Found[] {
+  const out: Found[] = [];
+  for (const f of found) {
+    const prev = out[out.length - 1];
+    if (prev && f.start >= prev.end && f.start - prev.end <= 4 && /^[ \t]*,?[ \t]*(\r?\n)?[ \t]*$/.test(text.slice(prev.end, f.start))) {
+      const joins =
+        (prev.kind === STREET && (f.kind === POSTAL || (f.kind === PLACE && f.score >= 0.3))) ||
+        (prev.kind === POSTAL && f.kind === PLACE && f.country === true) ||
+        (prev.kind === PLACE && f.kind === POSTAL && /^[ \t]*,?[ \t]*$/.test(text.slice(prev.end, f.start)));
+      if (joins && prev.score >= 0.45) {
+        prev.end = f.end;
+        prev.score = Math.max(prev.score, f.score);
+        prev.kind = f.kind === PLACE && prev.kind === STREET ? POSTAL : f.kind;
+        continue;
+      }
+    }
+    if (prev && f.start < prev.end) {
+      if (f.score > prev.score) out[out.length - 1] = f;
+      continue;
+    }
+    out.push(f);
+  }
+  return out;
+}

@@ -1,0 +1,117 @@
+// What the PERSON and LOCATION recognizers share about one text: its tokens, folded keys
+// (computed on demand and cached), the gaps between tokens, phrase look-ups before a token,
+// the parts of e-mail local parts in the text, and whether the text reads as German.
+import { type Lexicon, lexicon } from "./lexicon.ts";
+import { CAP, F_GLUED, foldRange, NUM, onlySpaces, type Tokens, tokenize } from "./tokens.ts";
+
+export interface NameDoc {
+  readonly text: string;
+  readonly t: Tokens;
+  readonly lex: Lexicon;
+  /** Folded key of token i (a possessive 's is left out). */
+  key(i: number): string;
+  /** End of token i without a possessive 's (Anna's → Anna). */
+  coreEnd(i: number): number;
+  isCap(i: number): boolean;
+  glued(i: number): boolean;
+  /** Text between token i-1 and token i (the text before token 0 for i = 0). */
+  gap(i: number): string;
+  /** Whether only spaces/tabs separate token i-1 and token i. */
+  spaced(i: number): boolean;
+  /**
+   * The number of words (1..max) of a phrase in `set` that ends with token `last`, the words
+   * separated by spaces only; 0 if none.
+   */
+  phraseEndingAt(last: number, set: ReadonlySet<string>, max: number): number;
+  /** Lower-case alphabetic parts of every e-mail local part in the text (anna.berg@ → anna, berg). */
+  emailParts(): ReadonlySet<string>;
+  /** Whether the text reads as German (so a capitalised word is usually a noun). */
+  german(): boolean;
+}
+
+const GERMAN_MARKERS = [" der ", " die ", " das ", " und ", " ist ", " nicht ", " mit ", " für ", " ich ", " wir ", " sie ", " den ", " ein ", " eine ", " bitte ", " auf "];
+
+export function nameDoc(text: string): NameDoc {
+  const t = tokenize(text);
+  const lex = lexicon();
+  const keys: (string | undefined)[] = new Array<string | undefined>(t.n);
+  let parts: Set<string> | undefined;
+  let isGerman: boolean | undefined;
+
+  const coreEnd = (i: number): number => {
+    const e = t.end[i]!;
+    if (e - t.start[i]! > 3 && text.charCodeAt(e - 1) === 115) {
+      const a = text.charCodeAt(e - 2);
+      if (a === 39 || a === 0x2019) return e - 2;
+    }
+    return e;
+  };
+  const key = (i: number): string => {
+    let k = keys[i];
+    if (k === undefined) {
+      k = foldRange(text, t.start[i]!, coreEnd(i));
+      keys[i] = k;
+    }
+    return k;
+  };
+  const spaced = (i: number): boolean => i > 0 && onlySpaces(text, t.end[i - 1]!, t.start[i]!);
+
+  return {
+    text,
+    t,
+    lex,
+    key,
+    coreEnd,
+    isCap: (i) => t.kind[i] === CAP,
+    glued: (i) => (t.flags[i]! & F_GLUED) !== 0,
+    gap: (i) => (i <= 0 ? text.slice(0, t.start[0] ?? 0) : text.slice(t.end[i - 1]!, t.start[i]!)),
+    spaced,
+    phraseEndingAt(last, set, max) {
+      if (last < 0) return 0;
+      let phrase = key(last);
+      let best = set.has(phrase) ? 1 : 0;
+      for (let w = 2; w <= max && last - w + 1 >= 0; w++) {
+        const j = last - w + 1;
+        if (!spaced(j + 1) || t.kind[j] === NUM) break;
+        phrase = `${key(j)} ${phrase}`;
+        if (set.has(phrase)) best = w;
+      }
+      return best;
+    },
+    emailParts() {
+      if (parts) return parts;
+      parts = new Set();
+      let at = text.indexOf("@");
+      while (at > 0) {
+        let s = at;
+        while (s > 0 && isLocalChar(text.charCodeAt(s - 1))) s--;
+        const local = text.slice(s, at).toLowerCase();
+        for (const p of local.split(/[^a-z]+/)) if (p.length >= 2) parts.add(p);
+        if (local.length >= 4) parts.add(`@${local.replace(/[^a-z]+/g, "")}`);
+        at = text.indexOf("@", at + 1);
+      }
+      return parts;
+    },
+    german() {
+      if (isGerman !== undefined) return isGerman;
+      let hits = 0;
+      const lower = text.length > 20_000 ? text.slice(0, 20_000).toLowerCase() : text.toLowerCase();
+      for (const m of GERMAN_MARKERS) if (lower.includes(m) && ++hits >= 3) break;
+      isGerman = hits >= 3;
+      return isGerman;
+    },
+  };
+}
+
+const isLocalChar = (c: number) => (c >= 97 && c <= 122) || (c >= 65 && c <= 90) || (c >= 48 && c <= 57) || c === 46 || c === 95 || c === 45 || c === 43;
+
+/** Whether a folded name key occurs in an e-mail local part of the text (jan.nowak@, jnowak@). */
+export function inEmail(doc: NameDoc, key: string): boolean {
+  if (key.length < 3) return false;
+  const parts = doc.emailParts();
+  if (parts.size === 0) return false;
+  if (parts.has(key)) return true;
+  if (key.length < 4) return false;
+  for (const p of parts) if (p.charCodeAt(0) === 64 && p.includes(key)) return true;
+  return false;
+}
