@@ -1,0 +1,56 @@
+// How random a token looks: the tests that keep secrets apart from words, identifiers,
+// hashes and encoded text (used by the secret recognizers).
+import { entropy, isDigit, isLower, isUpper } from "./chars.ts";
+
+export interface Classes {
+  lower: number;
+  upper: number;
+  digit: number;
+  other: number;
+  /** Changes of class between neighbours (aB1 → 2); camelCase words have few, random strings many. */
+  changes: number;
+  /** Runs of lower-case letters: words make long ones (lower / lowerRuns ≥ 3), random strings short ones (≈ 1.7). */
+  lowerRuns: number;
+}
+
+export function classes(text: string, start: number, end: number): Classes {
+  const r = { lower: 0, upper: 0, digit: 0, other: 0, changes: 0, lowerRuns: 0 };
+  let prev = -1;
+  for (let i = start; i < end; i++) {
+    const c = text.charCodeAt(i);
+    const k = isLower(c) ? 0 : isUpper(c) ? 1 : isDigit(c) ? 2 : 3;
+    if (k === 0) {
+      r.lower++;
+      if (prev !== 0) r.lowerRuns++;
+    }
+    else if (k === 1) r.upper++;
+    else if (k === 2) r.digit++;
+    else r.other++;
+    if (prev !== -1 && k !== prev) r.changes++;
+    prev = k;
+  }
+  return r;
+}
+
+/** Not a stand-in: no single repeated character, no "xxxx"/"****"/"<…>"/"${…}" mask or template. */
+export function notPlaceholder(text: string, start: number, end: number): boolean {
+  const c = text.charCodeAt(start);
+  if (c === 36 || c === 60 || c === 123 || c === 37) return false; // $ < { %
+  return entropy(text, start, end) >= 2;
+}
+
+/**
+ * A token that looks machine-generated: enough entropy per character and either letters with
+ * digits or both cases changing often (Hugging Face keys have no digits). `strict` (no key
+ * name or prefix vouches for it) wants all three classes, frequent changes and no words
+ * (camelCase identifiers have lower-case runs of three letters or more on average).
+ */
+export function looksRandom(text: string, start: number, end: number, strict: boolean): boolean {
+  const n = end - start;
+  if (n < 16) return false;
+  const k = classes(text, start, end);
+  if (k.lower + k.upper === 0) return false;
+  const mixedCase = k.lower > 0 && k.upper > 0 && k.changes >= n * 0.3;
+  if (strict ? k.digit === 0 || !mixedCase || k.lower >= 3 * k.lowerRuns : k.digit === 0 && !mixedCase) return false;
+  return entropy(text, start, end) >= (strict ? 3.5 : 3);
+}
