@@ -5,7 +5,7 @@
 // tokens. Long runs are found by sampling (runs.ts); the context-word test runs only once a
 // token qualifies, so most texts never pay for it.
 import { isWordChar } from "./chars.ts";
-import { looksRandom } from "./randomness.ts";
+import { isBase64Text, looksRandom } from "./randomness.ts";
 import { ALNUM, charTable, forEachRun } from "./runs.ts";
 import { hasKnownPrefix } from "./secrets.ts";
 import type { Recognizer } from "./types.ts";
@@ -77,30 +77,4 @@ function isHexOrUuid(text: string, start: number, end: number): boolean {
     if (!((c >= 48 && c <= 57) || (c >= 97 && c <= 102) || c === 45)) return false;
   }
   return true;
-}
-
-/** Standard base64 that decodes to printable text with spaces ("SGVsbG8gV29ybGQ=" is "Hello World"). */
-function isBase64Text(text: string, start: number, end: number): boolean {
-  if ((end - start) % 4 !== 0) return false;
-  let printable = 0;
-  let spaces = 0;
-  let total = 0;
-  let acc = 0;
-  let bits = 0;
-  for (let i = start; i < end; i++) {
-    const c = text.charCodeAt(i);
-    if (c === 61) break;
-    const v = c >= 65 && c <= 90 ? c - 65 : c >= 97 && c <= 122 ? c - 71 : c >= 48 && c <= 57 ? c + 4 : c === 43 ? 62 : c === 47 ? 63 : -1;
-    if (v < 0) return false;
-    acc = ((acc << 6) | v) & 0xffff;
-    bits += 6;
-    if (bits >= 8) {
-      bits -= 8;
-      const byte = (acc >> bits) & 0xff;
-      total++;
-      if (byte === 32) spaces++;
-      if ((byte >= 32 && byte < 127) || byte === 10 || byte === 9) printable++;
-    }
-  }
-  return total > 0 && printable / total >= 0.95 && spaces > 0;
 }

@@ -54,3 +54,29 @@ export function looksRandom(text: string, start: number, end: number, strict: bo
   if (strict ? k.digit === 0 || !mixedCase || k.lower >= 3 * k.lowerRuns : k.digit === 0 && !mixedCase) return false;
   return entropy(text, start, end) >= (strict ? 3.5 : 3);
 }
+
+/** Standard base64 that decodes to printable text with spaces ("SGVsbG8gV29ybGQ=" is "Hello World"). */
+export function isBase64Text(text: string, start: number, end: number): boolean {
+  if ((end - start) % 4 !== 0) return false;
+  let printable = 0;
+  let spaces = 0;
+  let total = 0;
+  let acc = 0;
+  let bits = 0;
+  for (let i = start; i < end; i++) {
+    const c = text.charCodeAt(i);
+    if (c === 61) break;
+    const v = c >= 65 && c <= 90 ? c - 65 : c >= 97 && c <= 122 ? c - 71 : c >= 48 && c <= 57 ? c + 4 : c === 43 ? 62 : c === 47 ? 63 : -1;
+    if (v < 0) return false;
+    acc = ((acc << 6) | v) & 0xffff;
+    bits += 6;
+    if (bits >= 8) {
+      bits -= 8;
+      const byte = (acc >> bits) & 0xff;
+      total++;
+      if (byte === 32) spaces++;
+      if ((byte >= 32 && byte < 127) || byte === 10 || byte === 9) printable++;
+    }
+  }
+  return total > 0 && printable / total >= 0.95 && spaces > 0;
+}

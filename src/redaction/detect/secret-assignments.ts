@@ -5,7 +5,7 @@
 // the connectors (each ':' and '=' looks back at the name before it, a cheap indexOf
 // walk), and for prose from a password word followed by a copula.
 import { isAsciiLetter, isLower, isWordChar } from "./chars.ts";
-import { classes, looksRandom, notPlaceholder } from "./randomness.ts";
+import { classes, isBase64Text, looksRandom, notPlaceholder } from "./randomness.ts";
 import type { Candidate } from "./types.ts";
 
 const PASSWORD_SCORE = 0.8;
@@ -87,7 +87,7 @@ function assignmentAt(text: string, p: number): { start: number; end: number; pa
   const v = valueFrom(text, k);
   if (v === null || !notPlaceholder(text, v.start, v.end)) return null;
   const password = m[1] !== undefined;
-  if (password ? !passwordValue(text, v.start, v.end) : !looksRandom(text, v.start, v.end, false)) return null;
+  if (password ? !passwordValue(text, v.start, v.end) : !looksRandom(text, v.start, v.end, false) || isBase64Text(text, v.start, v.end)) return null;
   return { ...v, password };
 }
 
