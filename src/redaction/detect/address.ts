@@ -4,9 +4,16 @@
 // (Hauptstraße 5, Keizersgracht 123, Drottninggatan 12), and postcodes followed by a town
 // (10115 Berlin, 1012 AB Amsterdam, 00-950 Warszawa, 1100-148 Lisboa, 114 55 Stockholm,
 // SW1A 1AA, Springfield, IL 62704).
+import * as name_cues_ from "./name-cues.ts";
 import type { NameDoc } from "./name-doc.ts";
-import { placeAt } from "./place-lookup.ts";
-import { CAP, F_LINE, LOWER, MIXED, NUM, UPPER } from "./tokens.ts";
+import * as place_lookup_ from "./place-lookup.ts";
+import * as tokens_ from "./tokens.ts";
+
+// tsx (which also runs the Node server) compiles imported bindings to getter calls; the hot
+// loops use module-local copies, read once here.
+const { CAP, F_LINE, LOWER, MIXED, NUM, UPPER } = tokens_;
+const { cueSet } = name_cues_;
+const { placeAt } = place_lookup_;
 
 export const STREET = 1;
 export const POSTAL = 2;
@@ -20,19 +27,20 @@ export interface Piece {
 
 /** Type words before the street name that are street words only (rue, calle, ulica). */
 const PREFIX_SURE = new Set("rue boulevard bd chemin impasse quai calle avenida avda paseo carrer viale piazza piazzale vicolo strada rua travessa praca alameda ulica ul aleja plac rynek osiedle straat".split(" "));
+/** All prefix type words, for the hash test on every token. */
+const PREFIX_ANY = cueSet("rue|boulevard|bd|chemin|impasse|quai|calle|avenida|avda|paseo|carrer|viale|piazza|piazzale|vicolo|strada|rua|travessa|praca|alameda|ulica|ul|aleja|plac|rynek|osiedle|straat|avenue|place|route|cours|via|plaza|corso|largo|passage|square|ronda|camino|estrada|allee|al|pl|os|av");
 /** Type words that are also ordinary words (via, place, avenue): only with a house number. */
 const PREFIX_NUMBER = new Set("avenue place route cours via plaza corso largo passage square ronda camino estrada allee al pl os av".split(" "));
 /** Abbreviations that need their dot. */
 const NEED_DOT = new Set(["ul", "al", "pl", "os", "av", "bd", "avda"]);
 /** Connectors inside a street name (rue de la Paix, Via dei Mille, Rua das Flores). */
-const CONNECTORS = new Set("de del della delle dei degli di da das do dos des du la le les l d y e i van von der den am an im auf zum zur the of".split(" "));
+const CONNECTORS = cueSet("de|del|della|delle|dei|degli|di|da|das|do|dos|des|du|la|le|les|l|d|y|e|i|van|von|der|den|am|an|im|auf|zum|zur|the|of");
+const SUFFIX_WORD_CUES = cueSet("strasse|str|weg|platz|allee|gasse|damm|ufer|chaussee|laan|straat|plein|gatan|vagen");
 /** English street types after the name (221B Baker Street, 10 Downing St.). */
 const EN_TYPES = new Set("street st road rd avenue ave lane ln drive dr boulevard blvd way close court ct place pl crescent cres terrace square sq highway hwy parkway pkwy row gardens grove mews walk rise hill park".split(" "));
 /** Endings of German, Dutch and Swedish street names; the first ones also count without a number. */
 const SUFFIX_SURE = ["strasse", "gasse", "allee", "straat", "gracht", "gatan", "vagen"];
 const SUFFIX_NUMBER = ["weg", "platz", "damm", "ufer", "chaussee", "steig", "pfad", "markt", "laan", "plein", "kade", "singel", "dijk", "steeg", "gata", "vag", "torget", "backen", "stigen", "platsen", "gasse"];
-/** The same as separate words after a name (Berliner Straße 12, Kungs väg 3). */
-const SUFFIX_WORDS = new Set(["strasse", "str", "weg", "platz", "allee", "gasse", "damm", "ufer", "chaussee", "laan", "straat", "plein", "gatan", "vagen"]);
 
 /** UK postcode areas (the letters before the first digit). */
 const UK_AREAS = new Set(
@@ -114,11 +122,11 @@ function streetName(doc: NameDoc, i: number, allowNumberName: boolean): number {
   while (j < t.n && words < 6) {
     if (j > i && !sameLineSpaced(doc, j)) break;
     const k = t.kind[j];
-    if (k === CAP && !doc.glued(j) && !doc.lex.deny.has(doc.key(j))) last = j;
+    if (k === CAP && !doc.glued(j) && !doc.lex.deny.has(t.hash[j]!)) last = j;
     else if (k === UPPER && /^[IVXLC]+$/.test(doc.text.slice(t.start[j]!, t.end[j]!))) last = j; // Via XX Settembre, Corso Vittorio Emanuele II
-    else if (k === LOWER && CONNECTORS.has(doc.key(j))) {
+    else if (k === LOWER && doc.is(j, CONNECTORS)) {
       // a connector must be followed by more name
-    } else if (k === NUM && allowNumberName && j + 1 < t.n && CONNECTORS.has(doc.key(j + 1))) {
+    } else if (k === NUM && allowNumberName && j + 1 < t.n && doc.is(j + 1, CONNECTORS)) {
       // Rua 25 de Abril, Avenida 5 de Mayo
     } else break;
     j++;
@@ -137,6 +145,10 @@ function sameLineSpaced(doc: NameDoc, j: number): boolean {
 /** "rue de Rivoli 5", "Via Roma 12", "ul. Długa 5/7", "Calle Mayor, 10", optionally "12, rue …" before. */
 function typeFirstStreet(doc: NameDoc, i: number): Piece | undefined {
   const { t, text } = doc;
+  // a street name follows: a capitalised word or number next, or after one or two connectors
+  const k1 = t.kind[i + 1];
+  if (k1 !== CAP && k1 !== NUM && !(k1 === LOWER && (t.kind[i + 2] === CAP || t.kind[i + 3] === CAP))) return undefined;
+  if (!doc.is(i, PREFIX_ANY)) return undefined;
   const k = doc.key(i);
   const sure = PREFIX_SURE.has(k);
   if (!sure && !PREFIX_NUMBER.has(k)) return undefined;
@@ -190,7 +202,7 @@ function numberFirstStreet(doc: NameDoc, i: number): Piece | undefined {
       if (j + 1 < t.n && t.kind[j + 1] === UPPER && doc.spaced(j + 1) && /^(N|S|E|W|NE|NW|SE|SW)$/.test(text.slice(t.start[j + 1]!, t.end[j + 1]!))) end = t.end[j + 1]!;
       return { start: t.start[i]!, end, score: 0.8, kind: STREET };
     }
-    if (doc.lex.deny.has(k)) return undefined;
+    if (doc.lex.deny.has(t.hash[j]!)) return undefined;
     words++;
     j++;
   }
@@ -201,11 +213,21 @@ function numberFirstStreet(doc: NameDoc, i: number): Piece | undefined {
 function suffixStreet(doc: NameDoc, i: number): Piece | undefined {
   const { t, text } = doc;
   if (t.kind[i] !== CAP) return undefined;
+  const h = t.hash[i]!;
+  const word = doc.is(i, SUFFIX_WORD_CUES);
+  if (!word) {
+    if (t.end[i]! - t.start[i]! < 6) return undefined;
+    // a compound street name ends in one of a few letters, and a house number usually follows
+    const lastChar = doc.text.charCodeAt(t.end[i]! - 1) | 32;
+    const numberNext = i + 1 < t.n && t.kind[i + 1] === NUM;
+    if (!numberNext && lastChar !== 101 && lastChar !== 116 && lastChar !== 110) return undefined; // e t n: straße gasse allee straat gracht gatan vägen
+    if (doc.lex.common.has(h) || doc.lex.first.has(h) || doc.lex.sur.has(h)) return undefined;
+  }
   const k = doc.key(i);
   let start = t.start[i]!;
   let sure = false;
   let matched = false;
-  if (SUFFIX_WORDS.has(k)) {
+  if (word) {
     // a separate type word needs a capitalised word before it ("Berliner Straße")
     if (i === 0 || t.kind[i - 1] !== CAP || !doc.spaced(i)) return undefined;
     start = t.start[i - 1]!;
@@ -219,7 +241,8 @@ function suffixStreet(doc: NameDoc, i: number): Piece | undefined {
         break;
       }
     }
-    if (!matched) {
+    const numberNext = i + 1 < t.n && t.kind[i + 1] === NUM;
+    if (!matched && numberNext) {
       for (const s of SUFFIX_NUMBER) {
         if (k.length >= s.length + 3 && k.endsWith(s)) {
           matched = true;
@@ -279,10 +302,10 @@ function postcodeAt(doc: NameDoc, i: number, before: readonly Piece[]): Piece | 
     known = true;
   } else {
     townEnd = c;
-    while (townEnd + 1 < t.n && doc.spaced(townEnd + 1) && (t.kind[townEnd + 1] === CAP || (t.kind[townEnd + 1] === LOWER && CONNECTORS.has(doc.key(townEnd + 1)) && townEnd + 2 < t.n && t.kind[townEnd + 2] === CAP)) && townEnd - c < 3) {
+    while (townEnd + 1 < t.n && doc.spaced(townEnd + 1) && (t.kind[townEnd + 1] === CAP || (t.kind[townEnd + 1] === LOWER && doc.is(townEnd + 1, CONNECTORS) && townEnd + 2 < t.n && t.kind[townEnd + 2] === CAP)) && townEnd - c < 3) {
       townEnd += t.kind[townEnd + 1] === CAP ? 1 : 2;
     }
-    if (doc.lex.common.has(doc.key(c)) || doc.lex.deny.has(doc.key(c))) return undefined;
+    if (doc.lex.common.has(t.hash[c]!) || doc.lex.deny.has(t.hash[c]!)) return undefined;
   }
   const end = t.end[townEnd]!;
   const streetBefore = before.length > 0 && start - before[before.length - 1]!.end <= 3 && /^[\s,]*$/.test(text.slice(before[before.length - 1]!.end, start));

@@ -1,11 +1,18 @@
-// The name and place gazetteers as folded-key Sets, built once on first use (the data ships
-// as strings inside the bundle; nothing is read at run time).
+// The name and place gazetteers as sets of folded-word hashes (tokens.ts wordHash), built once
+// on first use: the data ships as strings inside the bundle, nothing is read at run time, and
+// a lookup is an integer Set test (no string is built per token). Two different words sharing
+// a 32-bit hash would be confused; across ~15,000 entries that is a one-in-a-few-hundred-
+// thousand chance per unknown word, far below the error rate of the lists themselves.
 import { COMMON_WORDS } from "./gazetteer/common-words.ts";
 import { DENY_WORDS } from "./gazetteer/deny-words.ts";
 import { FIRST_NAMES } from "./gazetteer/first-names.ts";
 import { CITIES, COUNTRIES, REGIONS } from "./gazetteer/places.ts";
 import { SURNAMES } from "./gazetteer/surnames.ts";
-import { fold } from "./tokens.ts";
+import * as tokens_ from "./tokens.ts";
+
+// tsx (which also runs the Node server) compiles imported bindings to getter calls; the hot
+// loops use module-local copies, read once here.
+const { fold, hashRange, PHRASE_SEED, phraseStep, wordHash } = tokens_;
 
 /** Place kinds (low bits) and the "needs a cue" bit. */
 export const P_CITY = 1;
@@ -15,21 +22,20 @@ export const P_KIND = 3;
 export const P_AMBIGUOUS = 4;
 
 /** Lower-case particles inside names: van der Berg, da Silva, de la Cruz. */
-export const PARTICLES: ReadonlySet<string> = new Set(
-  "von van der den de da di del della delle dei degli dos das do du le la les af zu zur ten ter op y e d' l' st st. saint sankt san santa".split(" "),
-);
+export const PARTICLE_WORDS = "von van der den de da di del della delle dei degli dos das do du le la les af zu zur ten ter op y e d l st saint sankt san santa";
 
 export interface Lexicon {
-  first: ReadonlySet<string>;
-  sur: ReadonlySet<string>;
-  common: ReadonlySet<string>;
-  deny: ReadonlySet<string>;
-  /** Folded place name (words joined by one space) → kind | P_AMBIGUOUS. */
-  places: ReadonlyMap<string, number>;
-  /** First word of a multi-word place → the most words any such place has. */
-  placeFirst: ReadonlyMap<string, number>;
-  /** Single-word places without their final vowel(s), for Polish cases (Krakowie → krakow). */
-  placeStems: ReadonlyMap<string, string>;
+  first: ReadonlySet<number>;
+  sur: ReadonlySet<number>;
+  common: ReadonlySet<number>;
+  deny: ReadonlySet<number>;
+  particles: ReadonlySet<number>;
+  /** Phrase hash of a place's words → kind | P_AMBIGUOUS. */
+  places: ReadonlyMap<number, number>;
+  /** Word hash of the first word of a multi-word place → the most words any such place has. */
+  placeFirst: ReadonlyMap<number, number>;
+  /** Word hash of a single-word place without its final vowel(s) → its flags (Polish cases: Krakowie → krakow). */
+  placeStems: ReadonlyMap<number, number>;
 }
 
 let built: Lexicon | undefined;
@@ -40,26 +46,45 @@ export function lexicon(): Lexicon {
   return built;
 }
 
-function words(lists: readonly string[], into: Set<string>, skip?: ReadonlySet<string>): Set<string> {
+function words(lists: readonly string[], skip?: ReadonlySet<number>): Set<number> {
+  const into = new Set<number>();
   for (const list of lists) {
     for (const w of list.split(/\s+/)) {
       if (w.length === 0) continue;
-      const k = fold(w);
-      if (skip?.has(k)) continue;
-      into.add(k);
+      const h = wordHash(w);
+      if (!skip?.has(h)) into.add(h);
     }
   }
   return into;
 }
 
 function build(): Lexicon {
-  const first = words(FIRST_NAMES, new Set());
-  const sur = words(SURNAMES, new Set(), PARTICLES);
-  const common = words(COMMON_WORDS, new Set());
-  const deny = words([DENY_WORDS], new Set());
-  const places = new Map<string, number>();
-  const placeFirst = new Map<string, number>();
-  const placeStems = new Map<string, string>();
+  const particles = words([PARTICLE_WORDS]);
+  const first = words(FIRST_NAMES);
+  const sur = words(SURNAMES, particles);
+  const common = words(COMMON_WORDS);
+  const deny = words([DENY_WORDS]);
+  const places = new Map<number, number>();
+  const placeFirst = new Map<number, number>();
+  const placeStems = new Map<number, number>();
+  const addKey = (key: string, kind: number) => {
+    let flags = kind;
+    const parts = key.split(" ");
+    // a place that is also a common word (Essen, Nice) needs a cue; one that is also a given
+    // name is marked in the data when the name reading wins (~florence), not here (India, Chad)
+    if (parts.length === 1 && common.has(wordHash(key))) flags |= P_AMBIGUOUS;
+    let ph = PHRASE_SEED;
+    for (const p of parts) ph = phraseStep(ph, wordHash(p));
+    const old = places.get(ph);
+    places.set(ph, old === undefined ? flags : (old & P_AMBIGUOUS) | flags);
+    const h0 = wordHash(parts[0]!);
+    if (parts.length > 1) placeFirst.set(h0, Math.max(placeFirst.get(h0) ?? 0, parts.length));
+    else if (key.length >= 5) {
+      const stem = key.replace(/(ia|ie|a|e|y|i|o)$/, "");
+      const sh = hashRange(stem, 0, stem.length);
+      if (stem.length >= 4 && !placeStems.has(sh)) placeStems.set(sh, flags);
+    }
+  };
   const add = (list: string, kind: number) => {
     for (let entry of list.split("|")) {
       entry = entry.trim();
@@ -71,37 +96,37 @@ function build(): Lexicon {
       }
       const folded = fold(entry).replace(/^'/, "").replace(/\./g, "").replace(/\s+/g, " ");
       // "côte d'ivoire" is also looked up as the tokens côte, d, ivoire
-      const keys = folded.includes("'") ? [folded, folded.replace(/'/g, " ")] : [folded];
-      for (const key of keys) addKey(key, flags);
-    }
-  };
-  const addKey = (key: string, kind: number) => {
-    let flags = kind;
-    const parts = key.split(" ");
-    // a place that is also a common word (Essen, Nice) needs a cue; one that is also a given
-    // name is marked in the data when the name reading wins (~florence), not here (India, Chad)
-    if (parts.length === 1 && common.has(key)) flags |= P_AMBIGUOUS;
-    const old = places.get(key);
-    places.set(key, old === undefined ? flags : (old & P_AMBIGUOUS) | flags);
-    if (parts.length > 1) placeFirst.set(parts[0]!, Math.max(placeFirst.get(parts[0]!) ?? 0, parts.length));
-    else if (key.length >= 5) {
-      const stem = key.replace(/(ia|ie|a|e|y|i|o)$/, "");
-      if (stem.length >= 4 && !placeStems.has(stem)) placeStems.set(stem, key);
+      addKey(folded, flags);
+      if (folded.includes("'")) addKey(folded.replace(/'/g, " ").replace(/\s+/g, " "), flags);
     }
   };
   add(COUNTRIES, P_COUNTRY);
   add(REGIONS, P_REGION);
   add(CITIES, P_CITY);
-  return { first, sur, common, deny, places, placeFirst, placeStems };
+  return { first, sur, common, deny, particles, places, placeFirst, placeStems };
+}
+
+/** Single-word place lookup by word hash. */
+export function placeOfWord(lex: Lexicon, wordH: number): number | undefined {
+  return lex.places.get(phraseStep(PHRASE_SEED, wordH));
 }
 
 const POLISH_ENDINGS = ["iach", "ach", "owi", "iem", "em", "ie", "iu", "u", "a", "y", "i", "e"];
 
-/** A Polish inflected place (w Krakowie, z Warszawy, do Gdańska) → the gazetteer key, if any. */
-export function polishPlace(lex: Lexicon, key: string): string | undefined {
+/** A Polish inflected place in text[s, e) (w Krakowie, z Warszawy, do Gdańska) → its flags, if any. */
+export function polishPlace(lex: Lexicon, text: string, s: number, e: number): number | undefined {
   for (const ending of POLISH_ENDINGS) {
-    if (key.length - ending.length < 4 || !key.endsWith(ending)) continue;
-    const hit = lex.placeStems.get(key.slice(0, key.length - ending.length));
+    const cut = e - ending.length;
+    if (cut - s < 4) continue;
+    let ok = true;
+    for (let k = 0; k < ending.length; k++) {
+      if ((text.charCodeAt(cut + k) | 32) !== ending.charCodeAt(k)) {
+        ok = false;
+        break;
+      }
+    }
+    if (!ok) continue;
+    const hit = lex.placeStems.get(hashRange(text, s, cut));
     if (hit !== undefined) return hit;
   }
   return undefined;

@@ -8,16 +8,26 @@
 // Countries count: a country in a prompt is usually where someone is, lives or comes from,
 // and a gazetteer hit is what we can check without a model. A place that is also a common
 // word or mostly a given name (Nice, Essen, Florence) only counts after a place cue.
-import { findAddresses, type Piece, POSTAL, STREET } from "./address.ts";
-import { P_AMBIGUOUS, P_COUNTRY, P_KIND } from "./lexicon.ts";
-import { PLACE_LABELS, PLACE_NEGATIVE_AFTER, PLACE_PREPS, PLACE_PREPS_WEAK, RESIDENCE } from "./name-cues.ts";
+import type { Piece } from "./address.ts";
+import * as address_ from "./address.ts";
+import * as lexicon_ from "./lexicon.ts";
+import * as name_cues_ from "./name-cues.ts";
 import type { NameDoc } from "./name-doc.ts";
-import { placeAt } from "./place-lookup.ts";
-import { CAP, F_SENT, LOWER } from "./tokens.ts";
+import * as place_lookup_ from "./place-lookup.ts";
+import * as tokens_ from "./tokens.ts";
+
+// tsx (which also runs the Node server) compiles imported bindings to getter calls; the hot
+// loops use module-local copies, read once here.
+const { CAP, F_SENT, LOWER } = tokens_;
+const { P_AMBIGUOUS, P_COUNTRY, P_KIND, placeOfWord } = lexicon_;
+const { cueSet, PLACE_LABELS, PLACE_NEGATIVE_AFTER, PLACE_PREPS, PLACE_PREPS_WEAK, RESIDENCE } = name_cues_;
+const { findAddresses, POSTAL, STREET } = address_;
+const { placeAt } = place_lookup_;
 
 export const MIN_LOCATION_SCORE = 0.3;
 const MAX_SCORE = 0.95;
 const PLACE = 3;
+const TOWN_CONNECTORS = cueSet("am|an|der|im|sur|en|de|la|aan|den|upon|on|del|di");
 
 interface Found {
   start: number;
@@ -55,13 +65,15 @@ function inside(spans: readonly (readonly [number, number])[], x: number): boole
 /** A gazetteer place, or an unknown capitalised word after a residence phrase or place label, at token i. */
 function placeHere(doc: NameDoc, i: number): { found: Found; next: number } | undefined {
   const { t, lex } = doc;
-  const before = cueBefore(doc, i);
   const hit = placeAt(doc, i);
+  if (!hit && !(i > 0 && (RESIDENCE.last.has(t.hash[i - 1]!) || PLACE_LABELS.last.has(t.hash[i - 1]!)))) return undefined;
+  const before = cueBefore(doc, i);
   if (hit) {
     const kind = hit.flags & P_KIND;
-    const ambiguous = (hit.flags & P_AMBIGUOUS) !== 0 || ((t.flags[i]! & F_SENT) !== 0 && lex.common.has(doc.key(i)));
+    const h = t.hash[i]!;
+    const ambiguous = (hit.flags & P_AMBIGUOUS) !== 0 || ((t.flags[i]! & F_SENT) !== 0 && lex.common.has(h));
     let score = ambiguous ? 0.3 : kind === P_COUNTRY ? 0.55 : 0.6;
-    if (!ambiguous && hit.last === i && lex.first.has(doc.key(i))) score -= 0.05; // India, Santiago
+    if (!ambiguous && hit.last === i && lex.first.has(h)) score -= 0.05; // India, Santiago
     if (ambiguous && before.strength < 0.25) score = Math.min(score, 0.2);
     score += before.strength;
     score -= negativeAfter(doc, hit.last);
@@ -69,12 +81,12 @@ function placeHere(doc: NameDoc, i: number): { found: Found; next: number } | un
   }
   if (before.residence) {
     // "wohnt in Kleinmachnow", "Wohnort: Bad Vilbel": capitalised words that are not common words
-    const k = doc.key(i);
-    if (lex.common.has(k) || lex.deny.has(k)) return undefined;
+    const h = t.hash[i]!;
+    if (lex.common.has(h) || lex.deny.has(h)) return undefined;
     let last = i;
     while (last + 1 < t.n && last - i < 3 && doc.spaced(last + 1) && !doc.glued(last + 1)) {
-      if (t.kind[last + 1] === CAP && !lex.common.has(doc.key(last + 1))) last++;
-      else if (t.kind[last + 1] === LOWER && last + 2 < t.n && t.kind[last + 2] === CAP && doc.spaced(last + 2) && ["am", "an", "der", "im", "sur", "en", "de", "la", "aan", "den", "upon", "on", "del", "di"].includes(doc.key(last + 1))) last += 2;
+      if (t.kind[last + 1] === CAP && !lex.common.has(t.hash[last + 1]!)) last++;
+      else if (t.kind[last + 1] === LOWER && last + 2 < t.n && t.kind[last + 2] === CAP && doc.spaced(last + 2) && doc.is(last + 1, TOWN_CONNECTORS)) last += 2;
       else break;
     }
     return { found: { start: t.start[i]!, end: doc.coreEnd(last), score: 0.2 + before.strength, kind: PLACE }, next: last + 1 };
@@ -88,17 +100,16 @@ function cueBefore(doc: NameDoc, i: number): { strength: number; residence: bool
   const gap = doc.gap(i);
   const q = i - 1;
   if (/^[ \t]*:[ \t]*$/.test(gap)) {
-    return doc.phraseEndingAt(q, PLACE_LABELS, 3) > 0 ? { strength: 0.4, residence: true } : { strength: 0, residence: false };
+    return doc.phraseEndingAt(q, PLACE_LABELS) > 0 ? { strength: 0.4, residence: true } : { strength: 0, residence: false };
   }
   if (!doc.spaced(i)) {
     // "Paris, France": a country right after a place and a comma
     return { strength: 0, residence: false };
   }
-  if (doc.phraseEndingAt(q, RESIDENCE, 4) > 0) return { strength: 0.4, residence: true };
+  if (doc.phraseEndingAt(q, RESIDENCE) > 0) return { strength: 0.4, residence: true };
   // "in der Nähe von Köln", "près de Lyon", "cerca de Sevilla"
-  const k = doc.key(q);
-  if (PLACE_PREPS.has(k)) return { strength: 0.3, residence: false };
-  if (PLACE_PREPS_WEAK.has(k)) return { strength: 0.1, residence: false };
+  if (doc.is(q, PLACE_PREPS)) return { strength: 0.3, residence: false };
+  if (doc.is(q, PLACE_PREPS_WEAK)) return { strength: 0.1, residence: false };
   return { strength: 0, residence: false };
 }
 
@@ -107,9 +118,9 @@ function negativeAfter(doc: NameDoc, last: number): number {
   const { t, lex } = doc;
   const j = last + 1;
   if (j >= t.n || !doc.spaced(j)) return 0;
-  const k = doc.key(j);
-  if (PLACE_NEGATIVE_AFTER.has(k)) return 0.45;
-  if (t.kind[j] === CAP && !doc.glued(j) && !lex.common.has(k) && !lex.places.has(k)) return 0.3; // part of a longer proper name
+  if (doc.is(j, PLACE_NEGATIVE_AFTER)) return 0.45;
+  const h = t.hash[j]!;
+  if (t.kind[j] === CAP && !doc.glued(j) && !lex.common.has(h) && placeOfWord(lex, h) === undefined) return 0.3; // part of a longer proper name
   return 0;
 }
 

@@ -1,9 +1,40 @@
 // Words and phrases around a capitalised word that say it is a person's name or a place, in
 // the nine languages. Folded keys (lower case, no accents, ß → ss); phrases are words joined by
 // one space. The recognizers match them against the words right before (or after) a candidate.
-import { fold } from "./tokens.ts";
+import { fold, PHRASE_SEED, phraseStep, wordHash } from "./tokens.ts";
 
-const set = (s: string): ReadonlySet<string> => new Set(s.split("|").map((w) => fold(w.trim())).filter((w) => w.length > 0));
+/** A set of folded words or phrases, held as phrase hashes (tokens.ts) so tokens are tested without strings. */
+export interface Cues {
+  /** Whether the word or phrase (any case and accents) is in the set. */
+  has(phrase: string): boolean;
+  /** Phrase hashes of the entries. */
+  readonly phrases: ReadonlySet<number>;
+  /** Word hash of the last word of every entry (a quick test before looking further back). */
+  readonly last: ReadonlySet<number>;
+  readonly maxWords: number;
+}
+
+export function cueSet(list: string): Cues {
+  const phrases = new Set<number>();
+  const last = new Set<number>();
+  let maxWords = 1;
+  const hashOf = (p: string) => {
+    let ph = PHRASE_SEED;
+    for (const w of p.split(" ")) ph = phraseStep(ph, wordHash(w));
+    return ph;
+  };
+  for (const raw of list.split("|")) {
+    const p = fold(raw.trim()).replace(/\s+/g, " ");
+    if (p.length === 0) continue;
+    const words = p.split(" ");
+    maxWords = Math.max(maxWords, words.length);
+    phrases.add(hashOf(p));
+    last.add(wordHash(words[words.length - 1]!));
+  }
+  return { has: (phrase) => phrases.has(hashOf(fold(phrase.trim()).replace(/\s+/g, " "))), phrases, last, maxWords };
+}
+
+const set = cueSet;
 
 /** Titles directly before a name: Mr Smith, Frau Dr. Weber, Mme Dupont, Pan Kowalski, fru Berg. */
 export const HONORIFICS = set(
@@ -30,7 +61,7 @@ export const CLOSINGS = set(
 
 /** Roles right before a name: the customer Anna Berg, Patientin Meyer, klant De Vries. */
 export const ROLES = set(
-  "customer|client|patient|employee|staff member|user|member|applicant|candidate|tenant|student|colleague|caller|driver|passenger|guest|visitor|resident|consultant|engineer|technician|agent|nurse|contractor|intern|manager|supervisor|assignee|reporter|kunde|kundin|patientin|mitarbeiter|mitarbeiterin|kollege|kollegin|bewerber|bewerberin|mieter|mieterin|schuler|schulerin|studentin|gast|bearbeiter|bearbeiterin|cliente|employe|employee|salarie|salariee|collegue|candidat|candidate|locataire|eleve|etudiant|etudiante|paciente|empleado|empleada|companero|companera|candidato|candidata|inquilino|inquilina|alumno|alumna|estudiante|paziente|dipendente|collega|studente|studentessa|klant|patient|patiente|werknemer|medewerker|medewerkster|kandidaat|huurder|leerling|klient|klientka|pacjent|pacjentka|pracownik|pracownica|kolega|kolezanka|kandydat|kandydatka|najemca|uczen|uczennica|studentka|funcionario|funcionaria|colaborador|colaboradora|colega|aluno|aluna|kund|anstalld|medarbetare|kollega|kandidat|hyresgast|elev",
+  "customer|client|patient|employee|technician|tecnico|tecnica|techniker|technikerin|technicien|technicienne|monteur|technik|tekniker|staff member|user|member|applicant|candidate|tenant|student|colleague|caller|driver|passenger|guest|visitor|resident|consultant|engineer|technician|agent|nurse|contractor|intern|manager|supervisor|assignee|reporter|kunde|kundin|patientin|mitarbeiter|mitarbeiterin|kollege|kollegin|bewerber|bewerberin|mieter|mieterin|schuler|schulerin|studentin|gast|bearbeiter|bearbeiterin|cliente|employe|employee|salarie|salariee|collegue|candidat|candidate|locataire|eleve|etudiant|etudiante|paciente|empleado|empleada|companero|companera|candidato|candidata|inquilino|inquilina|alumno|alumna|estudiante|paziente|dipendente|collega|studente|studentessa|klant|patient|patiente|werknemer|medewerker|medewerkster|kandidaat|huurder|leerling|klient|klientka|pacjent|pacjentka|pracownik|pracownica|kolega|kolezanka|kandydat|kandydatka|najemca|uczen|uczennica|studentka|funcionario|funcionaria|colaborador|colaboradora|colega|aluno|aluna|kund|anstalld|medarbetare|kollega|kandidat|hyresgast|elev",
 );
 
 /** Field labels followed by ':' and a name: "Name: …", "From: …", "Ansprechpartner: …". */
@@ -40,7 +71,7 @@ export const PERSON_LABELS = set(
 
 /** Words right after a name that say it is a person (Anna said, Berg schrieb). */
 export const VERBS_AFTER = set(
-  "said|says|wrote|writes|asked|asks|told|replied|answered|explained|reported|mentioned|confirmed|joined|left|sent|emailed|called|phoned|will|would|has|had|is|was|thinks|thought|wants|wanted|needs|agreed|approved|signed|sagte|sagt|schrieb|schreibt|fragte|fragt|meinte|meint|antwortete|hat|hatte|ist|war|wird|rief|kommt|a|est|etait|dit|ecrit|demande|repondu|dijo|dice|escribio|pregunto|respondio|ha|es|esta|fue|detto|scritto|chiesto|risposto|e|zei|zegt|schreef|vroeg|antwoordde|heeft|had|is|was|powiedzial|powiedziala|napisal|napisala|zapytal|zapytala|jest|byl|byla|ma|disse|escreveu|perguntou|respondeu|esta|foi|tem|sa|sager|skrev|fragade|svarade|har|ar|var",
+  "from|aus|uit|said|says|wrote|writes|asked|asks|told|replied|answered|explained|reported|mentioned|confirmed|joined|left|sent|emailed|called|phoned|will|would|has|had|is|was|thinks|thought|wants|wanted|needs|agreed|approved|signed|sagte|sagt|schrieb|schreibt|fragte|fragt|meinte|meint|antwortete|hat|hatte|ist|war|wird|rief|kommt|a|est|etait|dit|ecrit|demande|repondu|dijo|dice|escribio|pregunto|respondio|ha|es|esta|fue|detto|scritto|chiesto|risposto|e|zei|zegt|schreef|vroeg|antwoordde|heeft|had|is|was|powiedzial|powiedziala|napisal|napisala|zapytal|zapytala|jest|byl|byla|ma|disse|escreveu|perguntou|respondeu|esta|foi|tem|sa|sager|skrev|fragade|svarade|har|ar|var",
 );
 
 /** Weak words before a full name (met with Anna Berg, von Jan Nowak). */

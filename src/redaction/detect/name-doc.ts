@@ -1,8 +1,16 @@
 // What the PERSON and LOCATION recognizers share about one text: its tokens, folded keys
 // (computed on demand and cached), the gaps between tokens, phrase look-ups before a token,
 // the parts of e-mail local parts in the text, and whether the text reads as German.
-import { type Lexicon, lexicon } from "./lexicon.ts";
-import { CAP, F_GLUED, foldRange, NUM, onlySpaces, type Tokens, tokenize } from "./tokens.ts";
+import type { Lexicon } from "./lexicon.ts";
+import * as lexicon_ from "./lexicon.ts";
+import type { Cues } from "./name-cues.ts";
+import type { Tokens } from "./tokens.ts";
+import * as tokens_ from "./tokens.ts";
+
+// tsx (which also runs the Node server) compiles imported bindings to getter calls; the hot
+// loops use module-local copies, read once here.
+const { CAP, F_GLUED, foldRange, NUM, onlySpaces, PHRASE_SEED, phraseStep, tokenize } = tokens_;
+const { lexicon } = lexicon_;
 
 export interface NameDoc {
   readonly text: string;
@@ -18,18 +26,18 @@ export interface NameDoc {
   gap(i: number): string;
   /** Whether only spaces/tabs separate token i-1 and token i. */
   spaced(i: number): boolean;
+  /** Whether token i is one of the (one-word) cues; a hash test first, the key only on a hit. */
+  is(i: number, cues: Cues): boolean;
   /**
-   * The number of words (1..max) of a phrase in `set` that ends with token `last`, the words
-   * separated by spaces only; 0 if none.
+   * The number of words of a phrase in `cues` that ends with token `last`, the words separated
+   * by spaces only; 0 if none.
    */
-  phraseEndingAt(last: number, set: ReadonlySet<string>, max: number): number;
+  phraseEndingAt(last: number, cues: Cues): number;
   /** Lower-case alphabetic parts of every e-mail local part in the text (anna.berg@ → anna, berg). */
   emailParts(): ReadonlySet<string>;
   /** Whether the text reads as German (so a capitalised word is usually a noun). */
   german(): boolean;
 }
-
-const GERMAN_MARKERS = [" der ", " die ", " das ", " und ", " ist ", " nicht ", " mit ", " für ", " ich ", " wir ", " sie ", " den ", " ein ", " eine ", " bitte ", " auf "];
 
 export function nameDoc(text: string): NameDoc {
   const t = tokenize(text);
@@ -66,15 +74,16 @@ export function nameDoc(text: string): NameDoc {
     glued: (i) => (t.flags[i]! & F_GLUED) !== 0,
     gap: (i) => (i <= 0 ? text.slice(0, t.start[0] ?? 0) : text.slice(t.end[i - 1]!, t.start[i]!)),
     spaced,
-    phraseEndingAt(last, set, max) {
-      if (last < 0) return 0;
-      let phrase = key(last);
-      let best = set.has(phrase) ? 1 : 0;
-      for (let w = 2; w <= max && last - w + 1 >= 0; w++) {
+    is: (i, cues) => i >= 0 && i < t.n && cues.phrases.has(phraseStep(PHRASE_SEED, t.hash[i]!)),
+    phraseEndingAt(last, cues) {
+      if (last < 0 || last >= t.n || !cues.last.has(t.hash[last]!)) return 0;
+      let best = cues.phrases.has(phraseStep(PHRASE_SEED, t.hash[last]!)) ? 1 : 0;
+      for (let w = 2; w <= cues.maxWords && last - w + 1 >= 0; w++) {
         const j = last - w + 1;
         if (!spaced(j + 1) || t.kind[j] === NUM) break;
-        phrase = `${key(j)} ${phrase}`;
-        if (set.has(phrase)) best = w;
+        let ph = PHRASE_SEED;
+        for (let k = j; k <= last; k++) ph = phraseStep(ph, t.hash[k]!);
+        if (cues.phrases.has(ph)) best = w;
       }
       return best;
     },
@@ -93,11 +102,8 @@ export function nameDoc(text: string): NameDoc {
       return parts;
     },
     german() {
-      if (isGerman !== undefined) return isGerman;
-      let hits = 0;
-      const lower = text.length > 20_000 ? text.slice(0, 20_000).toLowerCase() : text.toLowerCase();
-      for (const m of GERMAN_MARKERS) if (lower.includes(m) && ++hits >= 3) break;
-      isGerman = hits >= 3;
+      // at least 3 German function words, and at least one in 25 words
+      isGerman ??= t.germanWords >= 3 && t.germanWords * 25 >= t.n;
       return isGerman;
     },
   };

@@ -4,10 +4,18 @@
 // titles (Herr, Mme, Pani), introductions (je m'appelle), greetings (Geachte), closings and
 // signature lines, roles (Kunde, patient), field labels (Name:), verbs after (said), and
 // e-mail local parts. Common words, brands, months and German nouns need a cue to count.
-import { GREETINGS, HONORIFICS, HONORIFICS_LOWER, HONORIFICS_NEED_DOT, INTRO_STRONG, INTRO_WEAK, CLOSINGS, PERSON_LABELS, ROLES, VERBS_AFTER, WEAK_BEFORE } from "./name-cues.ts";
-import { inEmail, type NameDoc } from "./name-doc.ts";
-import { P_AMBIGUOUS, PARTICLES } from "./lexicon.ts";
-import { CAP, F_LINE, F_SENT, LOWER, UPPER } from "./tokens.ts";
+import * as lexicon_ from "./lexicon.ts";
+import * as name_cues_ from "./name-cues.ts";
+import type { NameDoc } from "./name-doc.ts";
+import * as name_doc_ from "./name-doc.ts";
+import * as tokens_ from "./tokens.ts";
+
+// tsx (which also runs the Node server) compiles imported bindings to getter calls; the hot
+// loops use module-local copies, read once here.
+const { CAP, F_LINE, F_SENT, hashRange, LOWER, PHRASE_SEED, phraseStep, UPPER, wordHash } = tokens_;
+const { P_AMBIGUOUS, placeOfWord } = lexicon_;
+const { CLOSINGS, GREETINGS, HONORIFICS, HONORIFICS_LOWER, HONORIFICS_NEED_DOT, INTRO_STRONG, INTRO_WEAK, PERSON_LABELS, ROLES, VERBS_AFTER, WEAK_BEFORE } = name_cues_;
+const { inEmail } = name_doc_;
 
 /** Below this a run is not reported at all (the default threshold is 0.5). */
 export const MIN_PERSON_SCORE = 0.3;
@@ -29,47 +37,121 @@ const CUE = {
 } as const;
 
 /** Assistant and product names that are also given names: never a person on their own. */
-const ASSISTANTS = new Set("claude gemini siri alexa cortana copilot chatgpt bard grok jarvis devin gemma llama mistral".split(" "));
+const ASSISTANTS = new Set("claude gemini siri alexa cortana copilot chatgpt bard grok jarvis devin gemma llama mistral".split(" ").map(wordHash));
+const RA = wordHash("ra");
+const SSA = wordHash("ssa");
 
-const GERMAN_NOUN_ENDINGS = ["ung", "heit", "keit", "schaft", "tion", "tat", "ismus", "nis", "tum", "ment", "enz", "anz", "chen", "lein", "ik", "ur"];
+/** Endings of German nouns (a capitalised unknown word with one, in German text, is a noun). */
+const GERMAN_NOUN_ENDINGS = ["ung", "heit", "keit", "schaft", "tion", "tät", "ismus", "nis", "tum", "ment", "enz", "anz", "chen", "lein", "ik", "ur"];
+
+/** The shape of the text between two tokens. */
+const GAP_OTHER = 0;
+const GAP_PLAIN = 1; // spaces only
+const GAP_COMMA = 2; // a comma and spaces
+const GAP_COLON = 3; // a colon and spaces
+
+function gapShape(text: string, a: number, b: number): number {
+  let shape = GAP_PLAIN;
+  let spaces = 0;
+  for (let j = a; j < b; j++) {
+    const c = text.charCodeAt(j);
+    if (c === 32 || c === 9 || c === 0xa0) spaces++;
+    else if (c === 44 && shape === GAP_PLAIN) shape = GAP_COMMA;
+    else if (c === 58 && shape === GAP_PLAIN) shape = GAP_COLON;
+    else return GAP_OTHER;
+  }
+  return shape === GAP_PLAIN && spaces === 0 ? GAP_OTHER : shape;
+}
 
 interface Tok {
   i: number;
-  key: string;
+  h: number;
   fn: boolean;
   sn: boolean;
+  /** A common word, brand, month or product (deny list): needs a cue or a neighbour to be a name. */
   common: boolean;
+  /** Common or deny and neither a first name nor a surname: never part of a name. */
+  never: boolean;
   initial: boolean;
   particle: boolean;
 }
 
 export function findPersons(doc: NameDoc, emit: (start: number, end: number, score: number) => void): void {
   const { t } = doc;
+  const hasAt = doc.text.indexOf("@") >= 0;
+  const spans: { start: number; end: number; score: number }[] = [];
+  const known = new Set<number>(); // word hashes of the full names found
   let i = 0;
   while (i < t.n) {
     if (t.kind[i] !== CAP || doc.glued(i)) {
       i++;
       continue;
     }
-    i = Math.max(i + 1, run(doc, i, emit));
+    if (quickReject(doc, i, hasAt)) {
+      i++;
+      continue;
+    }
+    i = Math.max(i + 1, run(doc, i, record));
   }
+  // A word of a full name found elsewhere in the text, alone (… Dagfinn Hovland … Hovland will): the same person.
+  if (known.size > 0) {
+    let k = 0;
+    for (let j = 0; j < t.n; j++) {
+      if (t.kind[j] !== CAP || doc.glued(j) || !known.has(t.hash[j]!)) continue;
+      while (k < spans.length && spans[k]!.end <= t.start[j]!) k++;
+      if (k < spans.length && spans[k]!.start <= t.start[j]!) continue; // inside a name already found
+      spans.push({ start: t.start[j]!, end: doc.coreEnd(j), score: COREFERENCE });
+    }
+    spans.sort((x, y) => x.start - y.start);
+  }
+  for (const sp of spans) emit(sp.start, sp.end, sp.score);
+
+  function record(start: number, end: number, score: number, core: readonly Tok[]): void {
+    spans.push({ start, end, score });
+    if (score >= 0.5 && core.length >= 2) for (const x of core) if (!x.common && !x.initial) known.add(x.h);
+  }
+}
+
+/** The score of a lone word that is part of a full name found elsewhere in the text. */
+const COREFERENCE = 0.7;
+
+/** Last words of every cue that can stand right before a name (titles, greetings, introductions, labels, roles, closings). */
+let cueLast: Set<number> | undefined;
+function cueLastWords(): Set<number> {
+  if (cueLast) return cueLast;
+  cueLast = new Set([RA, SSA]);
+  for (const c of [HONORIFICS, HONORIFICS_LOWER, GREETINGS, INTRO_STRONG, INTRO_WEAK, PERSON_LABELS, ROLES, CLOSINGS]) for (const h of c.last) cueLast.add(h);
+  return cueLast;
+}
+
+/**
+ * A lone capitalised word that no gazetteer knows, with no capitalised word after it, no cue
+ * word before it, not at a line start (signature) and no e-mail in the text: not a name. Most
+ * capitalised words (sentence starts, German nouns) end here without building anything.
+ */
+function quickReject(doc: NameDoc, i: number, hasAt: boolean): boolean {
+  const { t, lex } = doc;
+  if (i + 1 < t.n && (t.kind[i + 1] === CAP || (t.kind[i + 1] === LOWER && lex.particles.has(t.hash[i + 1]!)))) return false;
+  const h = t.hash[i]!;
+  if (lex.first.has(h) || lex.sur.has(h)) return lex.common.has(h) && !(i > 0 && cueLastWords().has(t.hash[i - 1]!)) && (t.flags[i]! & F_LINE) === 0;
+  if ((t.flags[i]! & F_LINE) !== 0 || (hasAt && !lex.common.has(h))) return false;
+  return !(i > 0 && cueLastWords().has(t.hash[i - 1]!));
 }
 
 /** Whether token i is a title (Mr, Frau, dhr., Pani, Sig.ra), with its dot where one is needed. */
 export function isHonorific(doc: NameDoc, i: number): boolean {
-  if (i < 0 || doc.glued(i)) return false;
-  const k = doc.key(i);
-  const kind = doc.t.kind[i];
-  const dotted = doc.text.charCodeAt(doc.t.end[i]!) === 46;
+  if (i < 0) return false;
+  const { t, text } = doc;
+  const h = t.hash[i]!;
+  const kind = t.kind[i];
+  const dotted = text.charCodeAt(t.end[i]!) === 46;
+  if (h === RA || h === SSA) return kind === LOWER && i > 0 && text.charCodeAt(t.start[i]! - 1) === 46; // Sig.ra, Dott.ssa (glued by their dot)
+  if (doc.glued(i)) return false;
   if (kind === LOWER) {
-    if (!HONORIFICS_LOWER.has(k)) {
-      // Sig.ra, Dott.ssa: the part after the dot
-      if ((k === "ra" || k === "ssa") && i > 0 && doc.text.charCodeAt(doc.t.start[i]! - 1) === 46) return true;
-      return false;
-    }
+    if (!doc.is(i, HONORIFICS_LOWER)) return false;
   } else if (kind !== CAP && kind !== UPPER) return false;
-  if (!HONORIFICS.has(k) && !HONORIFICS_LOWER.has(k)) return false;
-  if (HONORIFICS_NEED_DOT.has(k) && !dotted) return false;
+  else if (!doc.is(i, HONORIFICS) && !doc.is(i, HONORIFICS_LOWER)) return false;
+  if (!dotted && doc.is(i, HONORIFICS_NEED_DOT)) return false;
   return true;
 }
 
@@ -79,31 +161,49 @@ function linked(doc: NameDoc, j: number): boolean {
   const { t, text } = doc;
   const e = t.end[j - 1]!;
   if (text.charCodeAt(e) !== 46) return false;
-  if (!/^[ \t\u00a0]+$/.test(text.slice(e + 1, t.start[j]!))) return false;
+  if (gapShape(text, e + 1, t.start[j]!) !== GAP_PLAIN) return false;
   return e - t.start[j - 1]! === 1 || isHonorific(doc, j - 1);
 }
 
 function tok(doc: NameDoc, i: number): Tok {
-  const key = doc.key(i);
-  const { lex } = doc;
-  let fn = lex.first.has(key);
-  let sn = lex.sur.has(key);
-  let common = lex.common.has(key);
-  const hyphen = key.indexOf("-");
-  if (!fn && !sn && hyphen > 0) {
+  const { lex, t, text } = doc;
+  const h = t.hash[i]!;
+  let fn = lex.first.has(h);
+  let sn = lex.sur.has(h);
+  let common = lex.common.has(h);
+  const deny = lex.deny.has(h);
+  if (!fn && !sn && !common && !deny) {
     // Jean-Luc, Anna-Lena, Müller-Lüdenscheidt: every part a name
-    const parts = key.split("-");
-    fn = parts.every((p) => lex.first.has(p));
-    sn = !fn && parts.every((p) => lex.sur.has(p) || lex.first.has(p)) && parts.some((p) => lex.sur.has(p));
-    if (parts.some((p) => lex.common.has(p) && !lex.first.has(p) && !lex.sur.has(p))) common = true;
+    const s = t.start[i]!;
+    const e = doc.coreEnd(i);
+    if (text.indexOf("-", s) < e && text.indexOf("-", s) > s) {
+      let allFirst = true;
+      let allName = true;
+      let someSur = false;
+      let p = s;
+      for (let j = s; j <= e; j++) {
+        if (j === e || text.charCodeAt(j) === 45) {
+          const ph = hashRange(text, p, j);
+          const f = lex.first.has(ph);
+          const n = lex.sur.has(ph);
+          if (!f) allFirst = false;
+          if (!f && !n) allName = false;
+          if (n) someSur = true;
+          if (lex.common.has(ph) && !f && !n) common = true;
+          p = j + 1;
+        }
+      }
+      fn = allFirst;
+      sn = !fn && allName && someSur;
+    }
   }
-  if (lex.deny.has(key)) common = true; // brands, months, products: at best a name with a cue
-  const initial = key.length === 1 && doc.text.charCodeAt(doc.t.end[i]!) === 46;
-  return { i, key, fn, sn, common, initial, particle: PARTICLES.has(key) };
+  if (deny) common = true; // brands, months, products: at best a name with a cue
+  const initial = t.end[i]! - t.start[i]! === 1 && text.charCodeAt(t.end[i]!) === 46;
+  return { i, h, fn, sn, common, never: common && !fn && !sn, initial, particle: lex.particles.has(h) };
 }
 
 /** Scores the run of capitalised words starting at token i; returns the index to go on from. */
-function run(doc: NameDoc, i: number, emit: (start: number, end: number, score: number) => void): number {
+function run(doc: NameDoc, i: number, emit: (start: number, end: number, score: number, core: readonly Tok[]) => void): number {
   const { t, lex } = doc;
   // 1. The run: capitalised words and particles between them, on one line.
   const idx: number[] = [i];
@@ -112,126 +212,128 @@ function run(doc: NameDoc, i: number, emit: (start: number, end: number, score: 
     if (t.kind[j] === CAP && !doc.glued(j) && linked(doc, j)) {
       idx.push(j);
       j++;
-    } else if (t.kind[j] === LOWER && j + 1 < t.n && t.kind[j + 1] === CAP && !doc.glued(j + 1) && doc.spaced(j) && linked(doc, j + 1) && PARTICLES.has(doc.key(j))) {
+    } else if (t.kind[j] === LOWER && j + 1 < t.n && t.kind[j + 1] === CAP && lex.particles.has(t.hash[j]!) && !doc.glued(j + 1) && doc.spaced(j) && linked(doc, j + 1)) {
       idx.push(j, j + 1);
       j += 2;
     } else break;
   }
   const after = j;
+  const toks = idx.map((k) => tok(doc, k));
 
   // 2. Leading titles, greetings, roles and common words are cues or noise, not the name.
   let a = 0;
-  while (a < idx.length) {
-    const k = idx[a]!;
-    if (isHonorific(doc, k)) {
+  while (a < toks.length) {
+    const x = toks[a]!;
+    if (isHonorific(doc, x.i)) {
       a++;
       continue;
     }
-    const x = tok(doc, k);
-    if (x.particle && a + 1 < idx.length) break; // De Vries, Van der Berg
-    if (ASSISTANTS.has(x.key) && !(a + 1 < idx.length && lex.sur.has(doc.key(idx[a + 1]!)))) {
+    if (x.particle && a + 1 < toks.length) break; // De Vries, Van der Berg
+    if (ASSISTANTS.has(x.h) && !(a + 1 < toks.length && toks[a + 1]!.sn)) {
       a++;
       continue;
     }
-    if (lex.deny.has(x.key) && !x.fn && !x.sn) {
+    if (x.never) {
       a++;
       continue;
     }
-    if (x.common && !x.fn && !x.sn) {
-      a++;
-      continue;
-    }
-    if ((GREETINGS.has(x.key) || ROLES.has(x.key) || CLOSINGS.has(x.key)) && !x.fn) {
+    // a greeting that is also a given name (Olá/Ola, Dag) opening a sentence before another name is the greeting
+    const opens = (t.flags[x.i]! & (F_SENT | F_LINE)) !== 0 && a + 1 < toks.length;
+    if ((!x.fn || opens) && (doc.is(x.i, GREETINGS) || doc.is(x.i, ROLES) || doc.is(x.i, CLOSINGS))) {
       a++;
       continue;
     }
     break;
   }
-  if (a >= idx.length) return after;
+  if (a >= toks.length) return after;
 
   // 3. The name: from there while the words may be part of a name (at most four).
   const name: Tok[] = [];
   let b = a;
   let words = 0;
-  while (b < idx.length) {
-    const x = tok(doc, idx[b]!);
-    const isLowerParticle = t.kind[x.i] === LOWER;
-    if (isLowerParticle || (x.particle && b + 1 < idx.length && name.length === 0)) {
+  while (b < toks.length) {
+    const x = toks[b]!;
+    if (t.kind[x.i] === LOWER || (x.particle && b + 1 < toks.length)) {
       name.push({ ...x, particle: true });
       b++;
       continue;
     }
-    if (lex.deny.has(x.key) && !x.fn && !x.sn) break;
-    if (x.common && !x.fn && !x.sn) break;
-    if (ASSISTANTS.has(x.key) && name.length > 0) break;
+    if (x.never || (ASSISTANTS.has(x.h) && name.length > 0)) break;
     if (words === 4) return after; // five or more capitalised words: a title, not a name
     name.push(x);
     words++;
     b++;
   }
   while (name.length > 0 && name[name.length - 1]!.particle) name.pop();
-  const next = b < idx.length ? idx[b]! : after;
+  const next = b < toks.length ? idx[b]! : after;
   const core = name.filter((x) => !x.particle);
   if (core.length === 0) return next;
 
-  const first = core[0]!;
-  const last = core[core.length - 1]!;
   const s = name[0]!.i;
-  const e = last.i;
-  const start = t.start[s]!;
-  const end = doc.coreEnd(e);
+  const e = core[core.length - 1]!.i;
 
   // A multi-word place (San Sebastián, Rio de Janeiro) is the location recognizer's.
   if (name.length > 1) {
-    let placeKey = "";
-    for (const x of name) placeKey += (placeKey ? " " : "") + x.key;
-    if (lex.places.has(placeKey)) return next;
+    let ph = PHRASE_SEED;
+    for (const x of name) ph = phraseStep(ph, x.h);
+    if (lex.places.has(ph)) return next;
   }
 
   let score = base(doc, core, s);
   if (score <= 0) return next;
+  const end = doc.coreEnd(e);
   score += cues(doc, core, s, e, end);
-  if (score >= MIN_PERSON_SCORE) emit(start, end, Math.min(MAX_SCORE, score));
+  if (score >= MIN_PERSON_SCORE) emit(t.start[s]!, end, Math.min(MAX_SCORE, score), core);
   return next;
+}
 
-  function base(doc: NameDoc, core: Tok[], s: number): number {
-    const sentenceStart = (t.flags[s]! & F_SENT) !== 0 && !isHonorific(doc, s - 1);
-    const german = () => doc.german();
-    if (core.length === 1) {
-      const x = first;
-      if (ASSISTANTS.has(x.key)) return 0;
-      if (x.initial) return 0;
-      if (x.fn && !x.common) {
-        const place = lex.places.get(x.key);
-        return place !== undefined && (place & P_AMBIGUOUS) === 0 ? 0.35 : 0.5;
-      }
-      if (x.fn) return 0.15;
-      if (x.sn && !x.common) return lex.places.has(x.key) ? 0.2 : 0.3;
-      if (x.sn) return 0.1;
-      if (lex.places.has(x.key)) return 0.05;
-      return sentenceStart || german() ? 0.05 : 0.15;
-    }
-    const unknownLast = !last.fn && !last.sn;
-    const nounLike = unknownLast && german() && GERMAN_NOUN_ENDINGS.some((x) => last.key.endsWith(x));
-    if (first.fn && !first.common) {
-      if (last.sn) return 0.85;
-      if (nounLike) return 0.45;
-      if (last.fn) return 0.7;
-      return last.common ? 0.5 : 0.75;
-    }
-    if (first.initial) return last.sn ? 0.6 : nounLike ? 0.1 : 0.35;
-    if (first.fn) return last.sn && !last.common ? 0.7 : last.sn ? 0.5 : 0.3;
-    if (first.sn && !first.common) {
-      if (last.fn && !last.common) return 0.7; // Nowak Anna (lists: surname first)
-      return last.sn ? 0.6 : 0.4;
-    }
-    if (first.sn) return last.fn && !last.common ? 0.55 : 0.3;
-    if (last.sn && !last.common) return sentenceStart ? 0.4 : 0.55;
-    if (last.fn && !last.common) return 0.45;
-    if (nounLike) return 0.05;
-    if (german()) return 0.25;
-    return sentenceStart ? 0.2 : 0.4;
+/** What the gazetteers say about the name words alone. */
+function base(doc: NameDoc, core: Tok[], s: number): number {
+  const { t, lex } = doc;
+  const first = core[0]!;
+  const last = core[core.length - 1]!;
+  const sentenceStart = (t.flags[s]! & F_SENT) !== 0 && !isHonorific(doc, s - 1);
+  if (core.length === 1) {
+    const x = first;
+    if (ASSISTANTS.has(x.h) || x.initial) return 0;
+    const place = placeOfWord(lex, x.h);
+    if (x.fn && !x.common) return place !== undefined && (place & P_AMBIGUOUS) === 0 ? 0.35 : 0.5; // India, Chad: the place
+    if (x.fn) return 0.15;
+    if (x.sn && !x.common) return place !== undefined ? 0.2 : 0.3;
+    if (x.sn) return 0.1;
+    if (place !== undefined) return 0.05;
+    return sentenceStart || doc.german() ? 0.05 : 0.15;
   }
+  const nounLike = !last.fn && !last.sn && doc.german() && germanNoun(doc, last.i);
+  if (first.fn && !first.common) {
+    if (last.sn) return 0.85;
+    if (nounLike) return 0.45;
+    if (last.fn) return 0.7;
+    return last.common ? 0.5 : 0.75;
+  }
+  if (first.initial) return last.sn ? 0.6 : nounLike ? 0.1 : 0.35;
+  if (first.fn) return last.sn && !last.common ? 0.7 : last.sn ? 0.5 : 0.3;
+  if (first.sn && !first.common) {
+    if (last.fn && !last.common) return 0.7; // Nowak Anna (lists: surname first)
+    return last.sn ? 0.6 : 0.4;
+  }
+  if (first.sn) return last.fn && !last.common ? 0.55 : 0.3;
+  if (last.sn && !last.common) return sentenceStart ? 0.4 : 0.55;
+  if (last.fn && !last.common) return 0.45;
+  if (nounLike) return 0.05;
+  if (doc.german()) return 0.25;
+  return sentenceStart ? 0.2 : 0.4;
+}
+
+function germanNoun(doc: NameDoc, i: number): boolean {
+  const { text, t } = doc;
+  const e = doc.coreEnd(i);
+  const s = t.start[i]!;
+  for (const ending of GERMAN_NOUN_ENDINGS) {
+    if (e - s <= ending.length + 1) continue;
+    if (text.slice(e - ending.length, e).toLowerCase() === ending) return true;
+  }
+  return false;
 }
 
 /** What the words around a name add to its score. */
@@ -248,37 +350,38 @@ function cues(doc: NameDoc, core: Tok[], s: number, e: number, end: number): num
   if (titled) add += CUE.honorific;
 
   if (q >= 0) {
-    const gap = doc.gap(q + 1);
-    const plain = /^[ \t\u00a0]+$/.test(gap);
-    const comma = /^[ \t\u00a0]*,[ \t\u00a0]*$/.test(gap);
-    const colon = /^[ \t\u00a0]*:[ \t\u00a0]*$/.test(gap);
+    const shape = gapShape(text, t.end[q]!, t.start[q + 1]!);
+    const plain = shape === GAP_PLAIN;
+    const comma = shape === GAP_COMMA;
+    const colon = shape === GAP_COLON;
     if (plain || comma) {
-      const g = doc.phraseEndingAt(q, GREETINGS, 3);
-      if (g > 0) add += CUE.greeting;
-      else if (doc.phraseEndingAt(q, CLOSINGS, 5) > 0) add += CUE.closing;
+      if (doc.phraseEndingAt(q, GREETINGS) > 0) add += CUE.greeting;
+      else if (doc.phraseEndingAt(q, CLOSINGS) > 0) add += CUE.closing;
     }
     if (plain || colon) {
-      if (doc.phraseEndingAt(q, INTRO_STRONG, 4) > 0) add += CUE.introStrong;
-      else if (!titled && doc.phraseEndingAt(q, INTRO_WEAK, 3) > 0) add += CUE.introWeak;
+      if (doc.phraseEndingAt(q, INTRO_STRONG) > 0) add += CUE.introStrong;
+      else if (!titled && doc.phraseEndingAt(q, INTRO_WEAK) > 0) add += CUE.introWeak;
     }
-    if (colon && doc.phraseEndingAt(q, PERSON_LABELS, 4) > 0) add += CUE.label;
-    else if (plain && !titled && ROLES.has(doc.key(q))) add += CUE.role;
-    else if (plain && !titled && core.length > 1 && WEAK_BEFORE.has(doc.key(q))) add += CUE.weakBefore;
+    if (colon && doc.phraseEndingAt(q, PERSON_LABELS) > 0) add += CUE.label;
+    else if (plain && !titled && doc.is(q, ROLES)) add += CUE.role;
+    else if (plain && !titled && core.length > 1 && doc.is(q, WEAK_BEFORE)) add += CUE.weakBefore;
   }
 
   // A signature: the name alone on a line after a closing line ("Best regards,\nAnna Berg").
-  if ((t.flags[q + 1]! & F_LINE) !== 0 && restOfLineIsEmpty(text, end) && previousLineIsClosing(doc, t.start[q + 1]!)) add += CUE.signature;
+  if ((t.flags[q + 1]! & F_LINE) !== 0 && restOfLineIsEmpty(text, end) && afterClosingLine(doc, q + 1)) add += CUE.signature;
 
   // The name in an e-mail address of the text (Jan Nowak … jan.nowak@example.com).
-  for (const x of core) {
-    if (inEmail(doc, x.key)) {
-      add += CUE.email;
-      break;
+  if (text.indexOf("@") >= 0) {
+    for (const x of core) {
+      if (inEmail(doc, doc.key(x.i))) {
+        add += CUE.email;
+        break;
+      }
     }
   }
 
   // A verb right after (Anna said, Berg schrieb).
-  if (e + 1 < t.n && doc.spaced(e + 1) && t.kind[e + 1] === LOWER && VERBS_AFTER.has(doc.key(e + 1))) add += CUE.verbAfter;
+  if (e + 1 < t.n && t.kind[e + 1] === LOWER && doc.spaced(e + 1) && doc.is(e + 1, VERBS_AFTER)) add += CUE.verbAfter;
   return add;
 }
 
@@ -293,44 +396,27 @@ function restOfLineIsEmpty(text: string, end: number): boolean {
   return true;
 }
 
-/** Whether the last non-empty line before `lineStart` is a closing ("Kind regards,", "Pozdrawiam") or "--". */
-function previousLineIsClosing(doc: NameDoc, lineStart: number): boolean {
-  const { text } = doc;
-  let j = lineStart - 1;
-  // back to the end of the previous non-empty line
-  while (j >= 0 && (text.charCodeAt(j) === 32 || text.charCodeAt(j) === 9)) j--;
-  if (j < 0 || (text.charCodeAt(j) !== 10 && text.charCodeAt(j) !== 13)) return false;
-  let blank = 0;
-  while (j >= 0) {
+/** Whether the line before the one starting with token i is a closing ("Kind regards,", "Pozdrawiam") or "--". */
+function afterClosingLine(doc: NameDoc, i: number): boolean {
+  const { t, text } = doc;
+  if (i === 0) return false;
+  const q = i - 1;
+  // between the closing and the name: punctuation, spaces and one or two line breaks only
+  let breaks = 0;
+  let dashes = 0;
+  for (let j = t.end[q]!; j < t.start[i]!; j++) {
     const c = text.charCodeAt(j);
-    if (c === 10) blank++;
-    if (c !== 10 && c !== 13 && c !== 32 && c !== 9) break;
-    j--;
+    if (c === 10) breaks++;
+    else if (c === 45 || c === 0x2014) dashes++;
+    else if (c !== 13 && c !== 32 && c !== 9 && c !== 44 && c !== 46 && c !== 33 && c !== 0xa0) return false;
   }
-  if (j < 0 || blank > 2) return false;
-  const lineEnd = j + 1;
-  let ls = j;
-  while (ls > 0 && text.charCodeAt(ls - 1) !== 10 && text.charCodeAt(ls - 1) !== 13) ls--;
-  if (lineEnd - ls > 60) return false;
-  const line = text.slice(ls, lineEnd).trim();
-  if (line === "--" || line === "—" || line === "-- ") return true;
-  const words = foldWords(line);
-  if (words.length === 0 || words.length > 8) return false;
-  // the line is a closing, or ends with one ("Thanks and best regards")
-  for (let w = Math.min(5, words.length); w >= 1; w--) {
-    if (CLOSINGS.has(words.slice(words.length - w).join(" "))) return true;
-  }
-  return false;
-}
-
-function foldWords(line: string): string[] {
-  const f = line
-    .normalize("NFD")
-    .replace(/[\u0300-\u036f]/g, "")
-    .toLowerCase()
-    .replace(/ß/g, "ss")
-    .replace(/ł/g, "l")
-    .replace(/ø/g, "o")
-    .replace(/’/g, "'");
-  return f.split(/[^a-z0-9']+/).filter((w) => w.length > 0);
+  if (breaks < 1 || breaks > 3) return false;
+  if (dashes >= 2) return true; // "--" signature separator
+  if (dashes > 0) return false;
+  const w = doc.phraseEndingAt(q, CLOSINGS);
+  if (w === 0) return false;
+  // the closing is a short line of its own ("Thanks and best regards,")
+  let words = w;
+  for (let k = q - w + 1; k > 0 && (t.flags[k]! & F_LINE) === 0; k--) if (++words > 8) return false;
+  return true;
 }

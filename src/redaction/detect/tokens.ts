@@ -19,19 +19,30 @@ export const F_GLUED = 4; // part of a URL, e-mail, path, identifier or `code`
 export interface Tokens {
   readonly text: string;
   readonly n: number;
-  readonly start: Int32Array;
-  readonly end: Int32Array;
-  readonly kind: Uint8Array;
-  readonly flags: Uint8Array;
+  readonly start: readonly number[];
+  readonly end: readonly number[];
+  readonly kind: readonly number[];
+  readonly flags: readonly number[];
+  /** Hash of the folded token without a possessive 's (see wordHash): lexicon tests without strings. */
+  readonly hash: readonly number[];
+  /** How many of the tokens are German function words (der, die, und, ist, nicht, …). */
+  readonly germanWords: number;
 }
 
-// Character classes for the Latin, Greek and Cyrillic blocks (built once).
+// Character classes (built once): letters (lower/caseless, upper, combining mark) for the
+// Latin, Greek and Cyrillic blocks, and bits for the ASCII characters the tokenizer reacts to.
 const L_NONE = 0;
 const L_LOWER = 1;
 const L_UPPER = 2;
 const L_MARK = 3; // combining mark: part of the word it follows
 const TABLE_END = 0x530;
+const A_DIGIT = 1;
+const A_SPACE = 2;
+const A_NEWLINE = 4;
+const A_GLUE = 8; // / \ @ _ = < > { } [ ] | ~ $ # ^
+const A_BOUNDARY = 16; // . ! ? :
 let classes: Uint8Array | undefined;
+let ascii: Uint8Array | undefined;
 let folds: string[] | undefined;
 
 function charClasses(): Uint8Array {
@@ -43,6 +54,13 @@ function charClasses(): Uint8Array {
     else if (/\p{Lu}|\p{Lt}/u.test(ch)) t[c] = L_UPPER;
     else if (/\p{L}/u.test(ch)) t[c] = L_LOWER;
   }
+  const a = new Uint8Array(128);
+  for (let c = 48; c <= 57; c++) a[c] = A_DIGIT;
+  for (const c of [32, 9, 11, 12]) a[c] = A_SPACE;
+  a[10] = a[13] = A_SPACE | A_NEWLINE;
+  for (const ch of "/\\@_=<>{}[]|~$#^") a[ch.charCodeAt(0)] = A_GLUE;
+  for (const ch of ".!?:") a[ch.charCodeAt(0)] = A_BOUNDARY;
+  ascii = a;
   classes = t;
   return t;
 }
@@ -58,22 +76,70 @@ function letterClass(t: Uint8Array, c: number): number {
 }
 
 const isDigit = (c: number) => c >= 48 && c <= 57;
-const isSpace = (c: number) => c === 32 || c === 9 || c === 10 || c === 13 || c === 12 || c === 11 || c === 0xa0 || c === 0x2028 || c === 0x2029 || c === 0x202f || (c >= 0x2000 && c <= 0x200a) || c === 0x3000;
+const isWideSpace = (c: number) => c === 0xa0 || c === 0x202f || (c >= 0x2000 && c <= 0x200a) || c === 0x3000 || c === 0x2028 || c === 0x2029 || c === 0x85;
 const isApostrophe = (c: number) => c === 39 || c === 0x2019;
-/** Characters that make a non-space chunk technical: / \ @ _ = < > { } [ ] | ~ $ # ^ */
-const isGlue = (c: number) =>
-  c === 47 || c === 92 || c === 64 || c === 95 || c === 61 || c === 60 || c === 62 || c === 123 || c === 125 || c === 91 || c === 93 || c === 124 || c === 126 || c === 36 || c === 35 || c === 94;
-const isBoundary = (c: number) => c === 46 || c === 33 || c === 63 || c === 58 || c === 0x2026 || c === 0x3002 || c === 0xff01 || c === 0xff1f;
+
+/** The hash step for one folded code unit (FNV-1a). */
+const step = (h: number, c: number) => Math.imul(h ^ c, 16777619);
+const HASH_SEED = 0x811c9dc5 | 0;
+
+/** Adds code unit c (folded: lower case, accents removed, ’ as ') to hash h. */
+function hashChar(h: number, c: number): number {
+  if (c < 128) return step(h, c >= 65 && c <= 90 ? c + 32 : c);
+  if (c === 0x2019) return step(h, 39);
+  if (c < TABLE_END) {
+    const f = foldTable()[c]!;
+    for (let k = 0; k < f.length; k++) h = step(h, f.charCodeAt(k));
+    return h;
+  }
+  return step(h, c);
+}
+
+/** The hash of a word as the tokenizer computes it for a token (fold-insensitive). */
+export function wordHash(word: string): number {
+  return hashRange(word, 0, word.length);
+}
+
+/** The word hash of text[s, e) (a part of a token: Jean-Luc → jean, luc; Krakowie → krakow). */
+export function hashRange(text: string, s: number, e: number): number {
+  foldTable();
+  let h = HASH_SEED;
+  for (let k = s; k < e; k++) h = hashChar(h, text.charCodeAt(k));
+  return h & SMI;
+}
+
+/**
+ * Stored hashes keep 30 bits: V8 holds such integers unboxed (Smi), so reading one from a typed
+ * array and testing it in a Set allocates nothing.
+ */
+const SMI = 0x3fffffff;
+
+/** Phrase hashes combine word hashes: phraseHash(["new", "york"]) = step(step(seed, h(new)), h(york)). */
+export const PHRASE_SEED = 0x2545f491 & 0x3fffffff;
+export const phraseStep = (ph: number, wordH: number): number => ((Math.imul(ph ^ wordH, 0x01000193) + 0x9e3779b9) | 0) & SMI;
+export function phraseHash(words: readonly string[]): number {
+  let ph = PHRASE_SEED;
+  for (const w of words) ph = phraseStep(ph, wordHash(w));
+  return ph;
+}
+
+let germanHashes: ReadonlySet<number> | undefined;
+const germanWordSet = () => (germanHashes ??= new Set(["der", "die", "das", "und", "ist", "nicht", "mit", "für", "ich", "wir", "sie", "den", "ein", "eine", "bitte", "auf", "wird", "sind", "auch", "wurde"].map(wordHash)));
 
 /** Splits a text into tokens in one pass. Never throws; linear in the text. */
 export function tokenize(text: string): Tokens {
   const t = charClasses();
+  const A = ascii!;
+  foldTable();
+  const german = germanWordSet();
+  let germanWords = 0;
   const len = text.length;
-  let cap = Math.max(16, (len >> 2) + 8);
-  let start = new Int32Array(cap);
-  let end = new Int32Array(cap);
-  let kind = new Uint8Array(cap);
-  let flags = new Uint8Array(cap);
+  // plain arrays of small integers: cheaper to allocate than typed arrays for a few KB of text
+  const start: number[] = [];
+  const end: number[] = [];
+  const kind: number[] = [];
+  const flags: number[] = [];
+  const hash: number[] = [];
   let n = 0;
   let sentence = true;
   let line = true;
@@ -84,14 +150,15 @@ export function tokenize(text: string): Tokens {
   let i = 0;
   while (i < len) {
     const c = text.charCodeAt(i);
-    const lc = letterClass(t, c);
-    if (lc === L_NONE && !isDigit(c)) {
-      if (isSpace(c)) {
+    const a = c < 128 ? A[c]! : 0;
+    const lc = c < 128 ? (c >= 97 && c <= 122 ? L_LOWER : c >= 65 && c <= 90 ? L_UPPER : L_NONE) : letterClass(t, c);
+    if (lc === L_NONE && (a & A_DIGIT) === 0) {
+      if ((a & A_SPACE) !== 0 || (c >= 128 && isWideSpace(c))) {
         if (inChunk) {
-          if (chunkGlued) for (let k = chunkFirst; k < n; k++) flags[k]! |= F_GLUED;
+          if (chunkGlued) for (let k = chunkFirst; k < n; k++) flags[k] = flags[k]! | F_GLUED;
           inChunk = false;
         }
-        if (c === 10 || c === 13 || c === 0x2028 || c === 0x2029) {
+        if ((a & A_NEWLINE) !== 0 || c === 0x2028 || c === 0x2029 || c === 0x85) {
           line = true;
           sentence = true;
         }
@@ -102,7 +169,7 @@ export function tokenize(text: string): Tokens {
           chunkGlued = false;
         }
         if (c === 96) inCode = !inCode;
-        else if (isGlue(c)) chunkGlued = true;
+        else if ((a & A_GLUE) !== 0) chunkGlued = true;
         else if (c === 46 && i > 0 && i + 1 < len) {
           // a dot between two word characters (example.com, config.yaml, J.R.R.), not 10.5
           const p = text.charCodeAt(i - 1);
@@ -111,7 +178,7 @@ export function tokenize(text: string): Tokens {
           const qw = isDigit(q) || letterClass(t, q) !== L_NONE;
           if (pw && qw && !(isDigit(p) && isDigit(q))) chunkGlued = true;
         } else if (c === 40 && n > 0 && end[n - 1] === i) chunkGlued = true; // call( or Name(
-        if (isBoundary(c)) sentence = true;
+        if ((a & A_BOUNDARY) !== 0 || c === 0x2026 || c === 0x3002 || c === 0xff01 || c === 0xff1f) sentence = true;
       }
       i++;
       continue;
@@ -124,63 +191,77 @@ export function tokenize(text: string): Tokens {
     }
     const s = i;
     let k: number;
-    if (isDigit(c)) {
+    let h = hashChar(HASH_SEED, c);
+    if (lc === L_NONE) {
       k = NUM;
       i++;
       while (i < len) {
         const d = text.charCodeAt(i);
-        if (isDigit(d) || letterClass(t, d) !== L_NONE) i++;
-        else break;
+        if (isDigit(d) || letterClass(t, d) !== L_NONE) {
+          h = hashChar(h, d);
+          i++;
+        } else break;
       }
+      h &= SMI;
     } else {
       let uppers = lc === L_UPPER ? 1 : 0;
       let lowers = lc === L_LOWER ? 1 : 0;
       let digits = 0;
       let camel = false; // an upper-case letter after a lower-case one in the same part
       let partLower = lc === L_LOWER;
+      let hApos = 0; // the hash before an apostrophe (Anna's → anna)
+      let apos = -1;
       i++;
       while (i < len) {
         const d = text.charCodeAt(i);
-        const dl = letterClass(t, d);
-        if (dl === L_UPPER) {
-          if (partLower) camel = true;
-          uppers++;
-        } else if (dl === L_LOWER) {
+        const dl = d < 128 ? (d >= 97 && d <= 122 ? L_LOWER : d >= 65 && d <= 90 ? L_UPPER : L_NONE) : letterClass(t, d);
+        if (dl === L_LOWER) {
           lowers++;
           partLower = true;
+        } else if (dl === L_UPPER) {
+          if (partLower) camel = true;
+          uppers++;
         } else if (dl === L_MARK) {
           // part of the previous letter
         } else if (isDigit(d)) {
           digits++;
-        } else if ((isApostrophe(d) || d === 45) && i + 1 < len && letterClass(t, text.charCodeAt(i + 1)) !== L_NONE && letterClass(t, text.charCodeAt(i + 1)) !== L_MARK) {
+        } else if ((isApostrophe(d) || d === 45) && i + 1 < len) {
+          const nl = letterClass(t, text.charCodeAt(i + 1));
+          if (nl === L_NONE || nl === L_MARK) break;
+          // l'Europe, dell'Acqua, d'Anna: a short lower-case elision is a word of its own
+          if (isApostrophe(d) && uppers === 0 && nl === L_UPPER && i - s <= 4) break;
           partLower = false; // O'Brien, Jean-Luc: a new part may start upper case
+          if (d !== 45) {
+            apos = i;
+            hApos = h;
+          }
         } else break;
+        h = d < 128 ? Math.imul(h ^ (d >= 65 && d <= 90 ? d + 32 : d), 16777619) : hashChar(h, d);
         i++;
       }
+      if (apos === i - 2 && i - s > 3 && (text.charCodeAt(i - 1) | 32) === 115) h = hApos; // possessive 's
+      h &= SMI;
       if (digits > 0) k = MIXED;
       else if (lc === L_UPPER) {
         if (lowers === 0) k = uppers === 1 ? CAP : UPPER;
         else if (camel && !allowedInnerCapital(text, s, i)) k = MIXED;
         else k = CAP;
-      } else k = uppers > 0 && camel ? MIXED : LOWER;
+      } else {
+        k = uppers > 0 && camel ? MIXED : LOWER;
+        if (k === LOWER && i - s >= 3 && i - s <= 5 && german.has(h)) germanWords++;
+      }
     }
-    if (n === cap) {
-      cap *= 2;
-      start = grow(start, cap);
-      end = grow(end, cap);
-      kind = grow8(kind, cap);
-      flags = grow8(flags, cap);
-    }
-    start[n] = s;
-    end[n] = i;
-    kind[n] = k;
-    flags[n] = (sentence ? F_SENT : 0) | (line ? F_LINE : 0) | (inCode ? F_GLUED : 0);
+    start.push(s);
+    end.push(i);
+    kind.push(k);
+    hash.push(h);
+    flags.push((sentence ? F_SENT : 0) | (line ? F_LINE : 0) | (inCode ? F_GLUED : 0));
     n++;
     sentence = false;
     line = false;
   }
-  if (inChunk && chunkGlued) for (let k = chunkFirst; k < n; k++) flags[k]! |= F_GLUED;
-  return { text, n, start, end, kind, flags };
+  if (inChunk && chunkGlued) for (let k = chunkFirst; k < n; k++) flags[k] = flags[k]! | F_GLUED;
+  return { text, n, start, end, kind, flags, hash, germanWords };
 }
 
 /** McDonald, MacArthur, DiCaprio, LeBron, DeAndre, VanDyke: an inner capital after a name prefix. */
@@ -198,18 +279,6 @@ function allowedInnerCapital(text: string, s: number, e: number): boolean {
   if (inner < 0) return true;
   const prefix = text.slice(s, inner);
   return prefix === "Mc" || prefix === "Mac" || prefix === "Di" || prefix === "De" || prefix === "Le" || prefix === "La" || prefix === "Van" || prefix === "Fitz" || prefix === "Du" || prefix === "Da";
-}
-
-function grow(a: Int32Array, cap: number): Int32Array<ArrayBuffer> {
-  const b = new Int32Array(cap);
-  b.set(a);
-  return b;
-}
-
-function grow8(a: Uint8Array, cap: number): Uint8Array<ArrayBuffer> {
-  const b = new Uint8Array(cap);
-  b.set(a);
-  return b;
 }
 
 function foldTable(): string[] {
