@@ -45,6 +45,11 @@ describe("email", () => {
     expect(values(text)).toEqual([]);
   });
 
+  it("finds an address after a colon, unless the colon is a URL's user:password", () => {
+    expect(values("see https://example.com docs. Email:john@example.com")).toEqual(["john@example.com"]);
+    expect(values("https://admin:s3cr3t@example.com")).toEqual([]);
+  });
+
   it("drops the prose around an address, not the address", () => {
     expect(values("..john@example.com..")).toEqual(["john@example.com"]);
     expect(values("-john@example.com-")).toEqual(["john@example.com"]);

@@ -49,7 +49,7 @@ function addressAt(text: string, at: number, floor: number): { start: number; en
   while (start < at && !isLabelEdge(text.charCodeAt(start)) && text.charCodeAt(start) !== 95) start++;
   if (start === at || text.charCodeAt(at - 1) === 46) return null;
   // "scheme://user:password@host": credentials in a URL, not an address (url-credentials.ts reports the URL).
-  if (start > 0 && text.charCodeAt(start - 1) === 58 && text.lastIndexOf("://", start) > start - 80 && text.lastIndexOf("://", start) !== -1) return null;
+  if (start > 0 && text.charCodeAt(start - 1) === 58 && inUserinfo(text, start - 1)) return null;
   for (let i = start + 1; i < at; i++) if (text.charCodeAt(i) === 46 && text.charCodeAt(i - 1) === 46) return null;
 
   // Domain: expand right, trim trailing '.' and '-', then check the labels.
@@ -59,6 +59,17 @@ function addressAt(text: string, at: number, floor: number): { start: number; en
   const host = domainEnd(text, at + 1, end);
   if (host === null) return null;
   return { start, end: host.end, score: host.known ? KNOWN_SCORE : UNKNOWN_SCORE };
+}
+
+/** Whether the ':' at i sits in the userinfo of a URL: "://" before it with no space, '/', '?', '#' or '@' between. */
+function inUserinfo(text: string, i: number): boolean {
+  const scheme = text.lastIndexOf("://", i);
+  if (scheme === -1 || i - scheme > 80) return false;
+  for (let k = scheme + 3; k < i; k++) {
+    const c = text.charCodeAt(k);
+    if (c <= 32 || c === 47 || c === 63 || c === 35 || c === 64) return false;
+  }
+  return true;
 }
 
 /**

@@ -21,7 +21,7 @@ const SCORE = 0.6;
 const WEAK_SCORE = 0.3;
 const V4 = /\d{1,3}\.\d{1,3}\.\d{1,3}\.\d{1,3}/g;
 /** Words after which a dotted quad is a version or a section number. */
-const NOT_AFTER = new Set(["version", "ver", "v", "release", "build", "rev", "revision", "section", "chapter", "kapitel", "abschnitt", "art", "§", "paragraph", "step", "figure", "fig", "table", "tabelle", "versión", "versione", "versão", "versie", "wersja", "chapitre", "capítulo", "capitolo", "hoofdstuk", "rozdział", "no", "nr"]);
+const NOT_AFTER = new Set(["version", "ver", "v", "release", "build", "rev", "revision", "section", "chapter", "kapitel", "abschnitt", "art", "§", "paragraph", "step", "figure", "fig", "table", "tabelle", "versión", "versione", "versão", "versie", "wersja", "chapitre", "capítulo", "capitolo", "hoofdstuk", "rozdział", "nr"]);
 
 export function ipRecognizer(options: IpOptions = {}): Recognizer {
   const v4 = new RegExp(V4.source, "g");
