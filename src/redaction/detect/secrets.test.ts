@@ -42,9 +42,11 @@ describe("secrets by issuer format", () => {
     expect(find(key)[0]!.score).toBeGreaterThanOrEqual(0.85);
   });
 
-  it("finds a PEM private key block through its END line", () => {
+  it("finds a PEM private key block through its END line, and the next one after it", () => {
     const text = `key file:\n${PEM}\nthanks`;
     expect(values(text)).toEqual([PEM]);
+    expect(values(`${PEM}\n\n${PEM}`)).toEqual([PEM]);
+    expect(find(`${PEM}\n\n${PEM}`)).toHaveLength(2);
   });
 
   it("finds a PEM block cut off before its END line, as far as its base64 goes", () => {
@@ -56,6 +58,9 @@ describe("secrets by issuer format", () => {
   it("finds the token of a Bearer header, not the word", () => {
     expect(values("Authorization: Bearer abc123XYZ789def456GHI012jkl")).toEqual(["abc123XYZ789def456GHI012jkl"]);
     expect(values("curl -H 'authorization: bearer 7Hq2Lp9Xz4Vb8Nm1Kc6Rt3Yw5Se0Ua' x")).toEqual(["7Hq2Lp9Xz4Vb8Nm1Kc6Rt3Yw5Se0Ua"]);
+    // A token that starts like an issuer prefix but is not one is still a Bearer token.
+    expect(values("Authorization: Bearer s3cr3tT0k3nXyZ9876543210abc")).toEqual(["s3cr3tT0k3nXyZ9876543210abc"]);
+    expect(values("Authorization: Bearer AbC123dEf456GhI789/jKl+MnO==")).toEqual(["AbC123dEf456GhI789/jKl+MnO=="]);
   });
 
   it.each([

@@ -54,8 +54,11 @@ type Emit = (c: Candidate) => void;
 
 export function secretsRecognizer(): Recognizer {
   const all = rules();
+  // The rules to try for a run, by its first character.
   const byFirst = new Map<number, Rule[]>();
-  for (const r of all) for (const p of r.prefixes) byFirst.set(p.charCodeAt(0), [...new Set([...(byFirst.get(p.charCodeAt(0)) ?? []), r])]);
+  for (const r of all) {
+    for (const first of new Set(r.prefixes.map((p) => p.charCodeAt(0)))) byFirst.set(first, [...(byFirst.get(first) ?? []), r]);
+  }
   const bearer = new RegExp(BEARER.source, "y");
   const pemHeader = new RegExp(PEM_HEADER.source, "y");
   const findAssignments = assignmentFinder();
@@ -66,8 +69,8 @@ export function secretsRecognizer(): Recognizer {
       forEachRun(text, MIN_KEY, KEY_CHARS, (s) => {
         if (s > 0 && isWordChar(text.charCodeAt(s - 1))) return;
         const candidates = byFirst.get(text.charCodeAt(s));
-        if (candidates) matchRules(text, s, candidates, emit);
-        else if (afterBearer(text, s)) {
+        if (candidates && matchRules(text, s, candidates, emit)) return;
+        if (afterBearer(text, s)) {
           // "Bearer <token>": the token may go on with '/', '+', '~' and '=' padding.
           bearer.lastIndex = s;
           const m = bearer.exec(text);
@@ -77,11 +80,10 @@ export function secretsRecognizer(): Recognizer {
           }
         }
       });
-      for (let i = text.indexOf("-----BEGIN "); i !== -1; i = text.indexOf("-----BEGIN ", i + 11)) {
+      for (let i = text.indexOf("-----BEGIN "); i !== -1; ) {
         const end = pemEnd(text, i, pemHeader);
-        if (end === -1) continue;
-        emit({ type: "API_KEY", start: i, end, score: PEM_SCORE });
-        i = end - 11;
+        if (end !== -1) emit({ type: "API_KEY", start: i, end, score: PEM_SCORE });
+        i = text.indexOf("-----BEGIN ", end !== -1 ? end : i + 11);
       }
       findAssignments(text, emit);
     },
@@ -104,8 +106,8 @@ function afterBearer(text: string, i: number): boolean {
   return (b === 66 || b === 98) && text.startsWith("earer", j - 5) && (j === 6 || !isWordChar(text.charCodeAt(j - 7)));
 }
 
-/** Tries the rules at `at`; emits the first that matches. */
-function matchRules(text: string, at: number, candidates: Rule[], emit: Emit): void {
+/** Tries the rules at `at`; emits the first that matches and says whether one did. */
+function matchRules(text: string, at: number, candidates: Rule[], emit: Emit): boolean {
   for (const rule of candidates) {
     const prefix = rule.prefixes.find((p) => text.startsWith(p, at));
     if (prefix === undefined) continue;
@@ -118,8 +120,9 @@ function matchRules(text: string, at: number, candidates: Rule[], emit: Emit): v
     if (!notPlaceholder(text, bodyStart, end)) continue;
     if (rule.random && !looksRandom(text, bodyStart, end, false)) continue;
     emit({ type: "API_KEY", start: at, end, score: rule.score });
-    return;
+    return true;
   }
+  return false;
 }
 
 /** The end of a PEM private-key block starting at `at` (through its END line), or -1. */
