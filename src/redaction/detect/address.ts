@@ -60,7 +60,7 @@ export function findAddresses(doc: NameDoc): Piece[] {
     if (doc.glued(i)) continue;
     const kind = t.kind[i];
     if (kind === NUM) {
-      const p = postcodeAt(doc, i, out) ?? numberFirstStreet(doc, i);
+      const p = numberFirstStreet(doc, i) ?? postcodeAt(doc, i, out) ?? usZip(doc, i);
       if (p) {
         out.push(p);
         i = tokenAtOrAfter(doc, p.end) - 1;

@@ -82,7 +82,9 @@ function placeHere(doc: NameDoc, i: number): { found: Found; next: number } | un
   if (before.residence) {
     // "wohnt in Kleinmachnow", "Wohnort: Bad Vilbel": capitalised words that are not common words
     const h = t.hash[i]!;
-    if (lex.common.has(h) || lex.deny.has(h)) return undefined;
+    // a common first word only before a name word (Bad Vilbel, Saint-Ouen is one token anyway)
+    if (lex.deny.has(h)) return undefined;
+    if (lex.common.has(h) && !(i + 1 < t.n && t.kind[i + 1] === CAP && doc.spaced(i + 1) && !lex.common.has(t.hash[i + 1]!))) return undefined;
     let last = i;
     while (last + 1 < t.n && last - i < 3 && doc.spaced(last + 1) && !doc.glued(last + 1)) {
       if (t.kind[last + 1] === CAP && !lex.common.has(t.hash[last + 1]!)) last++;
@@ -125,30 +127,46 @@ function negativeAfter(doc: NameDoc, last: number): number {
 }
 
 /**
- * One span per address: a street followed by a postcode and town or a town, and a postcode
- * and town followed by a country, separated only by commas, spaces and at most one line break.
+ * One span per address: a street followed by a postcode and town or a town, a town followed
+ * by its postcode on the same line (London SW1A 1AA), and an address followed by a country,
+ * separated only by commas, spaces and at most one line break.
  */
 function merge(text: string, found: Found[]): Found[] {
-  const out: Found[] = [];
+  const out: Merged[] = [];
   for (const f of found) {
     const prev = out[out.length - 1];
-    if (prev && f.start >= prev.end && f.start - prev.end <= 4 && /^[ \t]*,?[ \t]*(\r?\n)?[ \t]*$/.test(text.slice(prev.end, f.start))) {
-      const joins =
-        (prev.kind === STREET && (f.kind === POSTAL || (f.kind === PLACE && f.score >= 0.3))) ||
-        (prev.kind === POSTAL && f.kind === PLACE && f.country === true) ||
-        (prev.kind === PLACE && f.kind === POSTAL && /^[ \t]*,?[ \t]*$/.test(text.slice(prev.end, f.start)));
-      if (joins && prev.score >= 0.45) {
-        prev.end = f.end;
-        prev.score = Math.max(prev.score, f.score);
-        prev.kind = f.kind === PLACE && prev.kind === STREET ? POSTAL : f.kind;
-        continue;
+    if (prev && f.start >= prev.end && f.start - prev.end <= 4) {
+      const gap = text.slice(prev.end, f.start);
+      const sameLine = /^[ \t]*,?[ \t]*$/.test(gap);
+      const nextLine = /^[ \t]*,?[ \t]*\r?\n[ \t]*$/.test(gap);
+      if ((sameLine || nextLine) && prev.score >= 0.45) {
+        const fPlace = f.kind === PLACE && f.score >= 0.3;
+        const joins =
+          (prev.street && !prev.postal && !prev.town && (f.kind === POSTAL || (fPlace && !f.country))) ||
+          (sameLine && f.kind === POSTAL && !prev.postal && (prev.town || prev.street)) ||
+          ((prev.street || prev.postal) && fPlace && f.country === true);
+        if (joins) {
+          prev.end = f.end;
+          prev.score = Math.max(prev.score, f.score);
+          if (f.kind === POSTAL) prev.postal = true;
+          if (f.kind === PLACE) prev.town = true;
+          continue;
+        }
       }
     }
     if (prev && f.start < prev.end) {
-      if (f.score > prev.score) out[out.length - 1] = f;
+      if (f.score > prev.score) out[out.length - 1] = merged(f);
       continue;
     }
-    out.push(f);
+    out.push(merged(f));
   }
   return out;
 }
+
+interface Merged extends Found {
+  street: boolean;
+  postal: boolean;
+  town: boolean;
+}
+
+const merged = (f: Found): Merged => ({ ...f, street: f.kind === STREET, postal: f.kind === POSTAL, town: f.kind === PLACE && f.country !== true });

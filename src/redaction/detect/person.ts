@@ -112,6 +112,9 @@ export function findPersons(doc: NameDoc, emit: (start: number, end: number, sco
   }
 }
 
+/** What a lower-case particle inside a run adds (van, de la, von der). */
+const PARTICLE_BONUS = 0.15;
+
 /** The score of a lone word that is part of a full name found elsewhere in the text. */
 const COREFERENCE = 0.7;
 
@@ -212,9 +215,13 @@ function run(doc: NameDoc, i: number, emit: (start: number, end: number, score: 
     if (t.kind[j] === CAP && !doc.glued(j) && linked(doc, j)) {
       idx.push(j);
       j++;
-    } else if (t.kind[j] === LOWER && j + 1 < t.n && t.kind[j + 1] === CAP && lex.particles.has(t.hash[j]!) && !doc.glued(j + 1) && doc.spaced(j) && linked(doc, j + 1)) {
-      idx.push(j, j + 1);
-      j += 2;
+    } else if (t.kind[j] === LOWER && lex.particles.has(t.hash[j]!) && doc.spaced(j)) {
+      // van Beethoven, van der Zwaag, de la Cruz: one or two particles, then a capitalised word
+      const two = j + 2 < t.n && t.kind[j + 1] === LOWER && lex.particles.has(t.hash[j + 1]!) && doc.spaced(j + 1);
+      const c = two ? j + 2 : j + 1;
+      if (c >= t.n || t.kind[c] !== CAP || doc.glued(c) || !linked(doc, c)) break;
+      for (let k = j; k <= c; k++) idx.push(k);
+      j = c + 1;
     } else break;
   }
   const after = j;
@@ -281,6 +288,8 @@ function run(doc: NameDoc, i: number, emit: (start: number, end: number, score: 
 
   let score = base(doc, core, s);
   if (score <= 0) return next;
+  // a lower-case particle between two name words (Ludwig van Beethoven), not before a place
+  if (core.length > 1 && name.some((x) => t.kind[x.i] === LOWER) && placeOfWord(lex, core[core.length - 1]!.h) === undefined) score += PARTICLE_BONUS;
   const end = doc.coreEnd(e);
   score += cues(doc, core, s, e, end);
   if (score >= MIN_PERSON_SCORE) emit(t.start[s]!, end, Math.min(MAX_SCORE, score), core);
