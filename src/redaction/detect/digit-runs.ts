@@ -1,0 +1,75 @@
+// The maximal runs of ASCII digits in a text, found once and shared by the identifier
+// recognizers: every identifier contains digits, so each recognizer looks only at the runs
+// (checking lengths and the characters around them, then a sticky regex at a run where the
+// shape fits) instead of scanning the whole text with a regex of its own. Nineteen scans of
+// a 4 KB prompt become one.
+//
+// The last text's runs are kept: the detector calls every recognizer on one text in turn,
+// synchronously, so all but the first get them for free. The cache is keyed by the text
+// itself (string equality), so it is never stale; a different text just recomputes.
+
+export interface DigitRuns {
+  readonly text: string;
+  /** Start (inclusive) and end (exclusive) of run k: starts[k], ends[k], k < count. */
+  readonly starts: Int32Array;
+  readonly ends: Int32Array;
+  readonly count: number;
+}
+
+let last: DigitRuns | undefined;
+
+/** Finds the first digit of each run (a regex skips the text between runs fastest). */
+const DIGIT = /\d/g;
+
+export function digitRuns(text: string): DigitRuns {
+  if (last !== undefined && last.text === text) return last;
+  let starts: Int32Array = new Int32Array(256);
+  let ends: Int32Array = new Int32Array(256);
+  let count = 0;
+  const n = text.length;
+  DIGIT.lastIndex = 0;
+  while (DIGIT.test(text)) {
+    const s = DIGIT.lastIndex - 1;
+    let i = s + 1;
+    while (i < n && ((text.charCodeAt(i) - 48) >>> 0) < 10) i++;
+    if (count === starts.length) {
+      starts = grow(starts);
+      ends = grow(ends);
+    }
+    starts[count] = s;
+    ends[count] = i;
+    count++;
+    DIGIT.lastIndex = i;
+  }
+  last = { text, starts, ends, count };
+  return last;
+}
+
+function grow(a: Int32Array): Int32Array {
+  const b = new Int32Array(a.length * 2);
+  b.set(a);
+  return b;
+}
+
+/**
+ * Whether runs k, k+1, … have the given lengths and are each separated by exactly one
+ * character from `seps`, the same one throughout. Returns that separator ("" for a single
+ * run), or undefined.
+ */
+export function groupsAt(runs: DigitRuns, k: number, lengths: readonly number[], seps: string): string | undefined {
+  if (k + lengths.length > runs.count) return undefined;
+  let sep = "";
+  for (let g = 0; g < lengths.length; g++) {
+    const s = runs.starts[k + g]!;
+    if (runs.ends[k + g]! - s !== lengths[g]) return undefined;
+    if (g === 0) continue;
+    const prevEnd = runs.ends[k + g - 1]!;
+    if (s !== prevEnd + 1) return undefined;
+    const ch = runs.text[prevEnd]!;
+    if (g === 1) {
+      if (!seps.includes(ch)) return undefined;
+      sep = ch;
+    } else if (ch !== sep) return undefined;
+  }
+  return sep;
+}
