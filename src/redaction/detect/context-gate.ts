@@ -1,0 +1,92 @@
+// For recognizers whose candidates only count with a context word (dates of birth,
+// passports, national phone numbers): whether such a word is near, checked before the
+// candidate is emitted, so that the many dates and numbers without one cost neither
+// validation nor the combiner's context lookup. The window is the combiner's (detect.ts:
+// 5 words before, 2 after) plus one word each side, so whatever the combiner would raise
+// is still emitted; and a candidate the text ends right after is emitted too, because in a
+// stream the word that lifts it may still arrive (stream-text.ts holds such candidates back).
+
+/** Where context words are around a candidate. */
+export type Near = "before" | "after" | "none" | "open";
+
+/** detect.ts's word characters: ASCII letters and digits, '-', '_' and anything non-ASCII. */
+const isWordCode = (c: number) => (c >= 48 && c <= 57) || (c >= 65 && c <= 90) || (c >= 97 && c <= 122) || c > 127 || c === 45 || c === 95;
+/** What detect.ts turns into spaces before it compares words (also non-ASCII symbols such as € or °). */
+const NOT_KEPT = /[^\p{L}\p{N}_-]+/u;
+
+/** A context list, ready for lookups: single words, and phrases keyed by their last word. */
+export interface ContextWords {
+  readonly single: ReadonlySet<string>;
+  readonly phrases: ReadonlyMap<string, readonly (readonly string[])[]>;
+}
+
+export function contextWords(list: readonly string[]): ContextWords {
+  const single = new Set<string>();
+  const phrases = new Map<string, string[][]>();
+  for (const entry of list) {
+    const words = entry.toLowerCase().split(NOT_KEPT).filter((w) => w.length > 0);
+    if (words.length === 1) single.add(words[0]!);
+    else if (words.length > 1) {
+      const lastWord = words[words.length - 1]!;
+      phrases.set(lastWord, [...(phrases.get(lastWord) ?? []), words]);
+    }
+  }
+  return { single, phrases };
+}
+
+/**
+ * Where a context word is around text[start, end): among the 6 words before it, the 3 after
+ * it, nowhere, or nowhere yet ("open": the text ends within those words after it).
+ */
+export function contextNear(text: string, start: number, end: number, words: ContextWords): Near {
+  let i = start;
+  for (let n = 0; i > 0 && n < 6; n++) {
+    while (i > 0 && !isWordCode(text.charCodeAt(i - 1))) i--;
+    while (i > 0 && isWordCode(text.charCodeAt(i - 1))) i--;
+  }
+  if (i < start && matches(wordsOf(text.slice(i, start).toLowerCase()), words)) return "before";
+  let j = end;
+  for (let n = 0; j < text.length && n < 3; n++) {
+    while (j < text.length && !isWordCode(text.charCodeAt(j))) j++;
+    while (j < text.length && isWordCode(text.charCodeAt(j))) j++;
+  }
+  if (j > end && matches(wordsOf(text.slice(end, j).toLowerCase()), words)) return "after";
+  return j >= text.length ? "open" : "none";
+}
+
+/** Non-ASCII characters detect.ts's normalisation turns into spaces (the common ones). */
+const SYMBOLS = new Set([160, 161, 163, 167, 171, 176, 183, 187, 191, 215, 247, 8211, 8212, 8216, 8217, 8218, 8220, 8221, 8222, 8226, 8230, 8364]);
+const isKept = (c: number) => (c >= 48 && c <= 57) || (c >= 97 && c <= 122) || (c >= 65 && c <= 90) || c === 45 || c === 95 || (c > 127 && !SYMBOLS.has(c));
+
+/** The words of a lower-cased window, split where detect.ts would split them. */
+function wordsOf(lower: string): string[] {
+  const out: string[] = [];
+  let a = -1;
+  for (let p = 0; p <= lower.length; p++) {
+    const kept = p < lower.length && isKept(lower.charCodeAt(p));
+    if (kept && a < 0) a = p;
+    else if (!kept && a >= 0) {
+      out.push(lower.slice(a, p));
+      a = -1;
+    }
+  }
+  return out;
+}
+
+/** Whether a word, or a phrase ending at a word, of the list occurs in `seq` (text order). */
+function matches(seq: readonly string[], words: ContextWords): boolean {
+  for (let k = 0; k < seq.length; k++) {
+    const w = seq[k]!;
+    if (words.single.has(w)) return true;
+    const candidates = words.phrases.get(w);
+    if (candidates === undefined) continue;
+    for (const phrase of candidates) {
+      const from = k - phrase.length + 1;
+      if (from < 0) continue;
+      let all = true;
+      for (let p = 0; p < phrase.length - 1 && all; p++) all = seq[from + p] === phrase[p];
+      if (all) return true;
+    }
+  }
+  return false;
+}
