@@ -22,7 +22,7 @@ export const P_KIND = 3;
 export const P_AMBIGUOUS = 4;
 
 /** Lower-case particles inside names: van der Berg, da Silva, de la Cruz. */
-export const PARTICLE_WORDS = "von van der den de da di del della delle dei degli dos das do du le la les af zu zur ten ter op y e d l st saint sankt san santa";
+export const PARTICLE_WORDS = "von van der den de da di del della delle dei degli dos das do du le la les af zu zur ten ter op y e d l st saint sankt san santa ní nic ó ua bin ibn bint abu";
 
 export interface Lexicon {
   first: ReadonlySet<number>;

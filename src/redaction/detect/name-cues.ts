@@ -51,7 +51,7 @@ export const INTRO_STRONG = set(
   "my name is|my name's|name is|i'm called|call me|ich heisse|ich heiße|mein name ist|mein name lautet|heisst|je m'appelle|m'appelle|s'appelle|mon nom est|me llamo|se llama|mi nombre es|su nombre es|mi chiamo|si chiama|il mio nome e|mijn naam is|ik heet|heet|nazywam sie|mam na imie|ma na imie|chamo-me|chama-se|o meu nome e|meu nome e|me chamo|se chama|jag heter|heter|mitt namn ar|hans namn ar|hennes namn ar|named|called|signed",
 );
 export const INTRO_WEAK = set(
-  "i am|i'm|this is|it's|ich bin|hier ist|je suis|c'est|ici|soy|aqui|sono|qui e|ik ben|met|jestem|z tej strony|sou|eu sou|aqui e|jag ar|det ar|har ar",
+  "i am|i'm|this is|it's|ich bin|hier ist|je suis|c'est|ici|soy|aqui|sono|qui e|ik ben|met|jestem|z tej strony|sou|eu sou|aqui e|sou a|sou o|eu sou a|eu sou o|jag ar|det ar|har ar",
 );
 
 /** Closings: a name after them on the same line, or alone on the next line, is a signature. */
@@ -72,6 +72,11 @@ export const PERSON_LABELS = set(
 /** Words right after a name that say it is a person (Anna said, Berg schrieb). */
 export const VERBS_AFTER = set(
   "from|aus|uit|said|says|wrote|writes|asked|asks|told|replied|answered|explained|reported|mentioned|confirmed|joined|left|sent|emailed|called|phoned|will|would|has|had|is|was|thinks|thought|wants|wanted|needs|agreed|approved|signed|sagte|sagt|schrieb|schreibt|fragte|fragt|meinte|meint|antwortete|hat|hatte|ist|war|wird|rief|kommt|a|est|etait|dit|ecrit|demande|repondu|dijo|dice|escribio|pregunto|respondio|ha|es|esta|fue|detto|scritto|chiesto|risposto|e|zei|zegt|schreef|vroeg|antwoordde|heeft|had|is|was|powiedzial|powiedziala|napisal|napisala|zapytal|zapytala|jest|byl|byla|ma|disse|escreveu|perguntou|respondeu|esta|foi|tem|sa|sager|skrev|fragade|svarade|har|ar|var",
+);
+
+/** Verbs that address a person right before the name (reply to Abelard, frag Jörg, écrire à Manon). */
+export const ADDRESSING = set(
+  "reply to|respond to|write to|talk to|speak to|spoke to|spoke with|speaking with|talked to|forward to|forwarded to|send it to|ask|asked|tell|told|thank|thanked|call|called|email|e-mail|emailed|ping|pinged|remind|cc|bcc|assigned to|according to|on behalf of|meeting with|met with|interview with|antworte|antworten sie|schreibe an|schreib an|frag|frage|fragen sie|danke|bedanke dich bei|im auftrag von|laut|repondre a|reponds a|ecrire a|ecris a|demander a|demande a|remercier|de la part de|selon|responder a|responde a|escribir a|escribe a|preguntar a|pregunta a|agradecer a|de parte de|segun|rispondere a|rispondi a|scrivere a|scrivi a|chiedere a|chiedi a|ringraziare|da parte di|secondo|antwoord aan|antwoorden aan|schrijf aan|schrijven aan|vraag|vraag aan|bedank|namens|volgens|odpowiedz|odpisz|napisz do|zapytaj|podziekuj|w imieniu|wedlug|escrever a|escreve a|perguntar a|pergunta a|agradecer a|em nome de|segundo|svara|skriv till|fraga|tacka|pa uppdrag av|enligt",
 );
 
 /** Weak words before a full name (met with Anna Berg, von Jan Nowak). */

@@ -14,7 +14,7 @@ import * as tokens_ from "./tokens.ts";
 // loops use module-local copies, read once here.
 const { CAP, F_LINE, F_SENT, hashRange, LOWER, PHRASE_SEED, phraseStep, UPPER, wordHash } = tokens_;
 const { P_AMBIGUOUS, placeOfWord } = lexicon_;
-const { CLOSINGS, GREETINGS, HONORIFICS, HONORIFICS_LOWER, HONORIFICS_NEED_DOT, INTRO_STRONG, INTRO_WEAK, PERSON_LABELS, ROLES, VERBS_AFTER, WEAK_BEFORE } = name_cues_;
+const { ADDRESSING, CLOSINGS, GREETINGS, HONORIFICS, HONORIFICS_LOWER, HONORIFICS_NEED_DOT, INTRO_STRONG, INTRO_WEAK, PERSON_LABELS, ROLES, VERBS_AFTER, WEAK_BEFORE } = name_cues_;
 const { inEmail } = name_doc_;
 
 /** Below this a run is not reported at all (the default threshold is 0.5). */
@@ -32,6 +32,7 @@ const CUE = {
   signature: 0.5,
   role: 0.3,
   email: 0.3,
+  addressing: 0.35,
   verbAfter: 0.15,
   weakBefore: 0.1,
 } as const;
@@ -115,6 +116,20 @@ export function findPersons(doc: NameDoc, emit: (start: number, end: number, sco
 /** What a lower-case particle inside a run adds (van, de la, von der). */
 const PARTICLE_BONUS = 0.15;
 
+/** What a name-like shape adds (double-barrelled surname; with more, a possessive). */
+const SHAPE_BONUS = 0.15;
+
+function doubleBarrelled(doc: NameDoc, i: number): boolean {
+  const { t, text, lex } = doc;
+  const s = t.start[i]!;
+  const e = doc.coreEnd(i);
+  const dash = text.indexOf("-", s);
+  if (dash <= s + 1 || dash >= e - 2) return false;
+  const c = text.charCodeAt(dash + 1);
+  if (c < 65 || (c > 90 && c < 0xc0)) return false; // second part capitalised
+  return !lex.common.has(hashRange(text, s, dash)) && !lex.common.has(hashRange(text, dash + 1, e));
+}
+
 /** The score of a lone word that is part of a full name found elsewhere in the text. */
 const COREFERENCE = 0.7;
 
@@ -138,6 +153,7 @@ function quickReject(doc: NameDoc, i: number, hasAt: boolean): boolean {
   const h = t.hash[i]!;
   if (lex.first.has(h) || lex.sur.has(h)) return lex.common.has(h) && !(i > 0 && cueLastWords().has(t.hash[i - 1]!)) && (t.flags[i]! & F_LINE) === 0;
   if ((t.flags[i]! & F_LINE) !== 0 || (hasAt && !lex.common.has(h))) return false;
+  if (doc.coreEnd(i) < t.end[i]! && !lex.common.has(h)) return false; // a possessive (Leontyne's)
   return !(i > 0 && cueLastWords().has(t.hash[i - 1]!));
 }
 
@@ -289,7 +305,13 @@ function run(doc: NameDoc, i: number, emit: (start: number, end: number, score: 
   let score = base(doc, core, s);
   if (score <= 0) return next;
   // a lower-case particle between two name words (Ludwig van Beethoven), not before a place
-  if (core.length > 1 && name.some((x) => t.kind[x.i] === LOWER) && placeOfWord(lex, core[core.length - 1]!.h) === undefined) score += PARTICLE_BONUS;
+  const last = core[core.length - 1]!;
+  const known = core[0]!.fn || core[0]!.sn || last.sn;
+  if (core.length > 1 && known && name.some((x) => t.kind[x.i] === LOWER) && placeOfWord(lex, last.h) === undefined) score += PARTICLE_BONUS;
+  // a double-barrelled last word (Wollaston-Pryce, Asamoah-Gyan): both parts capitalised, neither a common word
+  if (!last.fn && !last.sn && !last.common && doubleBarrelled(doc, last.i)) score += SHAPE_BONUS;
+  // a possessive after a lone unknown word mid-sentence (why Leontyne's invoice …)
+  if (core.length === 1 && !last.common && (t.flags[s]! & F_SENT) === 0 && doc.coreEnd(e) < t.end[e]! && !doc.german()) score += SHAPE_BONUS + 0.2;
   const end = doc.coreEnd(e);
   score += cues(doc, core, s, e, end);
   if (score >= MIN_PERSON_SCORE) emit(t.start[s]!, end, Math.min(MAX_SCORE, score), core);
@@ -371,6 +393,7 @@ function cues(doc: NameDoc, core: Tok[], s: number, e: number, end: number): num
       if (doc.phraseEndingAt(q, INTRO_STRONG) > 0) add += CUE.introStrong;
       else if (!titled && doc.phraseEndingAt(q, INTRO_WEAK) > 0) add += CUE.introWeak;
     }
+    if ((plain || comma) && doc.phraseEndingAt(q, ADDRESSING) > 0) add += CUE.addressing;
     if (colon && doc.phraseEndingAt(q, PERSON_LABELS) > 0) add += CUE.label;
     else if (plain && !titled && doc.is(q, ROLES)) add += CUE.role;
     else if (plain && !titled && core.length > 1 && doc.is(q, WEAK_BEFORE)) add += CUE.weakBefore;
