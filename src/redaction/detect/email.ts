@@ -63,13 +63,12 @@ function addressAt(text: string, at: number, floor: number): { start: number; en
 
 /** Whether the ':' at i sits in the userinfo of a URL: "://" before it with no space, '/', '?', '#' or '@' between. */
 function inUserinfo(text: string, i: number): boolean {
-  const scheme = text.lastIndexOf("://", i);
-  if (scheme === -1 || i - scheme > 80) return false;
-  for (let k = scheme + 3; k < i; k++) {
+  for (let k = i - 1; k >= 2 && i - k <= 80; k--) {
     const c = text.charCodeAt(k);
-    if (c <= 32 || c === 47 || c === 63 || c === 35 || c === 64) return false;
+    if (c === 47) return text.charCodeAt(k - 1) === 47 && text.charCodeAt(k - 2) === 58;
+    if (c <= 32 || c === 63 || c === 35 || c === 64) return false;
   }
-  return true;
+  return false;
 }
 
 /**
@@ -80,7 +79,8 @@ function inUserinfo(text: string, i: number): boolean {
 function domainEnd(text: string, from: number, to: number): { end: number; known: boolean } | null {
   let end = to;
   for (let attempt = 0; attempt < 2; attempt++) {
-    const dot = text.lastIndexOf(".", end - 1);
+    let dot = end - 1;
+    while (dot > from && text.charCodeAt(dot) !== 46) dot--; // (not lastIndexOf: it would search past `from`)
     if (dot <= from || dot >= end - 1) return null;
     if (!labelsValid(text, from, end)) return null;
     const tld = tldScore(text, dot + 1, end);

@@ -80,8 +80,9 @@ export function secretsRecognizer(): Recognizer {
           }
         }
       });
+      const endLines = { from: -1, at: -1 };
       for (let i = text.indexOf("-----BEGIN "); i !== -1; ) {
-        const end = pemEnd(text, i, pemHeader);
+        const end = pemEnd(text, i, pemHeader, endLines);
         if (end !== -1) emit({ type: "API_KEY", start: i, end, score: PEM_SCORE });
         i = text.indexOf("-----BEGIN ", end !== -1 ? end : i + 11);
       }
@@ -125,13 +126,21 @@ function matchRules(text: string, at: number, candidates: Rule[], emit: Emit): b
   return false;
 }
 
-/** The end of a PEM private-key block starting at `at` (through its END line), or -1. */
-function pemEnd(text: string, at: number, header: RegExp): number {
+/**
+ * The end of a PEM private-key block starting at `at` (through its END line), or -1.
+ * `endLines` remembers the last search for an END line, so many BEGIN lines without one
+ * do not each search the rest of the text again.
+ */
+function pemEnd(text: string, at: number, header: RegExp, endLines: { from: number; at: number }): number {
   header.lastIndex = at;
   const h = header.exec(text);
   if (h === null) return -1;
   const bodyStart = at + h[0].length;
-  const endLine = text.indexOf("-----END ", bodyStart);
+  if (endLines.from === -1 || bodyStart < endLines.from || (endLines.at !== -1 && endLines.at < bodyStart)) {
+    endLines.from = bodyStart;
+    endLines.at = text.indexOf("-----END ", bodyStart);
+  }
+  const endLine = endLines.at;
   if (endLine !== -1 && endLine - bodyStart <= PEM_MAX) {
     const close = text.indexOf("-----", endLine + 9);
     return close !== -1 && close - endLine < 80 ? close + 5 : endLine + 9;

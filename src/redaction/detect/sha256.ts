@@ -1,7 +1,8 @@
 // SHA-256 (FIPS 180-4), synchronous and dependency-free: Base58Check needs it inside a
-// synchronous recognizer, where Web Crypto's promise-returning digest cannot be used.
+// synchronous recognizer, where Web Crypto's promise-returning digest cannot be used. Words
+// live in Int32Arrays so the JIT keeps them small integers (Uint32 values over 2^31 are doubles).
 
-const K = new Uint32Array([
+const K = new Int32Array([
   0x428a2f98, 0x71374491, 0xb5c0fbcf, 0xe9b5dba5, 0x3956c25b, 0x59f111f1, 0x923f82a4, 0xab1c5ed5, 0xd807aa98, 0x12835b01, 0x243185be, 0x550c7dc3,
   0x72be5d74, 0x80deb1fe, 0x9bdc06a7, 0xc19bf174, 0xe49b69c1, 0xefbe4786, 0x0fc19dc6, 0x240ca1cc, 0x2de92c6f, 0x4a7484aa, 0x5cb0a9dc, 0x76f988da,
   0x983e5152, 0xa831c66d, 0xb00327c8, 0xbf597fc7, 0xc6e00bf3, 0xd5a79147, 0x06ca6351, 0x14292967, 0x27b70a85, 0x2e1b2138, 0x4d2c6dfc, 0x53380d13,
@@ -13,7 +14,7 @@ const K = new Uint32Array([
 const rotr = (x: number, n: number) => (x >>> n) | (x << (32 - n));
 
 export function sha256(data: Uint8Array): Uint8Array {
-  const h = new Uint32Array([0x6a09e667, 0xbb67ae85, 0x3c6ef372, 0xa54ff53a, 0x510e527f, 0x9b05688c, 0x1f83d9ab, 0x5be0cd19]);
+  const h = new Int32Array([0x6a09e667, 0xbb67ae85, 0x3c6ef372, 0xa54ff53a, 0x510e527f, 0x9b05688c, 0x1f83d9ab, 0x5be0cd19]);
   // Message plus 0x80, zero padding and the 64-bit bit length, in whole 64-byte blocks.
   const blocks = Math.ceil((data.length + 9) / 64);
   const msg = new Uint8Array(blocks * 64);
@@ -23,7 +24,7 @@ export function sha256(data: Uint8Array): Uint8Array {
   const view = new DataView(msg.buffer);
   view.setUint32(msg.length - 8, Math.floor(bits / 0x100000000));
   view.setUint32(msg.length - 4, bits >>> 0);
-  const w = new Uint32Array(64);
+  const w = new Int32Array(64);
   for (let b = 0; b < blocks; b++) {
     for (let t = 0; t < 16; t++) w[t] = view.getUint32(b * 64 + t * 4);
     for (let t = 16; t < 64; t++) {
@@ -46,14 +47,14 @@ export function sha256(data: Uint8Array): Uint8Array {
       bb = a;
       a = (t1 + t2) | 0;
     }
-    h[0] = h[0]! + a;
-    h[1] = h[1]! + bb;
-    h[2] = h[2]! + c;
-    h[3] = h[3]! + d;
-    h[4] = h[4]! + e;
-    h[5] = h[5]! + f;
-    h[6] = h[6]! + g;
-    h[7] = h[7]! + hh;
+    h[0] = (h[0]! + a) | 0;
+    h[1] = (h[1]! + bb) | 0;
+    h[2] = (h[2]! + c) | 0;
+    h[3] = (h[3]! + d) | 0;
+    h[4] = (h[4]! + e) | 0;
+    h[5] = (h[5]! + f) | 0;
+    h[6] = (h[6]! + g) | 0;
+    h[7] = (h[7]! + hh) | 0;
   }
   const out = new Uint8Array(32);
   const ov = new DataView(out.buffer);

@@ -46,8 +46,9 @@ function credentialUrl(text: string, p: number, floor: number): { start: number;
     i++;
   }
   if (at === -1) return null;
-  const colon = text.indexOf(":", auth);
-  if (colon === -1 || colon >= at - 1) return null; // no password, or an empty one
+  let colon = auth;
+  while (colon < at && text.charCodeAt(colon) !== 58) colon++;
+  if (colon >= at - 1) return null; // no password, or an empty one
   const pw = text.charCodeAt(colon + 1);
   if (pw === 36 || pw === 60 || pw === 123 || pw === 37) return null; // ${…} <…> {{…}} %(…)s
   const host = text.charCodeAt(at + 1);
