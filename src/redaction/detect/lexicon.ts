@@ -34,6 +34,8 @@ export interface Lexicon {
   places: ReadonlyMap<number, number>;
   /** Word hash of the first word of a multi-word place → the most words any such place has. */
   placeFirst: ReadonlyMap<number, number>;
+  /** Word hashes of single-word places and of the first words of multi-word places (a quick test). */
+  placeWords: ReadonlySet<number>;
   /** Word hash of a single-word place without its final vowel(s) → its flags (Polish cases: Krakowie → krakow). */
   placeStems: ReadonlyMap<number, number>;
 }
@@ -67,6 +69,7 @@ function build(): Lexicon {
   const places = new Map<number, number>();
   const placeFirst = new Map<number, number>();
   const placeStems = new Map<number, number>();
+  const placeWords = new Set<number>();
   const addKey = (key: string, kind: number) => {
     let flags = kind;
     const parts = key.split(" ");
@@ -78,6 +81,7 @@ function build(): Lexicon {
     const old = places.get(ph);
     places.set(ph, old === undefined ? flags : (old & P_AMBIGUOUS) | flags);
     const h0 = wordHash(parts[0]!);
+    placeWords.add(h0);
     if (parts.length > 1) placeFirst.set(h0, Math.max(placeFirst.get(h0) ?? 0, parts.length));
     else if (key.length >= 5) {
       const stem = key.replace(/(ia|ie|a|e|y|i|o)$/, "");
@@ -103,7 +107,7 @@ function build(): Lexicon {
   add(COUNTRIES, P_COUNTRY);
   add(REGIONS, P_REGION);
   add(CITIES, P_CITY);
-  return { first, sur, common, deny, particles, places, placeFirst, placeStems };
+  return { first, sur, common, deny, particles, places, placeFirst, placeWords, placeStems };
 }
 
 /** Single-word place lookup by word hash. */

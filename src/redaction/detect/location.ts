@@ -34,12 +34,12 @@ interface Found {
   end: number;
   score: number;
   kind: number; // STREET, POSTAL or PLACE
-  country?: boolean;
+  country: boolean;
 }
 
 export function findLocations(doc: NameDoc, emit: (start: number, end: number, score: number) => void): void {
-  const found: Found[] = findAddresses(doc).map((p: Piece) => ({ ...p }));
-  const taken = found.map((p) => [p.start, p.end] as const);
+  const found: Found[] = findAddresses(doc).map((p: Piece): Found => ({ start: p.start, end: p.end, score: p.score, kind: p.kind, country: false }));
+  const taken = found.slice();
   const { t } = doc;
   let i = 0;
   while (i < t.n) {
@@ -57,15 +57,15 @@ export function findLocations(doc: NameDoc, emit: (start: number, end: number, s
   for (const f of merge(doc.text, found)) if (f.score >= MIN_LOCATION_SCORE) emit(f.start, f.end, Math.min(MAX_SCORE, f.score));
 }
 
-function inside(spans: readonly (readonly [number, number])[], x: number): boolean {
-  for (const [s, e] of spans) if (x >= s && x < e) return true;
+function inside(spans: readonly Found[], x: number): boolean {
+  for (let k = 0; k < spans.length; k++) if (x >= spans[k]!.start && x < spans[k]!.end) return true;
   return false;
 }
 
 /** A gazetteer place, or an unknown capitalised word after a residence phrase or place label, at token i. */
 function placeHere(doc: NameDoc, i: number): { found: Found; next: number } | undefined {
   const { t, lex } = doc;
-  const hit = placeAt(doc, i);
+  const hit = lex.placeWords.has(t.hash[i]!) || (i > 0 && t.kind[i - 1] === LOWER) ? placeAt(doc, i) : undefined;
   if (!hit && !(i > 0 && (RESIDENCE.last.has(t.hash[i - 1]!) || PLACE_LABELS.last.has(t.hash[i - 1]!)))) return undefined;
   const before = cueBefore(doc, i);
   if (hit) {
@@ -91,7 +91,7 @@ function placeHere(doc: NameDoc, i: number): { found: Found; next: number } | un
       else if (t.kind[last + 1] === LOWER && last + 2 < t.n && t.kind[last + 2] === CAP && doc.spaced(last + 2) && doc.is(last + 1, TOWN_CONNECTORS)) last += 2;
       else break;
     }
-    return { found: { start: t.start[i]!, end: doc.coreEnd(last), score: 0.2 + before.strength, kind: PLACE }, next: last + 1 };
+    return { found: { start: t.start[i]!, end: doc.coreEnd(last), score: 0.2 + before.strength, kind: PLACE, country: false }, next: last + 1 };
   }
   return undefined;
 }
@@ -169,4 +169,8 @@ interface Merged extends Found {
   town: boolean;
 }
 
-const merged = (f: Found): Merged => ({ ...f, street: f.kind === STREET, postal: f.kind === POSTAL, town: f.kind === PLACE && f.country !== true });
+/** Built field by field: an object spread is many times slower in V8 here. */
+function merged(f: Found): Merged {
+  const country = f.country === true;
+  return { start: f.start, end: f.end, score: f.score, kind: f.kind, country, street: f.kind === STREET, postal: f.kind === POSTAL, town: f.kind === PLACE && !country };
+}

@@ -11,12 +11,15 @@ export interface Cues {
   readonly phrases: ReadonlySet<number>;
   /** Word hash of the last word of every entry (a quick test before looking further back). */
   readonly last: ReadonlySet<number>;
+  /** Word hashes of the one-word entries. */
+  readonly words: ReadonlySet<number>;
   readonly maxWords: number;
 }
 
 export function cueSet(list: string): Cues {
   const phrases = new Set<number>();
   const last = new Set<number>();
+  const single = new Set<number>();
   let maxWords = 1;
   const hashOf = (p: string) => {
     let ph = PHRASE_SEED;
@@ -30,8 +33,9 @@ export function cueSet(list: string): Cues {
     maxWords = Math.max(maxWords, words.length);
     phrases.add(hashOf(p));
     last.add(wordHash(words[words.length - 1]!));
+    if (words.length === 1) single.add(wordHash(p));
   }
-  return { has: (phrase) => phrases.has(hashOf(fold(phrase.trim()).replace(/\s+/g, " "))), phrases, last, maxWords };
+  return { has: (phrase) => phrases.has(hashOf(fold(phrase.trim()).replace(/\s+/g, " "))), phrases, last, words: single, maxWords };
 }
 
 const set = cueSet;

@@ -9,7 +9,7 @@ import * as tokens_ from "./tokens.ts";
 
 // tsx (which also runs the Node server) compiles imported bindings to getter calls; the hot
 // loops use module-local copies, read once here.
-const { CAP, F_GLUED, foldRange, NUM, onlySpaces, PHRASE_SEED, phraseStep, tokenize } = tokens_;
+const { CAP, F_GLUED, foldRange, hashRange, NUM, onlySpaces, PHRASE_SEED, phraseStep, tokenize, wordHash } = tokens_;
 const { lexicon } = lexicon_;
 
 export interface NameDoc {
@@ -33,8 +33,11 @@ export interface NameDoc {
    * by spaces only; 0 if none.
    */
   phraseEndingAt(last: number, cues: Cues): number;
-  /** Lower-case alphabetic parts of every e-mail local part in the text (anna.berg@ → anna, berg). */
-  emailParts(): ReadonlySet<string>;
+  /**
+   * Word hashes of the alphabetic parts of every e-mail local part in the text (anna.berg@ →
+   * anna, berg) and of every stretch of four letters or more inside one (jnowak@ → nowak).
+   */
+  emailParts(): ReadonlySet<number>;
   /** Whether the text reads as German (so a capitalised word is usually a noun). */
   german(): boolean;
 }
@@ -43,7 +46,7 @@ export function nameDoc(text: string): NameDoc {
   const t = tokenize(text);
   const lex = lexicon();
   const keys: (string | undefined)[] = new Array<string | undefined>(t.n);
-  let parts: Set<string> | undefined;
+  let parts: Set<number> | undefined;
   let isGerman: boolean | undefined;
 
   const coreEnd = (i: number): number => {
@@ -74,7 +77,7 @@ export function nameDoc(text: string): NameDoc {
     glued: (i) => (t.flags[i]! & F_GLUED) !== 0,
     gap: (i) => (i <= 0 ? text.slice(0, t.start[0] ?? 0) : text.slice(t.end[i - 1]!, t.start[i]!)),
     spaced,
-    is: (i, cues) => i >= 0 && i < t.n && cues.phrases.has(phraseStep(PHRASE_SEED, t.hash[i]!)),
+    is: (i, cues) => i >= 0 && i < t.n && cues.words.has(t.hash[i]!),
     phraseEndingAt(last, cues) {
       if (last < 0 || last >= t.n || !cues.last.has(t.hash[last]!)) return 0;
       let best = cues.phrases.has(phraseStep(PHRASE_SEED, t.hash[last]!)) ? 1 : 0;
@@ -93,10 +96,18 @@ export function nameDoc(text: string): NameDoc {
       let at = text.indexOf("@");
       while (at > 0) {
         let s = at;
-        while (s > 0 && isLocalChar(text.charCodeAt(s - 1))) s--;
-        const local = text.slice(s, at).toLowerCase();
-        for (const p of local.split(/[^a-z]+/)) if (p.length >= 2) parts.add(p);
-        if (local.length >= 4) parts.add(`@${local.replace(/[^a-z]+/g, "")}`);
+        while (s > 0 && at - s < 64 && isLocalChar(text.charCodeAt(s - 1))) s--;
+        // alphabetic runs of the local part
+        let r = s;
+        for (let j = s; j <= at; j++) {
+          const c = j < at ? text.charCodeAt(j) | 32 : 0;
+          if (c >= 97 && c <= 122) continue;
+          if (j - r >= 2) {
+            parts.add(hashRange(text, r, j));
+            for (let a = r; a + 4 <= j; a++) for (let b = a + 4; b <= j; b++) if (a > r || b < j) parts.add(hashRange(text, a, b));
+          }
+          r = j + 1;
+        }
         at = text.indexOf("@", at + 1);
       }
       return parts;
@@ -111,13 +122,7 @@ export function nameDoc(text: string): NameDoc {
 
 const isLocalChar = (c: number) => (c >= 97 && c <= 122) || (c >= 65 && c <= 90) || (c >= 48 && c <= 57) || c === 46 || c === 95 || c === 45 || c === 43;
 
-/** Whether a folded name key occurs in an e-mail local part of the text (jan.nowak@, jnowak@). */
-export function inEmail(doc: NameDoc, key: string): boolean {
-  if (key.length < 3) return false;
-  const parts = doc.emailParts();
-  if (parts.size === 0) return false;
-  if (parts.has(key)) return true;
-  if (key.length < 4) return false;
-  for (const p of parts) if (p.charCodeAt(0) === 64 && p.includes(key)) return true;
-  return false;
+/** Whether a name word occurs in an e-mail local part of the text (jan.nowak@, jnowak@). */
+export function inEmail(doc: NameDoc, word: string): boolean {
+  return word.length >= 3 && doc.emailParts().has(wordHash(word));
 }

@@ -7,7 +7,6 @@
 import * as lexicon_ from "./lexicon.ts";
 import * as name_cues_ from "./name-cues.ts";
 import type { NameDoc } from "./name-doc.ts";
-import * as name_doc_ from "./name-doc.ts";
 import * as tokens_ from "./tokens.ts";
 
 // tsx (which also runs the Node server) compiles imported bindings to getter calls; the hot
@@ -15,7 +14,6 @@ import * as tokens_ from "./tokens.ts";
 const { CAP, F_LINE, F_SENT, hashRange, LOWER, PHRASE_SEED, phraseStep, UPPER, wordHash } = tokens_;
 const { P_AMBIGUOUS, placeOfWord } = lexicon_;
 const { ADDRESSING, CLOSINGS, GREETINGS, HONORIFICS, HONORIFICS_LOWER, HONORIFICS_NEED_DOT, INTRO_STRONG, INTRO_WEAK, PERSON_LABELS, ROLES, VERBS_AFTER, WEAK_BEFORE } = name_cues_;
-const { inEmail } = name_doc_;
 
 /** Below this a run is not reported at all (the default threshold is 0.5). */
 export const MIN_PERSON_SCORE = 0.3;
@@ -116,6 +114,12 @@ export function findPersons(doc: NameDoc, emit: (start: number, end: number, sco
 /** What a lower-case particle inside a run adds (van, de la, von der). */
 const PARTICLE_BONUS = 0.15;
 
+/** The first '-' in text[a, b), or -1 (bounded: indexOf would scan to the end of the text). */
+function dashIn(text: string, a: number, b: number): number {
+  for (let j = a; j < b; j++) if (text.charCodeAt(j) === 45) return j;
+  return -1;
+}
+
 /** What a name-like shape adds (double-barrelled surname; with more, a possessive). */
 const SHAPE_BONUS = 0.15;
 
@@ -123,8 +127,8 @@ function doubleBarrelled(doc: NameDoc, i: number): boolean {
   const { t, text, lex } = doc;
   const s = t.start[i]!;
   const e = doc.coreEnd(i);
-  const dash = text.indexOf("-", s);
-  if (dash <= s + 1 || dash >= e - 2) return false;
+  const dash = dashIn(text, s + 2, e - 2);
+  if (dash < 0) return false;
   const c = text.charCodeAt(dash + 1);
   if (c < 65 || (c > 90 && c < 0xc0)) return false; // second part capitalised
   return !lex.common.has(hashRange(text, s, dash)) && !lex.common.has(hashRange(text, dash + 1, e));
@@ -165,6 +169,7 @@ export function isHonorific(doc: NameDoc, i: number): boolean {
   const kind = t.kind[i];
   const dotted = text.charCodeAt(t.end[i]!) === 46;
   if (h === RA || h === SSA) return kind === LOWER && i > 0 && text.charCodeAt(t.start[i]! - 1) === 46; // Sig.ra, Dott.ssa (glued by their dot)
+  if (!HONORIFICS.words.has(h) && !HONORIFICS_LOWER.words.has(h)) return false;
   if (doc.glued(i)) return false;
   if (kind === LOWER) {
     if (!doc.is(i, HONORIFICS_LOWER)) return false;
@@ -195,7 +200,7 @@ function tok(doc: NameDoc, i: number): Tok {
     // Jean-Luc, Anna-Lena, Müller-Lüdenscheidt: every part a name
     const s = t.start[i]!;
     const e = doc.coreEnd(i);
-    if (text.indexOf("-", s) < e && text.indexOf("-", s) > s) {
+    if (dashIn(text, s + 1, e) > 0) {
       let allFirst = true;
       let allName = true;
       let someSur = false;
@@ -403,9 +408,10 @@ function cues(doc: NameDoc, core: Tok[], s: number, e: number, end: number): num
   if ((t.flags[q + 1]! & F_LINE) !== 0 && restOfLineIsEmpty(text, end) && afterClosingLine(doc, q + 1)) add += CUE.signature;
 
   // The name in an e-mail address of the text (Jan Nowak … jan.nowak@example.com).
-  if (text.indexOf("@") >= 0) {
+  const mail = doc.emailParts();
+  if (mail.size > 0) {
     for (const x of core) {
-      if (inEmail(doc, doc.key(x.i))) {
+      if (t.end[x.i]! - t.start[x.i]! >= 3 && mail.has(x.h)) {
         add += CUE.email;
         break;
       }
