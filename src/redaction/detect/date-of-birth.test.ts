@@ -30,6 +30,9 @@ describe("date-of-birth", () => {
     ["nl", "geboortedatum: 12-03-1985", "12-03-1985"],
     ["pl", "urodzona 12 marca 1985 r.", "12 marca 1985"],
     ["pl", "data urodzenia: 12.03.1985", "12.03.1985"],
+    ["pl", "Ignacy Szczygieł, ur. 17 maja 1986 w Tykocinie", "17 maja 1986"],
+    ["pl", "Agnieszka Kowalczyk, ur. 22.11.1964", "22.11.1964"],
+    ["de", "Laura Schneider, geb. 12.03.1985", "12.03.1985"],
     ["pt", "nascido em 12 de março de 1985", "12 de março de 1985"],
     ["pt", "data de nascimento: 12/03/1985", "12/03/1985"],
     ["sv", "född 12 mars 1985 i Malmö", "12 mars 1985"],
@@ -50,6 +53,7 @@ describe("date-of-birth", () => {
     ["a version", "born v1.2.3 and 10.0.19045.1"],
     ["an IP address", "born 192.168.1.100"],
     ["a year alone", "born in 1985"],
+    ["Swedish 'ur' (out of), no dot", "Ett citat ur boken från 12 mars 1985 och mer text här"],
   ])("not a date of birth: %s", (_what, text) => {
     expect(values(text)).toEqual([]);
   });

@@ -11,6 +11,13 @@ import { isAlnumAt, isPastDate, pastCentury } from "./id-checks.ts";
 import type { Recognizer } from "./types.ts";
 
 const BASE_SCORE = 0.2;
+/**
+ * "ur. 17 maja 1986", "geb. 12.03.1985", "nac. 12/03/1985", "nasc. 12/03/1985": the
+ * abbreviation right before the date says birth, with its dot (Swedish "ur" — "out of" —
+ * has none, so it is not a context word).
+ */
+const ABBREVIATED = /(?:^|[^\p{L}])(?:ur|geb|nac|nasc)\.\s?$/iu;
+const ABBREVIATED_SCORE = 0.6;
 const MIN_YEAR = 1880;
 
 /** Spelled-out months (and common abbreviations) of en, de, fr, es, it, nl, pl, pt, sv. */
@@ -60,7 +67,8 @@ export const dateOfBirth: Recognizer = {
   find(text, emit) {
     const now = new Date();
     const report = (start: number, end: number) => {
-      if (contextNear(text, start, end, BIRTH_WORD) !== "none") emit({ type: "DATE_OF_BIRTH", start, end, score: BASE_SCORE });
+      if (ABBREVIATED.test(text.slice(Math.max(0, start - 6), start))) emit({ type: "DATE_OF_BIRTH", start, end, score: ABBREVIATED_SCORE });
+      else if (contextNear(text, start, end, BIRTH_WORD) !== "none") emit({ type: "DATE_OF_BIRTH", start, end, score: BASE_SCORE });
     };
 
     const runs = digitRuns(text);

@@ -24,6 +24,8 @@ describe("medical-record-number", () => {
     ["nr pacjenta: 123456", "123456"],
     ["número de utente 123456789", "123456789"],
     ["journalnummer 20231234", "20231234"],
+    ["N.º de utente: 284 917 365", "284 917 365"],
+    ["Claim for Zainab Chaudhry, member ID XGH449201837, date", "XGH449201837"],
   ])("%j → %s", (text, value) => {
     expect(found(text)).toEqual([value]);
   });

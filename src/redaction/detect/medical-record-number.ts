@@ -6,7 +6,7 @@ import { digitRuns } from "./digit-runs.ts";
 import { isAlnumAt } from "./id-checks.ts";
 import type { Recognizer } from "./types.ts";
 
-/** A record number: an optional short letter prefix, 4–12 digits, an optional dashed suffix. */
+/** A record number: an optional short letter prefix, 4–16 digits (in space-separated groups or not), an optional dashed suffix. */
 const PREFIX = /(?:^|[^A-Za-z0-9])([A-Z]{1,4}-?)$/;
 
 /** Labels, normalised (lower case, punctuation as single spaces). */
@@ -21,6 +21,7 @@ const LABELS = [
   "numer pacjenta", "nr pacjenta", "id pacjenta", "numer historii choroby", "historia choroby",
   "número de processo", "numero de processo", "processo clínico", "número de utente", "numero de utente", "n utente", "utente",
   "journalnummer", "patient nr", "patientid",
+  "member id", "member number", "subscriber id", "insurance id", "health insurance number",
 ];
 const LABEL_SET = new Set(LABELS);
 const LONGEST_LABEL = Math.max(...LABELS.map((l) => l.length));
@@ -75,9 +76,15 @@ export const medicalRecordNumber: Recognizer = {
     const runs = digitRuns(text);
     for (let k = 0; k < runs.count; k++) {
       const s = runs.starts[k]!;
-      const len = runs.ends[k]! - s;
-      if (len < 4 || len > 12) continue;
       let end = runs.ends[k]!;
+      let len = end - s;
+      // groups of two or more digits joined by single spaces: 284 917 365
+      while (len >= 2 && k + 1 < runs.count && runs.starts[k + 1] === end + 1 && text[end] === " " && runs.ends[k + 1]! - end - 1 >= 2 && len < 16) {
+        k++;
+        len += runs.ends[k]! - runs.starts[k]!;
+        end = runs.ends[k]!;
+      }
+      if (len < 4 || len > 16) continue;
       // a dashed suffix: 4711-22, 2023/0815
       if ((text[end] === "-" || text[end] === "/") && runs.starts[k + 1] === end + 1 && runs.ends[k + 1]! - end - 1 <= 6) end = runs.ends[++k]!;
       const prefix = PREFIX.exec(text.slice(Math.max(0, s - 6), s));

@@ -18,6 +18,8 @@ describe("passport", () => {
     ["en (US, next generation)", "passport no. A12345678", "A12345678"],
     ["de", "Reisepass C01X00T47", "C01X00T47"],
     ["de", "Passnummer: CF1234567", "CF1234567"],
+    ["de (since 2017)", "Reisepassnummer F7HK2LM9R, geboren", "F7HK2LM9R"],
+    ["de (a foreign passport)", "vietnamesischer Reisepass C4827163.", "C4827163"],
     ["fr", "numéro de passeport 12AB34567", "12AB34567"],
     ["es", "pasaporte AAA123456", "AAA123456"],
     ["it", "passaporto YA1234567", "YA1234567"],

@@ -17,12 +17,13 @@ const SHAPES: readonly (readonly [RegExp, number])[] = [
   [/^\d{9}$/, 0.15], // US, UK (older booklets)
   [/^\d{8}$/, 0.15], // SE
   [/^[A-Z]\d{8}$/, 0.2], // US (next-generation booklets)
-  [/^C[CFGHJKLMNPRTVWXYZ0-9]{8}$/, 0.2], // DE Reisepass: C + 8 of digits and consonants
+  [/^[CFGHJK][CFGHJKLMNPRTVWXYZ0-9]{8}$/, 0.2], // DE Reisepass: C, F–K, then 8 of digits and consonants
   [/^\d{2}[A-Z]{2}\d{5}$/, 0.2], // FR
   [/^[A-Z]{3}\d{6}$/, 0.2], // ES
   [/^[A-Z]{2}\d{7}$/, 0.2], // IT, PL, UK (newer)
   [/^[A-NP-Z]{2}[A-NP-Z0-9]{6}\d$/, 0.2], // NL: no letter O
   [/^[A-Z]\d{6}$/, 0.15], // PT
+  [/^[A-Z]{1,2}\d{6,8}$/, 0.15], // many other countries: one or two letters, then digits
 ];
 
 /** TD3 (passport) MRZ lines: exactly 44 of A–Z, 0–9 and '<'. */

@@ -67,6 +67,23 @@ describe("phone", () => {
     expect(found("Office (212) 555-0147 downtown")).toEqual([["(212) 555-0147", 0.5]]);
   });
 
+  it("grouped as only phones are, a national number stands alone (0.5)", () => {
+    expect(found("Petra Richter, 0221 4829 1773, Auftrag 4711")).toEqual([["0221 4829 1773", 0.5]]);
+    expect(found("Paola Gallo, 06 4821 5573, pratica 12")).toEqual([["06 4821 5573", 0.5]]);
+    expect(found("Anouk Bos, 010 413 2289, dossier 9")).toEqual([["010 413 2289", 0.5]]);
+    expect(found("Elin Gustafsson, 08-522 418 30, ärende 7")).toEqual([["08-522 418 30", 0.5]]);
+    expect(found("Catarina Gonçalves, 22 208 4410, processo 3")).toEqual([["22 208 4410", 0.5]]);
+    // thousands, 3-3-3 mobiles and the SSN's 3-2-4 still need a word
+    expect(found("population 12 345 678 901 in total")).toEqual([]);
+    expect(found("Ana, 612 345 678, pedido 5")).toEqual([]);
+    expect(found("ref 536 22 4875 is fine")).toEqual([]);
+  });
+
+  it("a number of a possible length outside assigned ranges still counts (fictional numbers)", () => {
+    expect(found("reach me on +44 7700 900461 after six")).toEqual([["+44 7700 900461", 0.5]]);
+    expect(found("Mob: 07700 900182")).toEqual([["07700 900182", 0.75]]); // invalid in GB, valid as a German number
+  });
+
   it("a phone word after a number belongs to the next number", () => {
     expect(values("O meu NIF é 123456789, telemóvel 912 345 678.")).toEqual(["912 345 678"]);
   });
@@ -93,8 +110,11 @@ describe("phone", () => {
     ["a card number", "tel 4111 1111 1111 1111"],
     ["an Amex number", "tel 3782 822463 10005"],
     ["an IBAN", "tel DE89 3704 0044 0532 0130 00"],
+    ["an IBAN with a bank code", "tel IBAN NL13 INGB 0418 2937 59"],
+    ["an IPv4 address", "phone home from 90.84.231.17 (attempt 3)"],
+    ["a Polish NIP", "tel. NIP sprzedawcy 527-28-41-093"],
     ["a tracking number", "phone 1Z999AA10123456784"],
-    ["maths", "phone 2^32 = 4294967296 and 3.14159265"],
+    ["maths", "maths: 2^32 = 4294967296 and 3.14159265 (phone)"],
     ["a UUID", "phone 123e4567-e89b-12d3-a456-426614174000"],
     ["a git hash", "tel 9fceb02d0ae598e95dc970b74767f19372d61af8"],
     ["a glued token", "tel ID-1234567 or #12345678"],

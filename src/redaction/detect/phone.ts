@@ -3,11 +3,14 @@
 // IBAN fragments, labelled order numbers), then libphonenumber-js on what is left.
 //
 // Scores: an international number (+CC or 00CC) that libphonenumber validates is a phone
-// alone (0.7). A national number is checked against the countries its digits can belong
-// to, but in the union of our ten countries ~90% of random digit strings are "valid", so
-// it scores 0.4 and needs a context word ("tel", "mobile", "Handy" …); the formats only
-// phones use — (212) 555-0123 and 06 12 34 56 78 — score 0.5. All stay below a validated
-// card (1), so an overlapping card wins.
+// alone (0.7); one of a possible length for its country but in no assigned range (the
+// fictional +44 7700 900xxx, new ranges) still is (0.5). A national number is checked
+// against the countries its digits can belong to, but in the union of our ten countries
+// ~90% of random digit strings are "valid", so it scores 0.4 (0.35 if only of a possible
+// length) and needs a context word ("tel", "mobile", "Handy" …) — unless it is grouped as
+// only phones are: (212) 555-0123, 06 12 34 56 78, 0221 4829 1773, 08-522 418 30 (three
+// or more groups that are not thousands or an SSN's 3-2-4), 0.5 when valid. All stay below
+// a validated card (1), so an overlapping card wins.
 //
 // libphonenumber costs ~5–15 µs a country, more than scanning a 4 KB prompt, so a national
 // number is only validated when it can matter: in a distinctive format, or with a phone
@@ -19,7 +22,7 @@
 // libphonenumber-js/min: length-based validation per country (83 kB of metadata; /max
 // adds 73 kB for per-range patterns, which only matter when a phone scores alone, i.e.
 // +CC numbers, where the "+" is already strong evidence).
-import { isValidPhoneNumber, type CountryCode } from "libphonenumber-js/min";
+import { isPossiblePhoneNumber, isValidPhoneNumber, type CountryCode } from "libphonenumber-js/min";
 import { contextNear, contextWords } from "./context-gate.ts";
 import { digitRuns } from "./digit-runs.ts";
 import { isAlnumAt, luhnValid } from "./id-checks.ts";
@@ -37,11 +40,11 @@ const MAX_DIGITS = 15; // E.164
 
 /** Words that say the number before them is something else (order, invoice, account …). */
 const NOT_A_PHONE =
-  /(?:^|[^\p{L}])(?:order|invoice|ticket|case|ref|reference|tracking|isbn|issn|iban|account|acct|customer|serial|sku|article|item|version|build|bestell\p{L}*|rechnung\p{L}*|auftrag\p{L}*|kunden\p{L}*|konto\p{L}*|artikel\p{L}*|commande|facture|référence|client|pedido|factura|cliente|ordine|fattura|articolo|bestelling|factuur|klant\p{L}*|zamówieni\p{L}*|faktur\p{L}*|zlecenie|encomenda|fatura|beställning\p{L}*|kund\p{L}*|ordernummer)\.?\s*(?:(?:no|nr|number|nummer|numéro|número|numero|numer|id)\.?\s*)?[:#№]?\s*$/u;
+  /(?:^|[^\p{L}])(?:order|invoice|ticket|case|ref|reference|tracking|isbn|issn|iban|account|acct|customer|serial|sku|article|item|version|build|bestell\p{L}*|rechnung\p{L}*|auftrag\p{L}*|kunden\p{L}*|konto\p{L}*|artikel\p{L}*|commande|facture|référence|client|pedido|factura|cliente|ordine|fattura|articolo|bestelling|factuur|klant\p{L}*|zamówieni\p{L}*|faktur\p{L}*|zlecenie|encomenda|fatura|beställning\p{L}*|kund\p{L}*|ordernummer|nip|regon|krs|vat|ust|siret|siren|tva|iva|btw|moms|cif)\.?\s*(?:(?:no|nr|number|nummer|numéro|número|numero|numer|id)\.?\s*)?[:#№]?\s*$/u;
 
 /** Phone words of the nine languages (lower case; punctuation as the combiner strips it). */
 const CONTEXT: readonly string[] = [
-  "tel", "tél", "phone", "telephone", "phone number", "mobile", "cell", "cellphone", "call", "fax", "sms", "whatsapp", "contact",
+  "tel", "tél", "phone", "telephone", "phone number", "mobile", "mob", "cell", "cellphone", "call", "ring", "fax", "sms", "whatsapp", "contact",
   "telefon", "telefonnummer", "handy", "handynummer", "mobilnummer", "rufnummer", "mobil", "kontakt",
   "téléphone", "portable", "numéro", "joindre",
   "teléfono", "telefono", "móvil", "movil", "celular", "número", "contacto",
@@ -49,14 +52,29 @@ const CONTEXT: readonly string[] = [
   "telefoon", "telefoonnummer", "mobiel", "gsm", "bellen",
   "telefonu", "numer", "komórka", "komórki", "komórkowy", "kom",
   "telemóvel", "telemovel", "telefone", "contato",
-  "mobiltelefon", "tfn", "nummer",
+  "mobiltelefon", "tfn", "tlf", "nummer",
 ];
 
 /** Any of CONTEXT as a whole word (see context-gate.ts). */
 const PHONE_WORD = contextWords(CONTEXT);
 
+/** The start of an IBAN right before: the digits are its later groups (NL13 INGB 0418 2937 59). */
+const IBAN_BEFORE = /\b[A-Z]{2}\d{2}(?: ?[A-Z0-9]{4}){0,7} ?$/;
+
 const US_FORMAT = /^\(\d{3}\) ?\d{3}-\d{4}$/;
 const FR_FORMAT = /^0\d([ .])\d{2}\1\d{2}\1\d{2}\1\d{2}$/;
+
+/**
+ * Written as phone numbers are and other numbers are not: the US and French formats, or
+ * three or more groups that are neither thousands (1–3 digits, then threes: 12 345 678, and
+ * the 3-3-3 of Spanish or Polish mobiles, which therefore need a word) nor an SSN's 3-2-4.
+ */
+function groupedLikeAPhone(raw: string, groups: readonly number[]): boolean {
+  if (US_FORMAT.test(raw) || FR_FORMAT.test(raw)) return true;
+  if (groups.length < 3) return false;
+  if (groups.every((g, i) => i === 0 || g === 3)) return false;
+  return !(groups.length === 3 && groups[0] === 3 && groups[1] === 2 && groups[2] === 4);
+}
 
 export const phone: Recognizer = {
   name: "phone",
@@ -104,7 +122,7 @@ function phoneScore(text: string, start: number, end: number, raw: string, group
   if (!standsAlone(text, start, end)) return 0;
   if (looksLikeSomethingElse(raw, groups, digits)) return 0;
   const international = raw.startsWith("+") || (digits.startsWith("00") && digits[2] !== "0" && raw.startsWith("00"));
-  const distinctive = !international && (US_FORMAT.test(raw) || FR_FORMAT.test(raw));
+  const distinctive = !international && groupedLikeAPhone(raw, groups);
   if (!international && !distinctive) {
     const near = contextNear(text, start, end, PHONE_WORD);
     // no phone word: nothing can lift it over the threshold, so it is not validated; it
@@ -114,11 +132,19 @@ function phoneScore(text: string, start: number, end: number, raw: string, group
     // the word after belongs to the next number: score so low the combiner's boost cannot lift it
     if (near === "after" && introducesNext(text, end)) return NOT_ITS_CONTEXT;
   }
-  if (NOT_A_PHONE.test(text.slice(Math.max(0, start - 32), start).toLowerCase())) return 0;
+  const before = text.slice(Math.max(0, start - 40), start);
+  if (NOT_A_PHONE.test(before.toLowerCase()) || IBAN_BEFORE.test(before)) return 0;
   try {
-    if (international) return isValidPhoneNumber("+" + (raw.startsWith("+") ? digits : digits.slice(2))) ? 0.7 : 0;
-    for (const country of nationalCountries(digits)) {
+    if (international) {
+      const e164 = "+" + (raw.startsWith("+") ? digits : digits.slice(2));
+      return isValidPhoneNumber(e164) ? 0.7 : isPossiblePhoneNumber(e164) ? 0.5 : 0;
+    }
+    const countries = nationalCountries(digits);
+    for (const country of countries) {
       if (isValidPhoneNumber(digits, country)) return distinctive ? 0.5 : 0.4;
+    }
+    for (const country of countries) {
+      if (isPossiblePhoneNumber(digits, country)) return 0.35;
     }
   } catch {
     // libphonenumber rejects some inputs by throwing; such a string is no phone
@@ -161,7 +187,7 @@ const isDigitChar = (ch: string | undefined) => ch !== undefined && ch >= "0" &&
 
 const DATE_SEP = /^\d{1,4}([./-])\d{1,2}\1\d{2,4}$/;
 
-/** Shapes that are dates, versions, decimals, ISBNs, cards or IBAN groups. */
+/** Shapes that are dates, versions, decimals, IP addresses, tax numbers, ISBNs or cards. */
 function looksLikeSomethingElse(raw: string, groups: readonly number[], digits: string): boolean {
   const plus = raw.startsWith("+");
   // 12.03.1985, 2026-11-29, 03/12/85
@@ -169,6 +195,10 @@ function looksLikeSomethingElse(raw: string, groups: readonly number[], digits: 
   // dotted groups: versions (10.0.19045.1) and decimals (1234567.89) have short or long
   // groups; dotted phones (06.12.34.56.78, 555.123.4567) have at least three of 2–4 digits
   if (raw.includes(".") && (groups.length < 3 || groups.some((g) => g < 2 || g > 4))) return true;
+  // IPv4 addresses (90.84.231.17)
+  if (!plus && groups.length === 4 && raw.includes(".") && groups.every((g) => g <= 3)) return true;
+  // Polish NIP (tax number of a business), written 3-2-2-3 with dashes
+  if (!plus && groups.length === 4 && raw.includes("-") && groups[0] === 3 && groups[1] === 2 && groups[2] === 2 && groups[3] === 3) return true;
   // EAN-13 / ISBN-13, and card numbers (the card detector owns a Luhn-valid 13–19 digit run)
   if (!plus && digits.length === 13 && (digits.startsWith("978") || digits.startsWith("979"))) return true;
   if (!plus && digits.length >= 13 && luhnValid(digits)) return true;
