@@ -17,7 +17,7 @@ export function cryptoWalletRecognizer(): Recognizer {
   return {
     name: "crypto-wallet",
     types: ["CRYPTO_WALLET"],
-    context: ["wallet", "btc", "bitcoin", "eth", "ether", "ethereum", "address", "crypto", "wallet-adresse", "adresse", "dirección", "indirizzo", "endereço", "portefeuille", "monedero", "carteira"],
+    context: ["wallet", "btc", "bitcoin", "eth", "ether", "ethereum", "address", "crypto", "wallet-adresse", "adresse", "dirección", "indirizzo", "endereço", "portefeuille", "monedero", "carteira", "portafoglio", "portemonnee", "portfel", "plånbok"],
     find(text, emit) {
       // Every address is a run of 26+ letters and digits: one scan finds them, the start says which kind.
       forEachRun(text, 26, ALNUM_CHARS, (start, end) => {

@@ -25,7 +25,7 @@ export function emailRecognizer(): Recognizer {
   return {
     name: "email",
     types: ["EMAIL"],
-    context: ["email", "e-mail", "mail", "mailto", "courriel", "correo", "adresse", "address", "contact", "kontakt", "posta", "endereço"],
+    context: ["email", "e-mail", "mail", "mailto", "courriel", "correo", "adresse", "address", "contact", "kontakt", "posta", "endereço", "e-post", "mejl", "adres", "poczta"],
     find(text, emit) {
       let at = text.indexOf("@");
       let floor = 0; // nothing before this index may be reused (the previous address ended there)
