@@ -9,8 +9,8 @@ import type { NameDoc } from "./name-doc.ts";
 import * as place_lookup_ from "./place-lookup.ts";
 import * as tokens_ from "./tokens.ts";
 
-// tsx (which also runs the Node server) compiles imported bindings to getter calls; the hot
-// loops use module-local copies, read once here.
+// Imported bindings can compile to getter calls (tsx loading these files as CommonJS, test
+// transforms); the hot loops use module-local copies, read once here.
 const { CAP, F_LINE, LOWER, MIXED, NUM, UPPER } = tokens_;
 const { cueSet } = name_cues_;
 const { placeAt } = place_lookup_;

@@ -10,8 +10,8 @@ import { CITIES, COUNTRIES, REGIONS } from "./gazetteer/places.ts";
 import { SURNAMES } from "./gazetteer/surnames.ts";
 import * as tokens_ from "./tokens.ts";
 
-// tsx (which also runs the Node server) compiles imported bindings to getter calls; the hot
-// loops use module-local copies, read once here.
+// Imported bindings can compile to getter calls (tsx loading these files as CommonJS, test
+// transforms); the hot loops use module-local copies, read once here.
 const { fold, hashRange, PHRASE_SEED, phraseStep, wordHash } = tokens_;
 
 /** Place kinds (low bits) and the "needs a cue" bit. */

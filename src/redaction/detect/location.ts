@@ -16,8 +16,8 @@ import type { NameDoc } from "./name-doc.ts";
 import * as place_lookup_ from "./place-lookup.ts";
 import * as tokens_ from "./tokens.ts";
 
-// tsx (which also runs the Node server) compiles imported bindings to getter calls; the hot
-// loops use module-local copies, read once here.
+// Imported bindings can compile to getter calls (tsx loading these files as CommonJS, test
+// transforms); the hot loops use module-local copies, read once here.
 const { CAP, F_SENT, LOWER } = tokens_;
 const { P_AMBIGUOUS, P_COUNTRY, P_KIND, placeOfWord } = lexicon_;
 const { cueSet, PLACE_LABELS, PLACE_NEGATIVE_AFTER, PLACE_PREPS, PLACE_PREPS_WEAK, RESIDENCE } = name_cues_;

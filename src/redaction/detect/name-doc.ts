@@ -7,8 +7,8 @@ import type { Cues } from "./name-cues.ts";
 import type { Tokens } from "./tokens.ts";
 import * as tokens_ from "./tokens.ts";
 
-// tsx (which also runs the Node server) compiles imported bindings to getter calls; the hot
-// loops use module-local copies, read once here.
+// Imported bindings can compile to getter calls (tsx loading these files as CommonJS, test
+// transforms); the hot loops use module-local copies, read once here.
 const { CAP, F_GLUED, foldRange, hashRange, NUM, onlySpaces, PHRASE_SEED, phraseStep, tokenize, wordHash } = tokens_;
 const { lexicon } = lexicon_;
 

@@ -9,8 +9,8 @@ import * as name_cues_ from "./name-cues.ts";
 import type { NameDoc } from "./name-doc.ts";
 import * as tokens_ from "./tokens.ts";
 
-// tsx (which also runs the Node server) compiles imported bindings to getter calls; the hot
-// loops use module-local copies, read once here.
+// Imported bindings can compile to getter calls (tsx loading these files as CommonJS, test
+// transforms); the hot loops use module-local copies, read once here.
 const { CAP, F_LINE, F_SENT, hashRange, LOWER, PHRASE_SEED, phraseStep, UPPER, wordHash } = tokens_;
 const { P_AMBIGUOUS, placeOfWord } = lexicon_;
 const { ADDRESSING, CLOSINGS, GREETINGS, HONORIFICS, HONORIFICS_LOWER, HONORIFICS_NEED_DOT, INTRO_STRONG, INTRO_WEAK, PERSON_LABELS, ROLES, VERBS_AFTER, WEAK_BEFORE } = name_cues_;

@@ -6,8 +6,8 @@ import * as name_cues_ from "./name-cues.ts";
 import type { NameDoc } from "./name-doc.ts";
 import * as tokens_ from "./tokens.ts";
 
-// tsx (which also runs the Node server) compiles imported bindings to getter calls; the hot
-// loops use module-local copies, read once here.
+// Imported bindings can compile to getter calls (tsx loading these files as CommonJS, test
+// transforms); the hot loops use module-local copies, read once here.
 const { NUM, PHRASE_SEED, phraseStep } = tokens_;
 const { placeOfWord, polishPlace } = lexicon_;
 const { cueSet } = name_cues_;
