@@ -19,12 +19,12 @@ export const F_GLUED = 4; // part of a URL, e-mail, path, identifier or `code`
 export interface Tokens {
   readonly text: string;
   readonly n: number;
-  readonly start: readonly number[];
-  readonly end: readonly number[];
-  readonly kind: readonly number[];
-  readonly flags: readonly number[];
+  readonly start: Int32Array;
+  readonly end: Int32Array;
+  readonly kind: Uint8Array;
+  readonly flags: Uint8Array;
   /** Hash of the folded token without a possessive 's (see wordHash): lexicon tests without strings. */
-  readonly hash: readonly number[];
+  readonly hash: Int32Array;
   /** How many of the tokens are German function words (der, die, und, ist, nicht, …). */
   readonly germanWords: number;
 }
@@ -134,12 +134,15 @@ export function tokenize(text: string): Tokens {
   const german = germanWordSet();
   let germanWords = 0;
   const len = text.length;
-  // plain arrays of small integers: cheaper to allocate than typed arrays for a few KB of text
-  const start: number[] = [];
-  const end: number[] = [];
-  const kind: number[] = [];
-  const flags: number[] = [];
-  const hash: number[] = [];
+  // One buffer for all five arrays, sized for the most tokens a text can hold (a token and a
+  // separator each): one allocation, no growing.
+  const cap = (len >> 1) + 1;
+  const buffer = new ArrayBuffer(cap * 14);
+  const start = new Int32Array(buffer, 0, cap);
+  const end = new Int32Array(buffer, cap * 4, cap);
+  const hash = new Int32Array(buffer, cap * 8, cap);
+  const kind = new Uint8Array(buffer, cap * 12, cap);
+  const flags = new Uint8Array(buffer, cap * 13, cap);
   let n = 0;
   let sentence = true;
   let line = true;
@@ -251,11 +254,11 @@ export function tokenize(text: string): Tokens {
         if (k === LOWER && i - s >= 3 && i - s <= 5 && german.has(h)) germanWords++;
       }
     }
-    start.push(s);
-    end.push(i);
-    kind.push(k);
-    hash.push(h);
-    flags.push((sentence ? F_SENT : 0) | (line ? F_LINE : 0) | (inCode ? F_GLUED : 0));
+    start[n] = s;
+    end[n] = i;
+    kind[n] = k;
+    hash[n] = h;
+    flags[n] = (sentence ? F_SENT : 0) | (line ? F_LINE : 0) | (inCode ? F_GLUED : 0);
     n++;
     sentence = false;
     line = false;
