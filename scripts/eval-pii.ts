@@ -7,7 +7,7 @@
 //   --json            machine-readable output
 //   --errors [TYPE]   list false negatives and false positives with context (of TYPE only)
 //   --lang xx         only this language's prompts
-//   --recognizers F   a module exporting RECOGNIZERS to score instead of src/redaction/detect/recognizers.ts
+//   --recognizers F   a module exporting shippedRecognizers() (or a RECOGNIZERS array) to score instead of src/redaction/detect/recognizers.ts
 //
 // Exit 0 whatever the scores (it is a report); 2 on malformed fixtures; 1 on bad usage or when
 // the recognizers cannot be loaded.
@@ -80,15 +80,16 @@ async function loadRecognizers(file: string): Promise<readonly Recognizer[] | st
   try {
     await access(file);
   } catch {
-    return `cannot find ${path.relative(process.cwd(), file)}: the recognizer list (export const RECOGNIZERS: Recognizer[]) is not there yet`;
+    return `cannot find ${path.relative(process.cwd(), file)}`;
   }
-  let mod: { RECOGNIZERS?: unknown };
+  let mod: { RECOGNIZERS?: unknown; shippedRecognizers?: unknown };
   try {
-    mod = (await import(pathToFileURL(file).href)) as { RECOGNIZERS?: unknown };
+    mod = (await import(pathToFileURL(file).href)) as typeof mod;
   } catch (e) {
     return `cannot load ${path.relative(process.cwd(), file)}: ${(e as Error).message}`;
   }
-  if (!Array.isArray(mod.RECOGNIZERS)) return `${path.relative(process.cwd(), file)} does not export RECOGNIZERS as an array`;
+  if (typeof mod.shippedRecognizers === "function") return (mod.shippedRecognizers as () => Recognizer[])();
+  if (!Array.isArray(mod.RECOGNIZERS)) return `${path.relative(process.cwd(), file)} exports neither shippedRecognizers() nor a RECOGNIZERS array`;
   return mod.RECOGNIZERS as Recognizer[];
 }
 

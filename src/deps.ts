@@ -7,6 +7,7 @@ import type { Sha256 } from "./audit/merkle.ts";
 import type { AuditSink } from "./audit/writer.ts";
 import type { Config } from "./config/config.ts";
 import type { PolicyBundle } from "./policy/compile.ts";
+import type { RedactionSettings } from "./redaction/redact.ts";
 import type { ApiKeyVerifier } from "./identity/api-keys.ts";
 import type { Verifier } from "./identity/verify-jwt.ts";
 import type { UpstreamClient } from "./providers/types.ts";
@@ -31,6 +32,8 @@ export interface Deps {
   sealer: ContentSealer;
   /** Integrates and signs a checkpoint now, where this process integrates (Node); undefined elsewhere. */
   checkpointNow?: () => Promise<CheckpointRow | undefined>;
+  /** The PII detector and its thresholds, for the redaction stages. */
+  redaction: RedactionSettings;
   /** Synchronous SHA-256 for leaves and proofs (node:crypto on both runtimes). */
   sha256: Sha256;
   /** Build and configuration facts every request entry carries. */

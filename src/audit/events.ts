@@ -4,6 +4,7 @@ import { decimalString, rfc3339Millis } from "./canonical-json.ts";
 import type { CustosError } from "../errors/errors.ts";
 import type { Exchange } from "../pipeline/exchange.ts";
 import type { PolicyBundle } from "../policy/compile.ts";
+import { piiFacts } from "../redaction/redact.ts";
 import type { AnswerFacts } from "./usage.ts";
 import { truncateAddress } from "./writer.ts";
 
@@ -129,6 +130,8 @@ function policyOf(ex: Exchange): Fields {
   if (d && d.shadow.length > 0) p.shadow = d.shadow.map((s) => ({ rule: s.rule, code: s.code }));
   const clamp = d?.obligations?.clampOutputTokens;
   if (clamp) p.clamp = { output_tokens: clamp.limit, rule: clamp.rule };
+  const pii = piiFacts(ex.redaction, "prompt");
+  if (pii) p.pii = pii;
   return p;
 }
 
@@ -165,6 +168,9 @@ export function responseEntry(ex: Exchange, status: number, error: CustosError |
   if (route) f.route = route;
   if (ex.upstreamStatus !== undefined) f.upstream_status = ex.upstreamStatus;
   if (error) f.error = { code: error.code };
+  // What redaction found in the answer (counts per type, and what a block action stopped).
+  const pii = piiFacts(ex.redaction, "answer");
+  if (pii) f.policy = { pii };
   if (answer || ex.outputFacts) {
     const r: Fields = {};
     if (answer?.id !== undefined) r.id = answer.id.slice(0, 256);

@@ -4,6 +4,10 @@ export interface CliIo {
   cwd: string;
   out(line: string): void;
   err(line: string): void;
+  /** Raw output, no newline added (commands that pass data through, like redact). */
+  write(text: string): void;
+  /** Standard input, for commands that read it. */
+  stdin?: AsyncIterable<Uint8Array | string>;
 }
 
 /** Exit codes: 0 done, 1 the check failed (what the command reports), 2 could not run. */

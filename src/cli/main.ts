@@ -6,6 +6,7 @@ import { tokenCommand, TOKEN_USAGE } from "./commands/token.ts";
 import { keysCommand, KEYS_USAGE } from "./commands/keys.ts";
 import { auditCommand, AUDIT_USAGE } from "./commands/audit.ts";
 import { policyCommand, POLICY_USAGE } from "./commands/policy.ts";
+import { redactCommand, REDACT_USAGE } from "./commands/redact.ts";
 
 const COMMANDS: Record<string, { run: (argv: string[], io: CliIo) => Promise<ExitCode>; usage: string }> = {
   serve: { run: serveCommand, usage: "custos serve                 run the proxy (npm start)" },
@@ -14,6 +15,7 @@ const COMMANDS: Record<string, { run: (argv: string[], io: CliIo) => Promise<Exi
   keys: { run: keysCommand, usage: KEYS_USAGE },
   audit: { run: auditCommand, usage: AUDIT_USAGE },
   policy: { run: policyCommand, usage: POLICY_USAGE },
+  redact: { run: redactCommand, usage: REDACT_USAGE },
 };
 
 export async function main(argv: string[], io: CliIo): Promise<ExitCode> {

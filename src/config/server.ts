@@ -1,6 +1,7 @@
 // Server settings (policies/server.yaml): timeouts, limits, ports. Every field has a
 // default and an environment variable that overrides it.
 import { z } from "zod";
+import { PII_TYPES } from "../policy/schema.ts";
 
 const ms = (dflt: number) => z.coerce.number().int().min(1).max(3_600_000).default(dflt);
 
@@ -38,7 +39,7 @@ export const ServerSettingsSchema = z
       .object({
         /** The log's name in checkpoints (C2SP origin / signed-note key name): one log per deployment. */
         origin: z.string().regex(/^[A-Za-z0-9][A-Za-z0-9._/-]{0,127}$/, "an origin is a name like audit.example.eu/acme/2026: letters, digits, '.', '_', '-', '/'").default("custos.local/audit"),
-        /** What the log keeps of prompts and answers: nothing, their SHA-256, or JWE under the subject's key (R7). Team policies (later) may only raise it. */
+        /** What the log keeps of prompts and answers: nothing, their SHA-256, or JWE under the subject's key (R7). Team policies may only raise it. */
         content: z.enum(["none", "hashes", "encrypted"]).default("hashes"),
         /** fail_closed: a call is forwarded only once its request event is committed (else 503 audit_unavailable); fail_open: events spool locally while the database is away. */
         on_failure: z.enum(["fail_closed", "fail_open"]).default("fail_closed"),
@@ -50,6 +51,13 @@ export const ServerSettingsSchema = z
         write_timeout_ms: ms(3_000),
         /** Gathering time for events nobody waits on (ms). */
         batch_ms: z.coerce.number().int().min(0).max(1000).default(5),
+      })
+      .strict()
+      .prefault({}),
+    redaction: z
+      .object({
+        /** Minimum detection score (0..1) per PII type; 0.5 for types not named. Lower finds more and flags more. */
+        thresholds: z.partialRecord(z.enum(PII_TYPES), z.number().min(0).max(1)).default({}),
       })
       .strict()
       .prefault({}),

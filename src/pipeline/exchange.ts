@@ -7,6 +7,7 @@ import type { PolicyBundle, TeamPolicy } from "../policy/compile.ts";
 import type { AuditLevel } from "../policy/decide.ts";
 import type { Obligations } from "../policy/engine.ts";
 import type { Bytes, Operation } from "../providers/types.ts";
+import type { Redaction } from "../redaction/redact.ts";
 
 /** What the policy said about this call, as the record and the later stages need it. */
 export interface Decision {
@@ -59,6 +60,8 @@ export interface Exchange {
   /** How this call is recorded (server.yaml's floor, raised by the team's audit rules). */
   audit?: AuditLevel;
   endpoint?: Endpoint;
+  /** The request's PII handling: its vault of pseudonyms, what was found, what was blocked. */
+  redaction?: Redaction;
 
   /** The llm.request event was written (its id is the exchange id): the end is an llm.response. */
   requestRecorded?: boolean;

@@ -18,7 +18,7 @@ import { auditLevel, decide } from "../policy/decide.ts";
 import { forward } from "../providers/forward.ts";
 import { streamErrorEvent } from "../providers/stream-errors.ts";
 import type { UpstreamResponse } from "../providers/types.ts";
-import { redactAnswerBody, redactAnswerStream, redactPrompt } from "../redaction/redact.ts";
+import { answerStream, redactAnswerBody, redactPrompt } from "../redaction/redact.ts";
 import { selectEndpoint } from "../routing/select-endpoint.ts";
 import { setBody, type Exchange } from "./exchange.ts";
 import { parseBody } from "./parse-body.ts";
@@ -61,7 +61,7 @@ async function governedCall(ex: Exchange, deps: Deps): Promise<Result<Response, 
   if (!decision.ok) return decision;
   for (const s of decision.value.shadow) deps.logger.info({ reqId: ex.id, team: ex.team, rule: s.rule, code: s.code }, "policy: a shadow rule would have denied this call");
 
-  const prompt = await stage(ex, deps, "redact_prompt", () => redactPrompt(ex));
+  const prompt = await stage(ex, deps, "redact_prompt", () => redactPrompt(ex, deps.redaction));
   if (!prompt.ok) return prompt;
 
   const endpoint = await stage(ex, deps, "route", () => selectEndpoint(deps.config.providers.endpoints, ex.model, ex.operation, decision.value.obligations));
@@ -148,21 +148,28 @@ async function answer(ex: Exchange, deps: Deps, res: UpstreamResponse): Promise<
     const keep = ex.audit!.content !== "none";
     const seen: Uint8Array[] = [];
     let kept = 0;
-    const body = watchEventStream(redactAnswerStream(ex, res.stream()), {
+    const rewriter = answerStream(ex);
+    const keepOut = (out: Uint8Array) => {
+      if (keep && kept + out.length <= MAX_KEPT_OUTPUT) {
+        seen.push(out);
+        kept += out.length;
+      }
+      return out;
+    };
+    const body = watchEventStream(res.stream(), {
       each(events) {
         facts.observe(events);
-        const out = ex.stripUsage ? stripUsageChunk(events) : events;
-        if (keep && kept + out.length <= MAX_KEPT_OUTPUT) {
-          seen.push(out);
-          kept += out.length;
-        }
-        return out;
+        let out = ex.stripUsage ? stripUsageChunk(events) : events;
+        if (rewriter) out = utf8.encode(rewriter.each(utf8d.decode(out)));
+        return keepOut(out);
       },
+      ...(rewriter ? { flush: () => keepOut(utf8.encode(rewriter.end())), stopped: () => rewriter.blocked !== undefined } : {}),
       done(o) {
         const answer = facts.facts();
         const output = keep ? concatBytes(seen) : undefined;
         const ending = { answer, ...(output ? { output } : {}) };
-        if (o.kind === "complete") recordExchange(ex, deps, { status, ...ending });
+        if (ex.redaction?.blocked) recordExchange(ex, deps, { status, error: new CustosError("pii_blocked", "The answer contained personal data the policy blocks; the stream was ended there."), ...ending });
+        else if (o.kind === "complete") recordExchange(ex, deps, { status, ...ending });
         else if (o.kind === "cancelled" || ex.signal.aborted) recordExchange(ex, deps, { status, error: new CustosError("client_closed_request", "The caller disconnected during the stream."), ...ending });
         else recordExchange(ex, deps, { status, error: broken(String(o.error)), ...ending });
       },
@@ -170,10 +177,21 @@ async function answer(ex: Exchange, deps: Deps, res: UpstreamResponse): Promise<
     });
     return new Response(body, { status, headers });
   }
-  const bytes = redactAnswerBody(ex, await res.bytes());
+  const raw = await res.bytes();
+  const redacted = status >= 200 && status < 300 ? redactAnswerBody(ex, raw) : ok(raw);
+  if (!redacted.ok) {
+    recordExchange(ex, deps, { status: redacted.error.status, error: redacted.error, answer: factsFromBody(ex.operation, raw) });
+    const refused = errorResponse(shapeForPath(ex.route), redacted.error, ex.id);
+    for (const [k, v] of Object.entries(headers)) if (k !== "content-type") refused.headers.set(k, v);
+    return refused;
+  }
+  const bytes = redacted.value;
   recordExchange(ex, deps, { status, answer: factsFromBody(ex.operation, bytes), output: bytes });
   return new Response(bytes, { status, headers });
 }
+
+const utf8 = new TextEncoder();
+const utf8d = new TextDecoder();
 
 /** Streamed answers are kept for the log's content (hash or JWE) up to this size. */
 const MAX_KEPT_OUTPUT = 4 * 1024 * 1024;

@@ -10,6 +10,10 @@ export type StreamOutcome = { kind: "complete"; bytes: number } | { kind: "cance
 export interface StreamWatch {
   /** Sees each run of whole events before it goes out, and may replace it (an empty result sends nothing). */
   each?(events: Uint8Array): Uint8Array;
+  /** What still goes out when the provider's stream has ended (text held back until then). */
+  flush?(): Uint8Array;
+  /** True once the stream must end here (what has gone out ended it): the provider's stream is cancelled. */
+  stopped?(): boolean;
   done(o: StreamOutcome): void;
   /** The bytes of an error event to send when the provider's stream fails. */
   errorEvent(): Uint8Array;
@@ -51,6 +55,8 @@ export function watchEventStream(src: ReadableStream<Uint8Array>, watch: StreamW
           }
           if (r.done) {
             if (pending.length > 0) controller.enqueue(watch.each ? watch.each(pending) : pending); // a last event without its blank line
+            const rest = watch.flush?.();
+            if (rest && rest.length > 0) controller.enqueue(rest);
             controller.close();
             end({ kind: "complete", bytes });
             return;
@@ -65,8 +71,14 @@ export function watchEventStream(src: ReadableStream<Uint8Array>, watch: StreamW
           bytes += cut;
           const events = cut === buf.length ? buf : buf.subarray(0, cut);
           const out = watch.each ? watch.each(events) : events;
+          if (out.length > 0) controller.enqueue(out);
+          if (watch.stopped?.()) {
+            controller.close();
+            end({ kind: "complete", bytes });
+            await reader.cancel().catch(() => {});
+            return;
+          }
           if (out.length === 0) continue;
-          controller.enqueue(out);
           return;
         }
       },

@@ -48,9 +48,13 @@ export function streamText(r: TextRedactor): StreamText {
     let cut = window.length;
     if (!final) {
       cut = holdFrom(window, off);
+      // Candidates only move the cut earlier: nothing to emit means nothing to detect yet.
+      if (cut <= off && window.length - off <= HOLD_CAP) return { text: "" };
+    }
+    const { candidates: cands, spans } = r.analyze(window);
+    if (!final) {
       // Never inside a candidate; and hold one a context word still to come could lift.
       const near = wordStartFromEnd(window, CONTEXT_WORDS_AFTER + 1);
-      const cands = r.candidates(window);
       for (let moved = true; moved; ) {
         moved = false;
         for (const c of cands) {
@@ -67,8 +71,7 @@ export function streamText(r: TextRedactor): StreamText {
       if (cut <= off) return { text: "" };
     }
     // Detected over the whole window (context after the cut counts, as it would one-shot).
-    const own = r
-      .spans(window)
+    const own = spans
       .filter((s) => s.start >= off && s.end <= cut)
       .map((s): Span => ({ ...s, start: s.start - off, end: s.end - off }));
     const region = window.slice(off, cut);

@@ -9,8 +9,8 @@ import type { Vault } from "./vault.ts";
 export interface TextRedactor {
   /** Spans to act on. */
   spans(text: string): Span[];
-  /** All candidates (for a stream's hold-back). */
-  candidates(text: string): (Span & { reached: boolean })[];
+  /** All candidates (for a stream's hold-back) and the spans to act on, in one detection pass. */
+  analyze(text: string): { candidates: (Span & { reached: boolean })[]; spans: Span[] };
   /** The text with the spans replaced; the first blocked span stops the replacement there. */
   apply(text: string, spans: readonly Span[]): Applied;
   /** Whether any type is acted on at all (otherwise text passes untouched, at no cost). */
@@ -32,7 +32,7 @@ export function textRedactor(detector: Detector, actions: Readonly<Record<PiiTyp
     active: types.size > 0,
     counts,
     spans: (text) => (types.size === 0 ? [] : detector.detect(text, options)),
-    candidates: (text) => (types.size === 0 ? [] : detector.candidates(text, options)),
+    analyze: (text) => (types.size === 0 ? { candidates: [], spans: [] } : detector.analyze(text, options)),
     apply(text, spans) {
       if (spans.length === 0) return { text };
       const blockedTypes = [...new Set(spans.filter((s) => actions[s.type] === "block").map((s) => s.type))];

@@ -17,6 +17,9 @@ import { importJWK, type JWK } from "jose";
 import { stringBindings, type WorkerEnv } from "./worker-env.ts";
 import { BUNDLED_CONFIG, BUNDLED_POLICIES } from "./worker-policies.ts";
 import { compilePolicies, type PolicyBundle } from "../policy/compile.ts";
+import { detector } from "../redaction/detect/detect.ts";
+import { shippedRecognizers } from "../redaction/detect/recognizers.ts";
+import type { RedactionSettings } from "../redaction/redact.ts";
 import { workerApiKeys, type WorkerApiKeys } from "./worker-api-keys.ts";
 import { databaseUrl, NO_DATABASE } from "./worker-storage.ts";
 
@@ -38,6 +41,8 @@ export interface IsolateState {
   config: Config;
   /** Compiled in at build time; ${VAR}s resolved from this isolate's bindings. */
   policies: PolicyBundle;
+  /** The PII detector (its gazetteers load once per isolate). */
+  redaction: RedactionSettings;
   /** policy.activate is written once per isolate, with its first request's events. */
   activation: { reported: boolean };
   logger: Logger;
@@ -76,6 +81,7 @@ export async function buildIsolateState(env: WorkerEnv, write: (line: string) =>
     config,
     policies: policies.value,
     activation: { reported: false },
+    redaction: { detector: detector(shippedRecognizers()), thresholds: config.server.redaction.thresholds },
     logger,
     verifier,
     apiKeys: await workerApiKeys(env, logger),

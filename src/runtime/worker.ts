@@ -59,6 +59,7 @@ function depsFor(state: IsolateState, env: WorkerEnv, ctx: ExecutionContext): De
   return {
     config,
     policies: { current: state.policies },
+    redaction: state.redaction,
     storage,
     audit,
     sealer: state.sealer(storage.audit),

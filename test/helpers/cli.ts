@@ -19,13 +19,14 @@ const baseEnv = (env: Record<string, string>) => {
   return { ...e, NO_COLOR: "1", ...env };
 };
 
-export function runCli(args: string[], opts: { cwd: string; env?: Record<string, string>; timeoutMs?: number }): Promise<CliResult> {
+export function runCli(args: string[], opts: { cwd: string; env?: Record<string, string>; timeoutMs?: number; input?: string }): Promise<CliResult> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [CUSTOS_BIN, ...args], { cwd: opts.cwd, env: baseEnv(opts.env ?? {}), stdio: ["ignore", "pipe", "pipe"] });
+    const child = spawn(process.execPath, [CUSTOS_BIN, ...args], { cwd: opts.cwd, env: baseEnv(opts.env ?? {}), stdio: [opts.input === undefined ? "ignore" : "pipe", "pipe", "pipe"] as const });
+    if (opts.input !== undefined) child.stdin!.end(opts.input);
     let stdout = "";
     let stderr = "";
-    child.stdout.on("data", (d: Buffer) => (stdout += d.toString()));
-    child.stderr.on("data", (d: Buffer) => (stderr += d.toString()));
+    child.stdout!.on("data", (d: Buffer) => (stdout += d.toString()));
+    child.stderr!.on("data", (d: Buffer) => (stderr += d.toString()));
     const timer = setTimeout(() => child.kill("SIGKILL"), opts.timeoutMs ?? 60_000);
     child.on("error", reject);
     child.on("close", (code, signal) => {

@@ -29,10 +29,11 @@ const WORDS_AFTER = 2;
 export interface Detector {
   detect(text: string, options?: DetectOptions): Span[];
   /**
-   * Every candidate of the wanted types, context-raised but before thresholds and overlap
-   * resolution, each saying whether it reached its threshold (what a stream holds back on).
+   * One pass giving both: every candidate of the wanted types, context-raised but before
+   * thresholds and overlap resolution, each saying whether it reached its threshold (what a
+   * stream holds back on), and the spans detect() would return.
    */
-  candidates(text: string, options?: DetectOptions): (Span & { reached: boolean })[];
+  analyze(text: string, options?: DetectOptions): { candidates: (Span & { reached: boolean })[]; spans: Span[] };
 }
 
 export function detector(recognizers: readonly Recognizer[]): Detector {
@@ -62,54 +63,82 @@ export function detector(recognizers: readonly Recognizer[]): Detector {
       });
       return resolveOverlaps(found);
     },
-    candidates(text, options = {}) {
+    analyze(text, options = {}) {
       const types = options.types ?? all;
-      if (text.length === 0 || types.size === 0) return [];
-      const found: (Span & { reached: boolean })[] = [];
-      scan(text, types, (c) => found.push({ type: c.type, start: c.start, end: c.end, score: c.score, reached: c.score >= threshold(options, c.type) }));
-      return found;
+      if (text.length === 0 || types.size === 0) return { candidates: [], spans: [] };
+      const candidates: (Span & { reached: boolean })[] = [];
+      const reached: Candidate[] = [];
+      scan(text, types, (c) => {
+        const ok = c.score >= threshold(options, c.type);
+        candidates.push({ type: c.type, start: c.start, end: c.end, score: c.score, reached: ok });
+        if (ok) reached.push(c);
+      });
+      return { candidates, spans: resolveOverlaps(reached) };
     },
   };
 }
 
-/** Whether one of the words occurs among the few words around [start, end). */
+/** A recognizer's context words as a set, with the longest phrase length (in words). */
+interface ContextSet {
+  words: ReadonlySet<string>;
+  longest: number;
+}
+const contextSets = new WeakMap<readonly string[], ContextSet>();
+
+function contextSet(words: readonly string[]): ContextSet {
+  let c = contextSets.get(words);
+  if (!c) {
+    const norm = words.map((w) => w.toLowerCase().split(/[^\p{L}\p{N}_-]+/u).filter(Boolean).join(" ")).filter(Boolean);
+    c = { words: new Set(norm), longest: Math.max(1, ...norm.map((w) => w.split(" ").length)) };
+    contextSets.set(words, c);
+  }
+  return c;
+}
+
+/** Whether one of the words (or phrases) occurs among the few words around [start, end). */
 function hasContext(text: string, start: number, end: number, words: readonly string[]): boolean {
-  const before = wordsBefore(text, start, WORDS_BEFORE);
-  const after = wordsAfter(text, end, WORDS_AFTER);
-  for (const w of words) {
-    const padded = ` ${w} `;
-    if (before.includes(padded) || after.includes(padded)) return true;
+  const set = contextSet(words);
+  return matchesAround(wordsBefore(text, start, WORDS_BEFORE), set) || matchesAround(wordsAfter(text, end, WORDS_AFTER), set);
+}
+
+/** Whether a word, or a run of up to `longest` consecutive words, is in the set. */
+function matchesAround(tokens: string[], set: ContextSet): boolean {
+  for (let i = 0; i < tokens.length; i++) {
+    let phrase = "";
+    for (let n = 0; n < set.longest && i + n < tokens.length; n++) {
+      phrase = n === 0 ? tokens[i]! : `${phrase} ${tokens[i + n]!}`;
+      if (set.words.has(phrase)) return true;
+    }
   }
   return false;
 }
 
 const isWordChar = (c: number) => (c >= 48 && c <= 57) || (c >= 65 && c <= 90) || (c >= 97 && c <= 122) || c > 127 || c === 45 || c === 95;
 
-/** Up to n words before i, as a window (not split: a context word may be a phrase such as "national insurance"). */
-function wordsBefore(text: string, i: number, n: number): string {
+/** Up to n words before i, lower-cased, in text order. */
+function wordsBefore(text: string, i: number, n: number): string[] {
+  const out: string[] = [];
   let j = i;
-  let words = 0;
-  while (j > 0 && words < n) {
+  while (j > 0 && out.length < n) {
     while (j > 0 && !isWordChar(text.charCodeAt(j - 1))) j--;
+    const e = j;
     while (j > 0 && isWordChar(text.charCodeAt(j - 1))) j--;
-    words++;
+    if (e > j) out.push(text.slice(j, e).toLowerCase());
   }
-  return window(text.slice(j, i));
+  return out.reverse();
 }
 
-function wordsAfter(text: string, i: number, n: number): string {
+function wordsAfter(text: string, i: number, n: number): string[] {
+  const out: string[] = [];
   let j = i;
-  let words = 0;
-  while (j < text.length && words < n) {
+  while (j < text.length && out.length < n) {
     while (j < text.length && !isWordChar(text.charCodeAt(j))) j++;
+    const s = j;
     while (j < text.length && isWordChar(text.charCodeAt(j))) j++;
-    words++;
+    if (j > s) out.push(text.slice(s, j).toLowerCase());
   }
-  return window(text.slice(i, j));
+  return out;
 }
-
-/** Lower-cased, punctuation as spaces, padded: " word " finds whole words and phrases only. */
-const window = (s: string) => ` ${s.toLowerCase().replace(/[^\p{L}\p{N}_-]+/gu, " ")} `;
 
 /**
  * Non-overlapping spans in text order: where candidates overlap, the higher score wins, then
