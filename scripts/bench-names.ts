@@ -1,8 +1,9 @@
 // Throughput of the PERSON and LOCATION recognizers (NAMES) on realistic 1–4 KB prompts:
 // support tickets, e-mails, HR notes, CVs and technical text in the nine languages.
 // Run: node --import tsx scripts/bench-names.ts
+import { readdirSync, readFileSync } from "node:fs";
 import { detector } from "../src/redaction/detect/detect.ts";
-import { NAMES } from "../src/redaction/detect/names.ts";
+import { NAMES, nameRecognizers } from "../src/redaction/detect/names.ts";
 import type { Candidate } from "../src/redaction/detect/types.ts";
 
 const PARAGRAPHS = [
@@ -77,8 +78,27 @@ function bareLoop(text: string): number {
   return n;
 }
 
+/** The labelled corpus texts (test/fixtures/pii/*.jsonl): short prompts, ~130 characters each. */
+function corpusTexts(): string[] {
+  const dir = new URL("../test/fixtures/pii/", import.meta.url);
+  const out: string[] = [];
+  for (const f of readdirSync(dir).filter((x) => x.endsWith(".jsonl")).sort()) {
+    for (const line of readFileSync(new URL(f, dir), "utf8").split("\n")) if (line.trim()) out.push((JSON.parse(line) as { text: string }).text);
+  }
+  return out;
+}
+
 const texts = makeTexts(PARAGRAPHS);
 bench("calibration: bare charCodeAt loop", texts, bareLoop);
+{
+  // each recognizer alone, as the detector runs it, and the pair, on the corpus texts
+  const corpus = corpusTexts();
+  const [person, location] = nameRecognizers();
+  for (const [label, rs] of [["person", [person!]], ["location", [location!]], ["person+location", [person!, location!]]] as const) {
+    const dd = detector(rs);
+    bench(`detector([${label}]) on the corpus texts`, corpus, (t) => dd.detect(t).length);
+  }
+}
 const count = (t: string): number => {
   let n = 0;
   const add = (_c: Candidate): void => {

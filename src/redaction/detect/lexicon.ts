@@ -12,7 +12,7 @@ import * as tokens_ from "./tokens.ts";
 
 // Imported bindings can compile to getter calls (tsx loading these files as CommonJS, test
 // transforms); the hot loops use module-local copies, read once here.
-const { fold, hashRange, PHRASE_SEED, phraseStep, wordHash } = tokens_;
+const { fold, hashRange, IntMap, IntSet, PHRASE_SEED, phraseStep, wordHash } = tokens_;
 
 /** Place kinds (low bits) and the "needs a cue" bit. */
 export const P_CITY = 1;
@@ -25,19 +25,19 @@ export const P_AMBIGUOUS = 4;
 export const PARTICLE_WORDS = "von van der den de da di del della delle dei degli dos das do du le la les af zu zur ten ter op y e d l st saint sankt san santa ní nic ó ua bin ibn bint abu";
 
 export interface Lexicon {
-  first: ReadonlySet<number>;
-  sur: ReadonlySet<number>;
-  common: ReadonlySet<number>;
-  deny: ReadonlySet<number>;
-  particles: ReadonlySet<number>;
+  first: tokens_.IntSet;
+  sur: tokens_.IntSet;
+  common: tokens_.IntSet;
+  deny: tokens_.IntSet;
+  particles: tokens_.IntSet;
   /** Phrase hash of a place's words → kind | P_AMBIGUOUS. */
-  places: ReadonlyMap<number, number>;
+  places: tokens_.IntMap;
   /** Word hash of the first word of a multi-word place → the most words any such place has. */
-  placeFirst: ReadonlyMap<number, number>;
+  placeFirst: tokens_.IntMap;
   /** Word hashes of single-word places and of the first words of multi-word places (a quick test). */
-  placeWords: ReadonlySet<number>;
+  placeWords: tokens_.IntSet;
   /** Word hash of a single-word place without its final vowel(s) → its flags (Polish cases: Krakowie → krakow). */
-  placeStems: ReadonlyMap<number, number>;
+  placeStems: tokens_.IntMap;
 }
 
 let built: Lexicon | undefined;
@@ -48,8 +48,8 @@ export function lexicon(): Lexicon {
   return built;
 }
 
-function words(lists: readonly string[], skip?: ReadonlySet<number>): Set<number> {
-  const into = new Set<number>();
+function words(lists: readonly string[], skip?: tokens_.IntSet): tokens_.IntSet {
+  const into = new IntSet();
   for (const list of lists) {
     for (const w of list.split(/\s+/)) {
       if (w.length === 0) continue;
@@ -66,10 +66,10 @@ function build(): Lexicon {
   const sur = words(SURNAMES, particles);
   const common = words(COMMON_WORDS);
   const deny = words([DENY_WORDS]);
-  const places = new Map<number, number>();
-  const placeFirst = new Map<number, number>();
-  const placeStems = new Map<number, number>();
-  const placeWords = new Set<number>();
+  const places = new IntMap();
+  const placeFirst = new IntMap();
+  const placeStems = new IntMap();
+  const placeWords = new IntSet();
   const addKey = (key: string, kind: number) => {
     let flags = kind;
     const parts = key.split(" ");

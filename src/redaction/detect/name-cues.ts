@@ -1,25 +1,25 @@
 // Words and phrases around a capitalised word that say it is a person's name or a place, in
 // the nine languages. Folded keys (lower case, no accents, ß → ss); phrases are words joined by
 // one space. The recognizers match them against the words right before (or after) a candidate.
-import { fold, PHRASE_SEED, phraseStep, wordHash } from "./tokens.ts";
+import { fold, IntSet, PHRASE_SEED, phraseStep, wordHash } from "./tokens.ts";
 
 /** A set of folded words or phrases, held as phrase hashes (tokens.ts) so tokens are tested without strings. */
 export interface Cues {
   /** Whether the word or phrase (any case and accents) is in the set. */
   has(phrase: string): boolean;
   /** Phrase hashes of the entries. */
-  readonly phrases: ReadonlySet<number>;
+  readonly phrases: IntSet;
   /** Word hash of the last word of every entry (a quick test before looking further back). */
-  readonly last: ReadonlySet<number>;
+  readonly last: IntSet;
   /** Word hashes of the one-word entries. */
-  readonly words: ReadonlySet<number>;
+  readonly words: IntSet;
   readonly maxWords: number;
 }
 
 export function cueSet(list: string): Cues {
-  const phrases = new Set<number>();
-  const last = new Set<number>();
-  const single = new Set<number>();
+  const phrases = new IntSet();
+  const last = new IntSet();
+  const single = new IntSet();
   let maxWords = 1;
   const hashOf = (p: string) => {
     let ph = PHRASE_SEED;

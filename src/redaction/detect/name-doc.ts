@@ -4,7 +4,7 @@
 import type { Lexicon } from "./lexicon.ts";
 import * as lexicon_ from "./lexicon.ts";
 import type { Cues } from "./name-cues.ts";
-import type { Tokens } from "./tokens.ts";
+import type { TokenBuffer, Tokens } from "./tokens.ts";
 import * as tokens_ from "./tokens.ts";
 
 // Imported bindings can compile to getter calls (tsx loading these files as CommonJS, test
@@ -42,83 +42,110 @@ export interface NameDoc {
   german(): boolean;
 }
 
-export function nameDoc(text: string): NameDoc {
-  const t = tokenize(text);
-  const lex = lexicon();
-  const keys: (string | undefined)[] = new Array<string | undefined>(t.n);
-  let parts: Set<number> | undefined;
-  let isGerman: boolean | undefined;
+export function nameDoc(text: string, into?: TokenBuffer): NameDoc {
+  return new Doc(text, tokenize(text, into));
+}
 
-  const coreEnd = (i: number): number => {
+/** A class, not an object of closures: nothing is built per text but the record itself. */
+class Doc implements NameDoc {
+  readonly lex: Lexicon = lexicon();
+  private keys: Map<number, string> | undefined;
+  private parts: Set<number> | undefined;
+  private isGerman: boolean | undefined;
+
+  constructor(
+    readonly text: string,
+    readonly t: Tokens,
+  ) {}
+
+  coreEnd(i: number): number {
+    const t = this.t;
     const e = t.end[i]!;
-    if (e - t.start[i]! > 3 && text.charCodeAt(e - 1) === 115) {
-      const a = text.charCodeAt(e - 2);
+    if (e - t.start[i]! > 3 && this.text.charCodeAt(e - 1) === 115) {
+      const a = this.text.charCodeAt(e - 2);
       if (a === 39 || a === 0x2019) return e - 2;
     }
     return e;
-  };
-  const key = (i: number): string => {
-    let k = keys[i];
+  }
+
+  key(i: number): string {
+    const keys = (this.keys ??= new Map());
+    let k = keys.get(i);
     if (k === undefined) {
-      k = foldRange(text, t.start[i]!, coreEnd(i));
-      keys[i] = k;
+      k = foldRange(this.text, this.t.start[i]!, this.coreEnd(i));
+      keys.set(i, k);
     }
     return k;
-  };
-  const spaced = (i: number): boolean => i > 0 && onlySpaces(text, t.end[i - 1]!, t.start[i]!);
+  }
 
-  return {
-    text,
-    t,
-    lex,
-    key,
-    coreEnd,
-    isCap: (i) => t.kind[i] === CAP,
-    glued: (i) => (t.flags[i]! & F_GLUED) !== 0,
-    gap: (i) => (i <= 0 ? text.slice(0, t.start[0] ?? 0) : text.slice(t.end[i - 1]!, t.start[i]!)),
-    spaced,
-    is: (i, cues) => i >= 0 && i < t.n && cues.words.has(t.hash[i]!),
-    phraseEndingAt(last, cues) {
-      if (last < 0 || last >= t.n || !cues.last.has(t.hash[last]!)) return 0;
-      let best = cues.phrases.has(phraseStep(PHRASE_SEED, t.hash[last]!)) ? 1 : 0;
-      for (let w = 2; w <= cues.maxWords && last - w + 1 >= 0; w++) {
-        const j = last - w + 1;
-        if (!spaced(j + 1) || t.kind[j] === NUM) break;
-        let ph = PHRASE_SEED;
-        for (let k = j; k <= last; k++) ph = phraseStep(ph, t.hash[k]!);
-        if (cues.phrases.has(ph)) best = w;
-      }
-      return best;
-    },
-    emailParts() {
-      if (parts) return parts;
-      parts = new Set();
-      let at = text.indexOf("@");
-      while (at > 0) {
-        let s = at;
-        while (s > 0 && at - s < 64 && isLocalChar(text.charCodeAt(s - 1))) s--;
-        // alphabetic runs of the local part
-        let r = s;
-        for (let j = s; j <= at; j++) {
-          const c = j < at ? text.charCodeAt(j) | 32 : 0;
-          if (c >= 97 && c <= 122) continue;
-          if (j - r >= 2) {
-            parts.add(hashRange(text, r, j));
-            for (let a = r; a + 4 <= j; a++) for (let b = a + 4; b <= j; b++) if (a > r || b < j) parts.add(hashRange(text, a, b));
-          }
-          r = j + 1;
+  isCap(i: number): boolean {
+    return this.t.kind[i] === CAP;
+  }
+
+  glued(i: number): boolean {
+    return (this.t.flags[i]! & F_GLUED) !== 0;
+  }
+
+  gap(i: number): string {
+    const t = this.t;
+    return i <= 0 ? this.text.slice(0, t.n > 0 ? t.start[0]! : 0) : this.text.slice(t.end[i - 1]!, t.start[i]!);
+  }
+
+  spaced(i: number): boolean {
+    return i > 0 && onlySpaces(this.text, this.t.end[i - 1]!, this.t.start[i]!);
+  }
+
+  is(i: number, cues: Cues): boolean {
+    return i >= 0 && i < this.t.n && cues.words.has(this.t.hash[i]!);
+  }
+
+  phraseEndingAt(last: number, cues: Cues): number {
+    const t = this.t;
+    if (last < 0 || last >= t.n || !cues.last.has(t.hash[last]!)) return 0;
+    let best = cues.phrases.has(phraseStep(PHRASE_SEED, t.hash[last]!)) ? 1 : 0;
+    for (let w = 2; w <= cues.maxWords && last - w + 1 >= 0; w++) {
+      const j = last - w + 1;
+      if (!this.spaced(j + 1) || t.kind[j] === NUM) break;
+      let ph = PHRASE_SEED;
+      for (let k = j; k <= last; k++) ph = phraseStep(ph, t.hash[k]!);
+      if (cues.phrases.has(ph)) best = w;
+    }
+    return best;
+  }
+
+  emailParts(): ReadonlySet<number> {
+    if (this.parts) return this.parts;
+    const text = this.text;
+    let at = text.indexOf("@");
+    if (at < 0) return (this.parts = NO_PARTS);
+    const parts = (this.parts = new Set());
+    while (at > 0) {
+      let s = at;
+      while (s > 0 && at - s < 64 && isLocalChar(text.charCodeAt(s - 1))) s--;
+      // alphabetic runs of the local part
+      let r = s;
+      for (let j = s; j <= at; j++) {
+        const c = j < at ? text.charCodeAt(j) | 32 : 0;
+        if (c >= 97 && c <= 122) continue;
+        if (j - r >= 2) {
+          parts.add(hashRange(text, r, j));
+          for (let a = r; a + 4 <= j; a++) for (let b = a + 4; b <= j; b++) if (a > r || b < j) parts.add(hashRange(text, a, b));
         }
-        at = text.indexOf("@", at + 1);
+        r = j + 1;
       }
-      return parts;
-    },
-    german() {
-      // at least 3 German function words, and at least one in 25 words
-      isGerman ??= t.germanWords >= 3 && t.germanWords * 25 >= t.n;
-      return isGerman;
-    },
-  };
+      at = text.indexOf("@", at + 1);
+    }
+    return parts;
+  }
+
+  german(): boolean {
+    // at least 3 German function words, and at least one in 25 words
+    this.isGerman ??= this.t.germanWords >= 3 && this.t.germanWords * 25 >= this.t.n;
+    return this.isGerman;
+  }
 }
+
+const NO_PARTS: Set<number> = new Set();
 
 const isLocalChar = (c: number) => (c >= 97 && c <= 122) || (c >= 65 && c <= 90) || (c >= 48 && c <= 57) || c === 46 || c === 95 || c === 45 || c === 43;
 

@@ -11,7 +11,7 @@ import * as tokens_ from "./tokens.ts";
 
 // Imported bindings can compile to getter calls (tsx loading these files as CommonJS, test
 // transforms); the hot loops use module-local copies, read once here.
-const { CAP, F_LINE, F_SENT, hashRange, LOWER, PHRASE_SEED, phraseStep, UPPER, wordHash } = tokens_;
+const { CAP, F_LINE, F_SENT, hashRange, IntSet, LOWER, PHRASE_SEED, phraseStep, UPPER, wordHash } = tokens_;
 const { P_AMBIGUOUS, placeOfWord } = lexicon_;
 const { ADDRESSING, CLOSINGS, GREETINGS, HONORIFICS, HONORIFICS_LOWER, HONORIFICS_NEED_DOT, INTRO_STRONG, INTRO_WEAK, PERSON_LABELS, ROLES, VERBS_AFTER, WEAK_BEFORE } = name_cues_;
 
@@ -36,7 +36,7 @@ const CUE = {
 } as const;
 
 /** Assistant and product names that are also given names: never a person on their own. */
-const ASSISTANTS = new Set("claude gemini siri alexa cortana copilot chatgpt bard grok jarvis devin gemma llama mistral".split(" ").map(wordHash));
+const ASSISTANTS = new IntSet("claude gemini siri alexa cortana copilot chatgpt bard grok jarvis devin gemma llama mistral".split(" ").map(wordHash));
 const RA = wordHash("ra");
 const SSA = wordHash("ssa");
 
@@ -138,10 +138,10 @@ function doubleBarrelled(doc: NameDoc, i: number): boolean {
 const COREFERENCE = 0.7;
 
 /** Last words of every cue that can stand right before a name (titles, greetings, introductions, labels, roles, closings). */
-let cueLast: Set<number> | undefined;
-function cueLastWords(): Set<number> {
+let cueLast: tokens_.IntSet | undefined;
+function cueLastWords(): tokens_.IntSet {
   if (cueLast) return cueLast;
-  cueLast = new Set([RA, SSA]);
+  cueLast = new IntSet([RA, SSA]);
   for (const c of [HONORIFICS, HONORIFICS_LOWER, GREETINGS, INTRO_STRONG, INTRO_WEAK, PERSON_LABELS, ROLES, CLOSINGS]) for (const h of c.last) cueLast.add(h);
   return cueLast;
 }

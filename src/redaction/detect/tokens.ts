@@ -123,26 +123,52 @@ export function phraseHash(words: readonly string[]): number {
   return ph;
 }
 
-let germanHashes: ReadonlySet<number> | undefined;
-const germanWordSet = () => (germanHashes ??= new Set(["der", "die", "das", "und", "ist", "nicht", "mit", "für", "ich", "wir", "sie", "den", "ein", "eine", "bitte", "auf", "wird", "sind", "auch", "wurde"].map(wordHash)));
+let germanHashes: IntSet | undefined;
+const germanWordSet = () => (germanHashes ??= new IntSet(["der", "die", "das", "und", "ist", "nicht", "mit", "für", "ich", "wir", "sie", "den", "ein", "eine", "bitte", "auf", "wird", "sind", "auch", "wurde"].map(wordHash)));
 
-/** Splits a text into tokens in one pass. Never throws; linear in the text. */
-export function tokenize(text: string): Tokens {
+/**
+ * Reusable storage for the five token arrays: one buffer, sized for the most tokens a text can
+ * hold (a token and a separator each), grown when a longer text comes and reused after, so that
+ * tokenizing a text allocates nothing but its Tokens record. One owner at a time: tokenizing
+ * into a buffer overwrites the tokens of the previous text.
+ */
+export class TokenBuffer {
+  cap = 0;
+  start = new Int32Array(0);
+  end = new Int32Array(0);
+  hash = new Int32Array(0);
+  kind = new Uint8Array(0);
+  flags = new Uint8Array(0);
+
+  /** Room for `cap` tokens. */
+  ensure(cap: number): void {
+    if (cap <= this.cap) return;
+    cap = Math.max(cap, this.cap * 2, 256);
+    const buffer = new ArrayBuffer(cap * 14);
+    this.start = new Int32Array(buffer, 0, cap);
+    this.end = new Int32Array(buffer, cap * 4, cap);
+    this.hash = new Int32Array(buffer, cap * 8, cap);
+    this.kind = new Uint8Array(buffer, cap * 12, cap);
+    this.flags = new Uint8Array(buffer, cap * 13, cap);
+    this.cap = cap;
+  }
+}
+
+/** Texts longer than this get their own arrays rather than growing a shared buffer for good. */
+const MAX_SHARED = 1 << 20;
+
+/** Splits a text into tokens in one pass (into `into` when given and the text is not huge). Never throws; linear in the text. */
+export function tokenize(text: string, into?: TokenBuffer): Tokens {
   const t = charClasses();
   const A = ascii!;
   foldTable();
   const german = germanWordSet();
   let germanWords = 0;
   const len = text.length;
-  // One buffer for all five arrays, sized for the most tokens a text can hold (a token and a
-  // separator each): one allocation, no growing.
   const cap = (len >> 1) + 1;
-  const buffer = new ArrayBuffer(cap * 14);
-  const start = new Int32Array(buffer, 0, cap);
-  const end = new Int32Array(buffer, cap * 4, cap);
-  const hash = new Int32Array(buffer, cap * 8, cap);
-  const kind = new Uint8Array(buffer, cap * 12, cap);
-  const flags = new Uint8Array(buffer, cap * 13, cap);
+  const buf = into && len <= MAX_SHARED ? into : new TokenBuffer();
+  buf.ensure(cap);
+  const { start, end, hash, kind, flags } = buf;
   let n = 0;
   let sentence = true;
   let line = true;
@@ -339,4 +365,114 @@ export function onlySpaces(text: string, a: number, b: number): boolean {
     if (c !== 32 && c !== 9 && c !== 0xa0 && c !== 0x202f) return false;
   }
   return true;
+}
+
+/**
+ * A set of word or phrase hashes (non-negative 30-bit integers): open addressing in an
+ * Int32Array, so a test is a multiply, a shift and a compare or two, with no call into the
+ * engine's hash tables (the name recognizers test every capitalised token against several).
+ */
+export class IntSet {
+  protected keys: Int32Array;
+  protected shift: number;
+  size = 0;
+
+  constructor(items?: Iterable<number>) {
+    this.keys = new Int32Array(16).fill(-1);
+    this.shift = 28;
+    if (items) for (const k of items) this.add(k);
+  }
+
+  protected slot(k: number): number {
+    const keys = this.keys;
+    const mask = keys.length - 1;
+    let j = Math.imul(k, 0x9e3779b1) >>> this.shift;
+    for (;;) {
+      const x = keys[j]!;
+      if (x === k || x === -1) return j;
+      j = (j + 1) & mask;
+    }
+  }
+
+  has(k: number): boolean {
+    const keys = this.keys;
+    const mask = keys.length - 1;
+    let j = Math.imul(k, 0x9e3779b1) >>> this.shift;
+    for (;;) {
+      const x = keys[j]!;
+      if (x === k) return true;
+      if (x === -1) return false;
+      j = (j + 1) & mask;
+    }
+  }
+
+  add(k: number): this {
+    if (k < 0) throw new RangeError("IntSet keys are non-negative");
+    const j = this.slot(k);
+    if (this.keys[j] === -1) {
+      this.keys[j] = k;
+      if (++this.size * 2 > this.keys.length) this.grow();
+    }
+    return this;
+  }
+
+  protected grow(): void {
+    const old = this.keys;
+    this.keys = new Int32Array(old.length * 2).fill(-1);
+    this.shift--;
+    this.size = 0;
+    for (const k of old) if (k !== -1) this.add(k);
+  }
+
+  *[Symbol.iterator](): IterableIterator<number> {
+    for (const k of this.keys) if (k !== -1) yield k;
+  }
+}
+
+/** A map from hashes (non-negative 30-bit integers) to integers, laid out like IntSet. */
+export class IntMap {
+  private keys = new Int32Array(16).fill(-1);
+  private vals = new Int32Array(16);
+  private shift = 28;
+  size = 0;
+
+  get(k: number): number | undefined {
+    const keys = this.keys;
+    const mask = keys.length - 1;
+    let j = Math.imul(k, 0x9e3779b1) >>> this.shift;
+    for (;;) {
+      const x = keys[j]!;
+      if (x === k) return this.vals[j]!;
+      if (x === -1) return undefined;
+      j = (j + 1) & mask;
+    }
+  }
+
+  has(k: number): boolean {
+    return this.get(k) !== undefined;
+  }
+
+  set(k: number, v: number): this {
+    if (k < 0) throw new RangeError("IntMap keys are non-negative");
+    const keys = this.keys;
+    const mask = keys.length - 1;
+    let j = Math.imul(k, 0x9e3779b1) >>> this.shift;
+    while (keys[j] !== -1 && keys[j] !== k) j = (j + 1) & mask;
+    if (keys[j] === -1) {
+      keys[j] = k;
+      this.vals[j] = v;
+      if (++this.size * 2 > keys.length) this.grow();
+    } else this.vals[j] = v;
+    return this;
+  }
+
+  private grow(): void {
+    const oldK = this.keys;
+    const oldV = this.vals;
+    this.keys = new Int32Array(oldK.length * 2).fill(-1);
+    this.vals = new Int32Array(oldK.length * 2);
+    this.shift--;
+    this.size = 0;
+    for (let j = 0; j < oldK.length; j++) if (oldK[j] !== -1) this.set(oldK[j]!, oldV[j]!);
+  }
 }
