@@ -58,6 +58,11 @@ export const ServerSettingsSchema = z
       .object({
         /** Minimum detection score (0..1) per PII type; 0.5 for types not named. Lower finds more and flags more. */
         thresholds: z.partialRecord(z.enum(PII_TYPES), z.number().min(0).max(1)).default({}),
+        /** IP address ranges that are not personal data here (true: left as they are). */
+        ip: z
+          .object({ ignore_loopback: z.boolean().default(false), ignore_documentation: z.boolean().default(false), ignore_private: z.boolean().default(false) })
+          .strict()
+          .prefault({}),
       })
       .strict()
       .prefault({}),

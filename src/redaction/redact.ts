@@ -9,7 +9,9 @@ import { setBody, type Exchange } from "../pipeline/exchange.ts";
 import type { PiiType } from "../policy/schema.ts";
 import type { Bytes } from "../providers/types.ts";
 import { mapAnswerTexts, mapRequestTexts } from "./body-texts.ts";
-import type { Detector } from "./detect/detect.ts";
+import type { ServerSettings } from "../config/server.ts";
+import { detector, type Detector } from "./detect/detect.ts";
+import { shippedRecognizers } from "./detect/recognizers.ts";
 import { answerStreamRewriter, type AnswerStreamRewriter } from "./answer-stream.ts";
 import { redactWhole, textRedactor, type TextRedactor } from "./text-redactor.ts";
 import { vault, type Vault } from "./vault.ts";
@@ -27,6 +29,12 @@ export interface RedactionSettings {
   detector: Detector;
   /** Minimum detection score per type (server.yaml redaction.thresholds). */
   thresholds?: Partial<Record<PiiType, number>>;
+}
+
+/** The detector and thresholds a runtime builds once from server.yaml's redaction settings. */
+export function redactionSettings(s: ServerSettings["redaction"]): RedactionSettings {
+  const ip = { ignoreLoopback: s.ip.ignore_loopback, ignoreDocumentation: s.ip.ignore_documentation, ignorePrivate: s.ip.ignore_private };
+  return { detector: detector(shippedRecognizers({ ip })), thresholds: s.thresholds };
 }
 
 const blockedError = (side: "prompt" | "answer", types: PiiType[]) =>

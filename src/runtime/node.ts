@@ -5,8 +5,7 @@ import { randomBytes } from "node:crypto";
 import type { IncomingMessage } from "node:http";
 import type { AddressInfo } from "node:net";
 import { createApp } from "../app.ts";
-import { detector } from "../redaction/detect/detect.ts";
-import { shippedRecognizers } from "../redaction/detect/recognizers.ts";
+import { redactionSettings } from "../redaction/redact.ts";
 import { readFileSync } from "node:fs";
 import path from "node:path";
 import { parseKek } from "../audit/pseudonym.ts";
@@ -104,7 +103,7 @@ export async function startNodeServer(opts: NodeServerOptions): Promise<RunningS
   const deps: Deps = {
     config,
     policies,
-    redaction: { detector: detector(shippedRecognizers()), thresholds: config.server.redaction.thresholds },
+    redaction: redactionSettings(config.server.redaction),
     storage,
     audit: audit.sink,
     sealer: audit.sealer,

@@ -17,9 +17,7 @@ import { importJWK, type JWK } from "jose";
 import { stringBindings, type WorkerEnv } from "./worker-env.ts";
 import { BUNDLED_CONFIG, BUNDLED_POLICIES } from "./worker-policies.ts";
 import { compilePolicies, type PolicyBundle } from "../policy/compile.ts";
-import { detector } from "../redaction/detect/detect.ts";
-import { shippedRecognizers } from "../redaction/detect/recognizers.ts";
-import type { RedactionSettings } from "../redaction/redact.ts";
+import { redactionSettings, type RedactionSettings } from "../redaction/redact.ts";
 import { workerApiKeys, type WorkerApiKeys } from "./worker-api-keys.ts";
 import { databaseUrl, NO_DATABASE } from "./worker-storage.ts";
 
@@ -81,7 +79,7 @@ export async function buildIsolateState(env: WorkerEnv, write: (line: string) =>
     config,
     policies: policies.value,
     activation: { reported: false },
-    redaction: { detector: detector(shippedRecognizers()), thresholds: config.server.redaction.thresholds },
+    redaction: redactionSettings(config.server.redaction),
     logger,
     verifier,
     apiKeys: await workerApiKeys(env, logger),

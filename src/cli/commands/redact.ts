@@ -2,15 +2,14 @@
 //   text mode   stdin → stdout with each entity replaced by [TYPE]
 //   --jsonl     lines {"id","text"} in → lines {"id","text","spans":[{"type","start","end"}]} out,
 //               text redacted, spans as UTF-16 offsets into the input text
-// Thresholds come from server.yaml (redaction.thresholds). Exit 0 done, 1 some input lines
+// Thresholds and IP ranges come from server.yaml (redaction.*). Exit 0 done, 1 some input lines
 // were not {"id","text"} (reported on stderr by line number, the rest still processed), 2
 // could not run.
 import { createInterface } from "node:readline";
 import { Readable } from "node:stream";
 import { parseArgs } from "node:util";
 import { PII_TYPES, type PiiAction, type PiiType } from "../../policy/schema.ts";
-import { detector } from "../../redaction/detect/detect.ts";
-import { shippedRecognizers } from "../../redaction/detect/recognizers.ts";
+import { redactionSettings, type RedactionSettings } from "../../redaction/redact.ts";
 import { textRedactor } from "../../redaction/text-redactor.ts";
 import { vault } from "../../redaction/vault.ts";
 import { resolvePaths } from "../../runtime/node-files.ts";
@@ -34,16 +33,16 @@ export async function redactCommand(argv: string[], io: CliIo): Promise<ExitCode
     io.err(`unknown PII type(s): ${unknown.join(", ")} (one of ${PII_TYPES.join(", ")})`);
     return 2;
   }
-  let thresholds: Partial<Record<PiiType, number>>;
+  let settings: RedactionSettings;
   try {
-    thresholds = (await loadNodeServerSettings(resolvePaths(io.cwd, io.env), io.env)).server.redaction.thresholds;
+    settings = redactionSettings((await loadNodeServerSettings(resolvePaths(io.cwd, io.env), io.env)).server.redaction);
   } catch (e) {
     io.err(`server.yaml: ${(e as Error).message}`);
     return 2;
   }
   const action: PiiAction = flags.pseudonymize ? "pseudonymize" : "redact";
   const actions = Object.fromEntries(PII_TYPES.map((t) => [t, wanted.includes(t) ? action : "allow"])) as Record<PiiType, PiiAction>;
-  const d = detector(shippedRecognizers());
+  const { detector: d, thresholds } = settings;
   const input = io.stdin ?? Readable.from([]);
 
   if (!flags.jsonl) {

@@ -4,9 +4,10 @@
 // to the detector a runtime builds, not to the module.
 import { IDENTIFIERS } from "./identifiers.ts";
 import { nameRecognizers } from "./names.ts";
-import { STRUCTURED } from "./structured.ts";
+import type { IpOptions } from "./ip.ts";
+import { structuredRecognizers } from "./structured.ts";
 import type { Recognizer } from "./types.ts";
 
-export function shippedRecognizers(): Recognizer[] {
-  return [...STRUCTURED, ...IDENTIFIERS, ...nameRecognizers()];
+export function shippedRecognizers(options: { ip?: IpOptions } = {}): Recognizer[] {
+  return [...structuredRecognizers(options.ip), ...IDENTIFIERS, ...nameRecognizers()];
 }

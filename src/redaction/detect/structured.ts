@@ -7,18 +7,24 @@ import { cryptoWalletRecognizer } from "./crypto-wallet.ts";
 import { emailRecognizer } from "./email.ts";
 import { highEntropyRecognizer } from "./high-entropy.ts";
 import { ibanRecognizer } from "./iban.ts";
-import { ipRecognizer } from "./ip.ts";
+import { ipRecognizer, type IpOptions } from "./ip.ts";
 import { secretsRecognizer } from "./secrets.ts";
 import type { Recognizer } from "./types.ts";
 import { urlCredentialsRecognizer } from "./url-credentials.ts";
 
-export const STRUCTURED: Recognizer[] = [
-  emailRecognizer(),
-  cardRecognizer(),
-  ibanRecognizer(),
-  ipRecognizer(),
-  cryptoWalletRecognizer(),
-  secretsRecognizer(),
-  highEntropyRecognizer(),
-  urlCredentialsRecognizer(),
-];
+/** The structured recognizers, with the IP address ranges to leave alone (server.yaml redaction.ip). */
+export function structuredRecognizers(ip: IpOptions = {}): Recognizer[] {
+  return [
+    emailRecognizer(),
+    cardRecognizer(),
+    ibanRecognizer(),
+    ipRecognizer(ip),
+    cryptoWalletRecognizer(),
+    secretsRecognizer(),
+    highEntropyRecognizer(),
+    urlCredentialsRecognizer(),
+  ];
+}
+
+/** With every address reported. */
+export const STRUCTURED: Recognizer[] = structuredRecognizers();
