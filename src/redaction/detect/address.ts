@@ -51,7 +51,15 @@ const US_STATES = new Set(
   "AL AK AZ AR CA CO CT DE DC FL GA HI ID IL IN IA KS KY LA ME MD MA MI MN MS MO MT NE NV NH NJ NM NY NC ND OH OK OR PA RI SC SD TN TX UT VT VA WA WV WI WY".split(" "),
 );
 
-const digitsOnly = (s: string) => /^\d+$/.test(s);
+/** Whether text[s, e) is one or more ASCII digits. */
+function allDigits(text: string, s: number, e: number): boolean {
+  if (e <= s) return false;
+  for (let j = s; j < e; j++) {
+    const c = text.charCodeAt(j);
+    if (c < 48 || c > 57) return false;
+  }
+  return true;
+}
 
 export function findAddresses(doc: NameDoc): Piece[] {
   const { t } = doc;
@@ -100,8 +108,16 @@ function tokenAtOrAfter(doc: NameDoc, offset: number): number {
 function houseNumber(doc: NameDoc, i: number): number {
   const { t, text } = doc;
   if (i >= t.n || t.kind[i] !== NUM || t.end[i]! - t.start[i]! > 5) return -1;
-  const s = text.slice(t.start[i]!, t.end[i]!);
-  if (!/^\d{1,4}[a-zA-Z]?$/.test(s)) return -1;
+  // 1-4 digits and at most one ASCII letter (12, 12a, 221B)
+  const s = t.start[i]!;
+  const e = t.end[i]!;
+  let d = s;
+  while (d < e && text.charCodeAt(d) >= 48 && text.charCodeAt(d) <= 57) d++;
+  if (d === s || d - s > 4) return -1;
+  if (d < e) {
+    const c = text.charCodeAt(d) | 32;
+    if (d !== e - 1 || c < 97 || c > 122) return -1;
+  }
   if (doc.glued(i)) {
     // 5/7 is glued by its slash; anything else glued (a path, a version) is not a house number
     let e = t.end[i]!;
@@ -270,24 +286,22 @@ function suffixStreet(doc: NameDoc, i: number): Piece | undefined {
 /** Postcodes followed by a town, at NUM token i. `before` holds the pieces found so far (a street before raises unknown towns). */
 function postcodeAt(doc: NameDoc, i: number, before: readonly Piece[]): Piece | undefined {
   const { t, text } = doc;
-  const s = text.slice(t.start[i]!, t.end[i]!);
-  if (!digitsOnly(s)) return usZip(doc, i);
+  const len = t.end[i]! - t.start[i]!;
+  if (len > 5 || !allDigits(text, t.start[i]!, t.end[i]!)) return usZip(doc, i);
   let last = i; // last token of the postcode
   let distinctive = false; // a shape that is hardly anything else (1012 AB, 00-950, 1100-148)
-  const nextIs = (sep: string, len: number) =>
-    i + 1 < t.n && t.kind[i + 1] === NUM && text.slice(t.end[i]!, t.start[i + 1]!) === sep && t.end[i + 1]! - t.start[i + 1]! === len && digitsOnly(text.slice(t.start[i + 1]!, t.end[i + 1]!));
-  if (s.length === 2 && nextIs("-", 3)) {
+  if (len === 2 && nextIs(doc, i, 45, 3)) {
     last = i + 1; // PL 00-950
     distinctive = true;
-  } else if (s.length === 4 && nextIs("-", 3)) {
+  } else if (len === 4 && nextIs(doc, i, 45, 3)) {
     last = i + 1; // PT 1100-148
     distinctive = true;
-  } else if (s.length === 3 && nextIs(" ", 2)) {
+  } else if (len === 3 && nextIs(doc, i, 32, 2)) {
     last = i + 1; // SE 114 55
-  } else if (s.length === 4 && i + 1 < t.n && t.kind[i + 1] === UPPER && t.end[i + 1]! - t.start[i + 1]! === 2 && /^ ?$/.test(text.slice(t.end[i]!, t.start[i + 1]!))) {
+  } else if (len === 4 && i + 1 < t.n && t.kind[i + 1] === UPPER && t.end[i + 1]! - t.start[i + 1]! === 2 && (t.start[i + 1] === t.end[i] || (t.start[i + 1] === t.end[i]! + 1 && text.charCodeAt(t.end[i]!) === 32))) {
     last = i + 1; // NL 1012 AB
     distinctive = true;
-  } else if (s.length !== 5 && s.length !== 4) return usZip(doc, i);
+  } else if (len !== 5 && len !== 4) return usZip(doc, i);
   // an optional country prefix before: D-10115, F-75008, CH-8001, PL-00-950
   let start = t.start[i]!;
   if (i > 0 && text.charCodeAt(start - 1) === 45 && (t.kind[i - 1] === CAP || t.kind[i - 1] === UPPER) && t.end[i - 1] === start - 1 && t.end[i - 1]! - t.start[i - 1]! <= 2) start = t.start[i - 1]!;
@@ -313,20 +327,26 @@ function postcodeAt(doc: NameDoc, i: number, before: readonly Piece[]): Piece | 
   let score: number;
   if (known) score = streetBefore || distinctive ? 0.85 : 0.75;
   else if (distinctive || streetBefore) score = 0.75;
-  else if (s.length === 5 && blockLine) score = 0.55;
-  else if (s.length === 5) score = 0.35;
+  else if (len === 5 && blockLine) score = 0.55;
+  else if (len === 5) score = 0.35;
   else return undefined;
-  if (s.length === 4 && !known && !streetBefore && !distinctive) return undefined;
+  if (len === 4 && !known && !streetBefore && !distinctive) return undefined;
   return { start, end, score, kind: POSTAL };
+}
+
+/** Whether token i+1 is `len` digits right after token i and the one separator code unit `sep`. */
+function nextIs(doc: NameDoc, i: number, sep: number, len: number): boolean {
+  const { t, text } = doc;
+  const j = i + 1;
+  return j < t.n && t.kind[j] === NUM && t.start[j] === t.end[i]! + 1 && text.charCodeAt(t.end[i]!) === sep && t.end[j]! - t.start[j]! === len && allDigits(text, t.start[j]!, t.end[j]!);
 }
 
 /** "Springfield, IL 62704": a town, a comma, a state code and a ZIP code. */
 function usZip(doc: NameDoc, i: number): Piece | undefined {
   const { t, text } = doc;
-  const s = text.slice(t.start[i]!, t.end[i]!);
-  if (!/^\d{5}$/.test(s) || i < 2) return undefined;
+  if (i < 2 || t.end[i]! - t.start[i]! !== 5 || t.kind[i - 1] !== UPPER || !allDigits(text, t.start[i]!, t.end[i]!)) return undefined;
   let end = t.end[i]!;
-  if (text.charCodeAt(end) === 45 && i + 1 < t.n && t.start[i + 1] === end + 1 && /^\d{4}$/.test(text.slice(t.start[i + 1]!, t.end[i + 1]!))) end = t.end[i + 1]!;
+  if (text.charCodeAt(end) === 45 && i + 1 < t.n && t.start[i + 1] === end + 1 && t.end[i + 1]! - t.start[i + 1]! === 4 && allDigits(text, t.start[i + 1]!, t.end[i + 1]!)) end = t.end[i + 1]!;
   const st = i - 1;
   if (t.kind[st] !== UPPER || !US_STATES.has(text.slice(t.start[st]!, t.end[st]!)) || !doc.spaced(i)) return undefined;
   if (!/^,[ \t]+$/.test(text.slice(t.end[st - 1]!, t.start[st]!)) || t.kind[st - 1] !== CAP) return undefined;
@@ -338,10 +358,10 @@ function usZip(doc: NameDoc, i: number): Piece | undefined {
 /** UK postcodes: SW1A 1AA, M1 1AE, B33 8TH (area letters checked against the real areas). */
 function ukPostcode(doc: NameDoc, i: number): Piece | undefined {
   const { t, text } = doc;
+  if (i + 1 >= t.n || t.kind[i + 1] !== NUM || t.end[i]! - t.start[i]! > 4 || !doc.spaced(i + 1)) return undefined;
   const out = text.slice(t.start[i]!, t.end[i]!);
   const m = /^([A-Z]{1,2})\d[A-Z\d]?$/.exec(out);
   if (!m || !UK_AREAS.has(m[1]!)) return undefined;
-  if (i + 1 >= t.n || !doc.spaced(i + 1) || t.kind[i + 1] !== NUM) return undefined;
   const inward = text.slice(t.start[i + 1]!, t.end[i + 1]!);
   if (!/^\d[ABD-HJLNP-UW-Z]{2}$/.test(inward)) return undefined;
   return { start: t.start[i]!, end: t.end[i + 1]!, score: 0.65, kind: POSTAL };

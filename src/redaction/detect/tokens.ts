@@ -65,17 +65,6 @@ function charClasses(): Uint8Array {
   return t;
 }
 
-/** Letter class of a UTF-16 code unit: none, lower (or caseless), upper, combining mark. */
-function letterClass(t: Uint8Array, c: number): number {
-  if (c < TABLE_END) return t[c]!;
-  // Punctuation, symbols, CJK punctuation, surrogates (emoji), variation selectors, full-width
-  // punctuation and specials are separators; any other code unit is a caseless letter.
-  if ((c >= 0x2000 && c <= 0x2bff) || (c >= 0x3000 && c <= 0x303f) || (c >= 0xd800 && c <= 0xdfff)) return L_NONE;
-  if ((c >= 0xfe00 && c <= 0xfe0f) || (c >= 0xff00 && c <= 0xff20) || c >= 0xfff0) return L_NONE;
-  return L_LOWER;
-}
-
-const isDigit = (c: number) => c >= 48 && c <= 57;
 const isWideSpace = (c: number) => c === 0xa0 || c === 0x202f || (c >= 0x2000 && c <= 0x200a) || c === 0x3000 || c === 0x2028 || c === 0x2029 || c === 0x85;
 const isApostrophe = (c: number) => c === 39 || c === 0x2019;
 
@@ -157,11 +146,49 @@ export class TokenBuffer {
 /** Texts longer than this get their own arrays rather than growing a shared buffer for good. */
 const MAX_SHARED = 1 << 20;
 
-/** Splits a text into tokens in one pass (into `into` when given and the text is not huge). Never throws; linear in the text. */
-export function tokenize(text: string, into?: TokenBuffer): Tokens {
+// The tokenizer's tables for code units below TABLE_END (built once): the class bits of each
+// (letter class in the low two bits, then digit, space, newline, glue, boundary) and its fold
+// as one code unit (0: folds to nothing, a combining mark; MULTI: folds to two, ß → ss).
+const C_LETTER = 3;
+const C_DIGIT = 4;
+const C_SPACE = 8;
+const C_NEWLINE = 16;
+const C_GLUE = 32;
+const C_BOUNDARY = 64;
+const MULTI = 0xffff;
+let cls: Uint8Array | undefined;
+let fold1: Uint16Array | undefined;
+
+function tokenizerTables(): void {
+  if (cls) return;
   const t = charClasses();
   const A = ascii!;
-  foldTable();
+  const f = foldTable();
+  const c1 = new Uint8Array(TABLE_END);
+  const f1 = new Uint16Array(TABLE_END);
+  for (let c = 0; c < TABLE_END; c++) {
+    let bits = t[c]!;
+    if (c < 128) {
+      const a = A[c]!;
+      if (a & A_DIGIT) bits |= C_DIGIT;
+      if (a & A_SPACE) bits |= C_SPACE;
+      if (a & A_NEWLINE) bits |= C_NEWLINE;
+      if (a & A_GLUE) bits |= C_GLUE;
+      if (a & A_BOUNDARY) bits |= C_BOUNDARY;
+    } else if (isWideSpace(c)) bits |= C_SPACE | (c === 0x85 ? C_NEWLINE : 0);
+    const folded = c < 128 ? String.fromCharCode(c >= 65 && c <= 90 ? c + 32 : c) : f[c]!;
+    c1[c] = bits;
+    f1[c] = folded.length === 0 ? 0 : folded.length === 1 ? folded.charCodeAt(0) : MULTI;
+  }
+  fold1 = f1;
+  cls = c1;
+}
+
+/** Splits a text into tokens in one pass (into `into` when given and the text is not huge). Never throws; linear in the text. */
+export function tokenize(text: string, into?: TokenBuffer): Tokens {
+  tokenizerTables();
+  const C = cls!;
+  const F = fold1!;
   const german = germanWordSet();
   let germanWords = 0;
   const len = text.length;
@@ -179,15 +206,23 @@ export function tokenize(text: string, into?: TokenBuffer): Tokens {
   let i = 0;
   while (i < len) {
     const c = text.charCodeAt(i);
-    const a = c < 128 ? A[c]! : 0;
-    const lc = c < 128 ? (c >= 97 && c <= 122 ? L_LOWER : c >= 65 && c <= 90 ? L_UPPER : L_NONE) : letterClass(t, c);
-    if (lc === L_NONE && (a & A_DIGIT) === 0) {
-      if ((a & A_SPACE) !== 0 || (c >= 128 && isWideSpace(c))) {
+    if (c === 32) {
+      // the most common separator, on its own path
+      if (inChunk) {
+        if (chunkGlued) for (let k = chunkFirst; k < n; k++) flags[k] = flags[k]! | F_GLUED;
+        inChunk = false;
+      }
+      i++;
+      continue;
+    }
+    const bits = c < TABLE_END ? C[c]! : wideClass(c);
+    if ((bits & (C_LETTER | C_DIGIT)) === 0) {
+      if ((bits & C_SPACE) !== 0) {
         if (inChunk) {
           if (chunkGlued) for (let k = chunkFirst; k < n; k++) flags[k] = flags[k]! | F_GLUED;
           inChunk = false;
         }
-        if ((a & A_NEWLINE) !== 0 || c === 0x2028 || c === 0x2029 || c === 0x85) {
+        if ((bits & C_NEWLINE) !== 0) {
           line = true;
           sentence = true;
         }
@@ -198,16 +233,16 @@ export function tokenize(text: string, into?: TokenBuffer): Tokens {
           chunkGlued = false;
         }
         if (c === 96) inCode = !inCode;
-        else if ((a & A_GLUE) !== 0) chunkGlued = true;
+        else if ((bits & C_GLUE) !== 0) chunkGlued = true;
         else if (c === 46 && i > 0 && i + 1 < len) {
           // a dot between two word characters (example.com, config.yaml, J.R.R.), not 10.5
           const p = text.charCodeAt(i - 1);
           const q = text.charCodeAt(i + 1);
-          const pw = isDigit(p) || letterClass(t, p) !== L_NONE;
-          const qw = isDigit(q) || letterClass(t, q) !== L_NONE;
-          if (pw && qw && !(isDigit(p) && isDigit(q))) chunkGlued = true;
+          const pb = p < TABLE_END ? C[p]! : wideClass(p);
+          const qb = q < TABLE_END ? C[q]! : wideClass(q);
+          if ((pb & (C_LETTER | C_DIGIT)) !== 0 && (qb & (C_LETTER | C_DIGIT)) !== 0 && !((pb & C_DIGIT) !== 0 && (qb & C_DIGIT) !== 0)) chunkGlued = true;
         } else if (c === 40 && n > 0 && end[n - 1] === i) chunkGlued = true; // call( or Name(
-        if ((a & A_BOUNDARY) !== 0 || c === 0x2026 || c === 0x3002 || c === 0xff01 || c === 0xff1f) sentence = true;
+        if ((bits & C_BOUNDARY) !== 0 || c === 0x2026 || c === 0x3002 || c === 0xff01 || c === 0xff1f) sentence = true;
       }
       i++;
       continue;
@@ -221,15 +256,18 @@ export function tokenize(text: string, into?: TokenBuffer): Tokens {
     const s = i;
     let k: number;
     let h = hashChar(HASH_SEED, c);
+    const lc = bits & C_LETTER;
+    i++;
     if (lc === L_NONE) {
       k = NUM;
-      i++;
       while (i < len) {
         const d = text.charCodeAt(i);
-        if (isDigit(d) || letterClass(t, d) !== L_NONE) {
-          h = hashChar(h, d);
-          i++;
-        } else break;
+        const db = d < TABLE_END ? C[d]! : wideClass(d);
+        if ((db & (C_LETTER | C_DIGIT)) === 0) break;
+        const f = d < TABLE_END ? F[d]! : d === 0x2019 ? 39 : d;
+        if (f === MULTI) h = hashChar(h, d);
+        else if (f !== 0) h = Math.imul(h ^ f, 16777619);
+        i++;
       }
       h &= SMI;
     } else {
@@ -240,10 +278,18 @@ export function tokenize(text: string, into?: TokenBuffer): Tokens {
       let partLower = lc === L_LOWER;
       let hApos = 0; // the hash before an apostrophe (Anna's → anna)
       let apos = -1;
-      i++;
       while (i < len) {
         const d = text.charCodeAt(i);
-        const dl = d < 128 ? (d >= 97 && d <= 122 ? L_LOWER : d >= 65 && d <= 90 ? L_UPPER : L_NONE) : letterClass(t, d);
+        if (d >= 97 && d <= 122) {
+          // ASCII lower case, the bulk of most words
+          lowers++;
+          partLower = true;
+          h = Math.imul(h ^ d, 16777619);
+          i++;
+          continue;
+        }
+        const db = d < TABLE_END ? C[d]! : wideClass(d);
+        const dl = db & C_LETTER;
         if (dl === L_LOWER) {
           lowers++;
           partLower = true;
@@ -252,20 +298,23 @@ export function tokenize(text: string, into?: TokenBuffer): Tokens {
           uppers++;
         } else if (dl === L_MARK) {
           // part of the previous letter
-        } else if (isDigit(d)) {
+        } else if ((db & C_DIGIT) !== 0) {
           digits++;
-        } else if ((isApostrophe(d) || d === 45) && i + 1 < len) {
-          const nl = letterClass(t, text.charCodeAt(i + 1));
+        } else if ((d === 39 || d === 0x2019 || d === 45) && i + 1 < len) {
+          const nx = text.charCodeAt(i + 1);
+          const nl = (nx < TABLE_END ? C[nx]! : wideClass(nx)) & C_LETTER;
           if (nl === L_NONE || nl === L_MARK) break;
           // l'Europe, dell'Acqua, d'Anna: a short lower-case elision is a word of its own
-          if (isApostrophe(d) && uppers === 0 && nl === L_UPPER && i - s <= 4) break;
+          if (d !== 45 && uppers === 0 && nl === L_UPPER && i - s <= 4) break;
           partLower = false; // O'Brien, Jean-Luc: a new part may start upper case
           if (d !== 45) {
             apos = i;
             hApos = h;
           }
         } else break;
-        h = d < 128 ? Math.imul(h ^ (d >= 65 && d <= 90 ? d + 32 : d), 16777619) : hashChar(h, d);
+        const f = d < TABLE_END ? F[d]! : d === 0x2019 ? 39 : d;
+        if (f === MULTI) h = hashChar(h, d);
+        else if (f !== 0) h = Math.imul(h ^ f, 16777619);
         i++;
       }
       if (apos === i - 2 && i - s > 3 && (text.charCodeAt(i - 1) | 32) === 115) h = hApos; // possessive 's
@@ -291,6 +340,15 @@ export function tokenize(text: string, into?: TokenBuffer): Tokens {
   }
   if (inChunk && chunkGlued) for (let k = chunkFirst; k < n; k++) flags[k] = flags[k]! | F_GLUED;
   return { text, n, start, end, kind, flags, hash, germanWords };
+}
+
+/** Class bits of a code unit at or above TABLE_END (see letterClass): spaces, separators, caseless letters. */
+function wideClass(c: number): number {
+  if (c === 0x202f || (c >= 0x2000 && c <= 0x200a) || c === 0x3000) return C_SPACE;
+  if (c === 0x2028 || c === 0x2029) return C_SPACE | C_NEWLINE;
+  if ((c >= 0x2000 && c <= 0x2bff) || (c >= 0x3000 && c <= 0x303f) || (c >= 0xd800 && c <= 0xdfff)) return 0;
+  if ((c >= 0xfe00 && c <= 0xfe0f) || (c >= 0xff00 && c <= 0xff20) || c >= 0xfff0) return 0;
+  return L_LOWER;
 }
 
 /** McDonald, MacArthur, DiCaprio, LeBron, DeAndre, VanDyke: an inner capital after a name prefix. */
