@@ -11,7 +11,7 @@ import * as tokens_ from "./tokens.ts";
 
 // Imported bindings can compile to getter calls (tsx loading these files as CommonJS, test
 // transforms); the hot loops use module-local copies, read once here.
-const { CAP, F_LINE, LOWER, MIXED, NUM, UPPER } = tokens_;
+const { CAP, F_LINE, keyEndsWith, LOWER, MIXED, NUM, UPPER } = tokens_;
 const { cueSet } = name_cues_;
 const { placeAt } = place_lookup_;
 
@@ -239,7 +239,6 @@ function suffixStreet(doc: NameDoc, i: number): Piece | undefined {
     if (!numberNext && lastChar !== 101 && lastChar !== 116 && lastChar !== 110) return undefined; // e t n: straße gasse allee straat gracht gatan vägen
     if (doc.lex.common.has(h) || doc.lex.first.has(h) || doc.lex.sur.has(h)) return undefined;
   }
-  const k = doc.key(i);
   let start = t.start[i]!;
   let sure = false;
   let matched = false;
@@ -248,10 +247,13 @@ function suffixStreet(doc: NameDoc, i: number): Piece | undefined {
     if (i === 0 || t.kind[i - 1] !== CAP || !doc.spaced(i)) return undefined;
     start = t.start[i - 1]!;
     matched = true;
+    const k = doc.key(i);
     sure = k === "strasse" || k === "str" || k === "straat" || k === "gatan";
   } else {
+    const s0 = t.start[i]!;
+    const e0 = doc.coreEnd(i);
     for (const s of SUFFIX_SURE) {
-      if (k.length >= s.length + 3 && k.endsWith(s)) {
+      if (keyEndsWith(text, s0, e0, s, 3)) {
         matched = true;
         sure = true;
         break;
@@ -260,17 +262,17 @@ function suffixStreet(doc: NameDoc, i: number): Piece | undefined {
     const numberNext = i + 1 < t.n && t.kind[i + 1] === NUM;
     if (!matched && numberNext) {
       for (const s of SUFFIX_NUMBER) {
-        if (k.length >= s.length + 3 && k.endsWith(s)) {
+        if (keyEndsWith(text, s0, e0, s, 3)) {
           matched = true;
           break;
         }
       }
     }
-    if (!matched && k.length >= 6 && k.endsWith("str") && text.charCodeAt(t.end[i]!) === 46) matched = sure = true; // Friedrichstr.
+    if (!matched && text.charCodeAt(t.end[i]!) === 46 && keyEndsWith(text, s0, e0, "str", 3)) matched = sure = true; // Friedrichstr.
   }
   if (!matched) return undefined;
   let end = t.end[i]!;
-  if (text.charCodeAt(end) === 46 && k.endsWith("str")) end++;
+  if (text.charCodeAt(end) === 46 && keyEndsWith(text, t.start[i]!, doc.coreEnd(i), "str", 0)) end++;
   let numbered = false;
   if (i + 1 < t.n && /^\.?,?[ \t]+$/.test(text.slice(t.end[i]!, t.start[i + 1]!))) {
     const h = houseNumber(doc, i + 1);

@@ -9,7 +9,7 @@ import * as tokens_ from "./tokens.ts";
 
 // Imported bindings can compile to getter calls (tsx loading these files as CommonJS, test
 // transforms); the hot loops use module-local copies, read once here.
-const { CAP, F_GLUED, foldRange, hashRange, NUM, onlySpaces, PHRASE_SEED, phraseStep, tokenize, wordHash } = tokens_;
+const { CAP, F_GLUED, foldRange, HASH_SEED, hashRange, NUM, onlySpaces, PHRASE_SEED, phraseStep, tokenize, wordHash } = tokens_;
 const { lexicon } = lexicon_;
 
 export interface NameDoc {
@@ -129,7 +129,14 @@ class Doc implements NameDoc {
         if (c >= 97 && c <= 122) continue;
         if (j - r >= 2) {
           parts.add(hashRange(text, r, j));
-          for (let a = r; a + 4 <= j; a++) for (let b = a + 4; b <= j; b++) if (a > r || b < j) parts.add(hashRange(text, a, b));
+          // every stretch of four letters or more, hashed incrementally (ASCII letters only here)
+          for (let a = r; a + 4 <= j; a++) {
+            let h = HASH_SEED;
+            for (let b = a; b < j; b++) {
+              h = Math.imul(h ^ (text.charCodeAt(b) | 32), 16777619);
+              if (b + 1 - a >= 4 && (a > r || b + 1 < j)) parts.add(h & 0x3fffffff);
+            }
+          }
         }
         r = j + 1;
       }

@@ -79,7 +79,7 @@ export function findPersons(doc: NameDoc, emit: (start: number, end: number, sco
   const { t } = doc;
   const hasAt = doc.text.indexOf("@") >= 0;
   const spans: { start: number; end: number; score: number }[] = [];
-  const known = new Set<number>(); // word hashes of the full names found
+  let known: tokens_.IntSet | undefined; // word hashes of the full names found
   let i = 0;
   while (i < t.n) {
     if (t.kind[i] !== CAP || doc.glued(i)) {
@@ -93,7 +93,7 @@ export function findPersons(doc: NameDoc, emit: (start: number, end: number, sco
     i = Math.max(i + 1, run(doc, i, record));
   }
   // A word of a full name found elsewhere in the text, alone (… Dagfinn Hovland … Hovland will): the same person.
-  if (known.size > 0) {
+  if (known) {
     let k = 0;
     for (let j = 0; j < t.n; j++) {
       if (t.kind[j] !== CAP || doc.glued(j) || !known.has(t.hash[j]!)) continue;
@@ -107,7 +107,7 @@ export function findPersons(doc: NameDoc, emit: (start: number, end: number, sco
 
   function record(start: number, end: number, score: number, core: readonly Tok[]): void {
     spans.push({ start, end, score });
-    if (score >= 0.5 && core.length >= 2) for (const x of core) if (!x.common && !x.initial) known.add(x.h);
+    if (score >= 0.5 && core.length >= 2) for (const x of core) if (!x.common && !x.initial) (known ??= new IntSet()).add(x.h);
   }
 }
 

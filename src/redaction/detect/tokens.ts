@@ -70,7 +70,7 @@ const isApostrophe = (c: number) => c === 39 || c === 0x2019;
 
 /** The hash step for one folded code unit (FNV-1a). */
 const step = (h: number, c: number) => Math.imul(h ^ c, 16777619);
-const HASH_SEED = 0x811c9dc5 | 0;
+export const HASH_SEED = 0x811c9dc5 | 0;
 
 /** Adds code unit c (folded: lower case, accents removed, ’ as ') to hash h. */
 function hashChar(h: number, c: number): number {
@@ -410,6 +410,38 @@ export function foldRange(text: string, s: number, e: number): string {
     else out += text[j]!.toLowerCase();
   }
   return out;
+}
+
+/**
+ * Whether the folded key of text[s, e) ends with `suffix` (folded, ASCII) and has at least
+ * `before` folded characters in front of it — foldRange(text, s, e).endsWith(suffix) without
+ * building the key.
+ */
+export function keyEndsWith(text: string, s: number, e: number, suffix: string, before: number): boolean {
+  tokenizerTables();
+  const F = fold1!;
+  let k = suffix.length;
+  let j = e;
+  while (k > 0) {
+    if (j <= s) return false;
+    const c = text.charCodeAt(--j);
+    const f = c < TABLE_END ? F[c]! : c === 0x2019 ? 39 : c >= 0x41 && c <= 0x5a ? c + 32 : c;
+    if (f === 0) continue;
+    if (f === MULTI) {
+      const m = folds![c]!;
+      for (let q = m.length - 1; q >= 0; q--) {
+        if (k === 0) return false; // the suffix starts inside a character's fold
+        if (m.charCodeAt(q) !== suffix.charCodeAt(--k)) return false;
+      }
+    } else if (f !== suffix.charCodeAt(--k)) return false;
+  }
+  let n = 0;
+  while (j > s && n < before) {
+    const c = text.charCodeAt(--j);
+    const f = c < TABLE_END ? F[c]! : 1;
+    n += f === 0 ? 0 : f === MULTI ? folds![c]!.length : 1;
+  }
+  return n >= before;
 }
 
 /** foldRange over a whole string (for building gazetteer keys). */
