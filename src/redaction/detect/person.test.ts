@@ -121,6 +121,22 @@ describe("PERSON hard negatives", () => {
     none("Best regards,\nThe Support Team");
   });
 
+  it("organisations named after people: '&', enumerations of companies, 'the', article and unknown word", () => {
+    none("Compare Procter & Gamble, Marks & Spencer and Ben & Jerry's on margins.");
+    none("Compare Hugo Boss, Zalando and Adidas over five years.");
+    none("Vergleiche Fritz Henkel GmbH, Dr. Quandt und Sartorius in den letzten Jahren.");
+    none("Confronta Guccio Gucci, Lavazza e Ferrero negli ultimi anni.");
+    none("Is the Austin Healey in the garage big enough?");
+    none("Faut-il écrire à La Redoute ?");
+  });
+
+  it("people in enumerations stay people", () => {
+    expect(persons("Invite Anna Berg, Tom Fletcher and Peter Müller to the review.")).toEqual(["Anna Berg", "Tom Fletcher", "Peter Müller"]);
+    expect(persons("Booking for Emily Davies, British passport no. 533380006.")).toEqual(["Emily Davies"]);
+    expect(persons("Thanks, Tom and Anna")).toEqual(["Tom", "Anna"]);
+    expect(persons("Meeting with Sarah Johnson, Microsoft and Google tomorrow.")).toEqual(["Sarah Johnson"]);
+  });
+
   it("other languages", () => {
     none("Bonjour, pourriez-vous m'envoyer la facture du mois dernier ? Merci d'avance.");
     none("Hola, necesito ayuda con la configuración del servidor y la base de datos.");

@@ -11,9 +11,9 @@ import * as tokens_ from "./tokens.ts";
 
 // Imported bindings can compile to getter calls (tsx loading these files as CommonJS, test
 // transforms); the hot loops use module-local copies, read once here.
-const { CAP, F_LINE, F_SENT, hashRange, IntSet, LOWER, PHRASE_SEED, phraseStep, UPPER, wordHash } = tokens_;
+const { CAP, F_LINE, F_SENT, hashRange, IntSet, LOWER, MIXED, PHRASE_SEED, phraseStep, UPPER, wordHash } = tokens_;
 const { P_AMBIGUOUS, placeOfWord } = lexicon_;
-const { ADDRESSING, CLOSINGS, GREETINGS, HONORIFICS, HONORIFICS_LOWER, HONORIFICS_NEED_DOT, INTRO_STRONG, INTRO_WEAK, PERSON_LABELS, ROLES, VERBS_AFTER, WEAK_BEFORE } = name_cues_;
+const { ADDRESSING, CLOSINGS, cueSet, GREETINGS, HONORIFICS, HONORIFICS_LOWER, HONORIFICS_NEED_DOT, INTRO_STRONG, INTRO_WEAK, PERSON_LABELS, ROLES, VERBS_AFTER, WEAK_BEFORE } = name_cues_;
 
 /** Below this a run is not reported at all (the default threshold is 0.5). */
 export const MIN_PERSON_SCORE = 0.3;
@@ -237,6 +237,8 @@ function run(doc: NameDoc, i: number, emit: (start: number, end: number, score: 
       idx.push(j);
       j++;
     } else if (t.kind[j] === LOWER && lex.particles.has(t.hash[j]!) && doc.spaced(j)) {
+      // in an enumeration (…, Salvatore Ferragamo e Barilla) "e" and "y" are the conjunction, not part of a name
+      if (CONJUNCTIONS.words.has(t.hash[j]!) && itemBefore(doc, i) >= 0) break;
       // van Beethoven, van der Zwaag, de la Cruz: one or two particles, then a capitalised word
       const two = j + 2 < t.n && t.kind[j + 1] === LOWER && lex.particles.has(t.hash[j + 1]!) && doc.spaced(j + 1);
       const c = two ? j + 2 : j + 1;
@@ -262,6 +264,11 @@ function run(doc: NameDoc, i: number, emit: (start: number, end: number, score: 
       continue;
     }
     if (x.never) {
+      a++;
+      continue;
+    }
+    // a sentence-initial word no gazetteer knows before a given name: a verb or an adverb (Invite Anna Berg, Ask Tom)
+    if (a === 0 && !x.fn && !x.sn && (t.flags[x.i]! & F_SENT) !== 0 && t.kind[x.i] === CAP && a + 1 < toks.length && toks[a + 1]!.fn && !toks[a + 1]!.common && t.kind[toks[a + 1]!.i] === CAP) {
       a++;
       continue;
     }
@@ -319,6 +326,7 @@ function run(doc: NameDoc, i: number, emit: (start: number, end: number, score: 
   if (core.length === 1 && !last.common && (t.flags[s]! & F_SENT) === 0 && doc.coreEnd(e) < t.end[e]! && !doc.german()) score += SHAPE_BONUS + 0.2;
   const end = doc.coreEnd(e);
   score += cues(doc, core, s, e, end);
+  score -= organisationLike(doc, i, after - 1, core, name[0] !== core[0]);
   if (score >= MIN_PERSON_SCORE) emit(t.start[s]!, end, Math.min(MAX_SCORE, score), core);
   return next;
 }
@@ -370,6 +378,161 @@ function germanNoun(doc: NameDoc, i: number): boolean {
     if (text.slice(e - ending.length, e).toLowerCase() === ending) return true;
   }
   return false;
+}
+
+/** Conjunctions between the items of an enumeration, in the nine languages. */
+const CONJUNCTIONS = cueSet("and|or|und|oder|sowie|et|ou|y|o|e|ed|en|of|och|eller|i|lub|oraz|albo");
+/** Legal-form and company words: an item holding one names an organisation (Robert Bosch GmbH). */
+const COMPANY_WORDS = cueSet("gmbh|ag|kg|kgaa|ohg|se|sa|sas|sarl|spa|srl|sl|bv|nv|vof|ab|asa|oy|as|aps|plc|ltd|llc|llp|inc|corp|corporation|co|company|group|gruppe|groupe|grupo|gruppo|holding|holdings|sp|zoo|lda");
+/** Determiners before a name-like run that make it a thing (the Mini Cooper, this Ford Focus). */
+const DETERMINERS = cueSet("the|this|that|these|those");
+
+/**
+ * The enumeration item right before the item starting at token `first` ("Louis Vuitton, |
+ * Michelin", "Philips en | De Kuyper"): its last token times two, plus one when the separator is
+ * a conjunction word rather than a comma; -1 if there is none.
+ */
+function itemBefore(doc: NameDoc, first: number): number {
+  const { t, text } = doc;
+  if (first < 1) return -1;
+  const p = first - 1;
+  if (properWord(t.kind[p]!) && !doc.glued(p) && gapShape(text, t.end[p]!, t.start[first]!) === GAP_COMMA) return p * 2;
+  if (t.kind[p] === LOWER && doc.spaced(first) && CONJUNCTIONS.words.has(t.hash[p]!) && p >= 1 && (doc.spaced(p) || gapShape(text, t.end[p - 1]!, t.start[p]!) === GAP_COMMA) && properWord(t.kind[p - 1]!) && !doc.glued(p - 1)) return (p - 1) * 2 + 1;
+  return -1;
+}
+
+/** The enumeration item right after the item ending at token `last`: its first token times two, plus one after a conjunction; -1 if none. */
+function itemAfter(doc: NameDoc, last: number): number {
+  const { t, text } = doc;
+  const q = last + 1;
+  if (q >= t.n) return -1;
+  if (properWord(t.kind[q]!) && !doc.glued(q) && gapShape(text, t.end[last]!, t.start[q]!) === GAP_COMMA) return q * 2;
+  if (t.kind[q] === LOWER && (doc.spaced(q) || gapShape(text, t.end[last]!, t.start[q]!) === GAP_COMMA) && CONJUNCTIONS.words.has(t.hash[q]!) && q + 1 < t.n && doc.spaced(q + 1) && properWord(t.kind[q + 1]!) && !doc.glued(q + 1)) return (q + 1) * 2 + 1;
+  return -1;
+}
+
+/** Whether token j continues an item (a capitalised word, or a particle before one, after spaces or a title's dot). */
+function continuesItem(doc: NameDoc, j: number): boolean {
+  const { t } = doc;
+  if (j >= t.n || doc.glued(j)) return false;
+  if (properWord(t.kind[j]!)) return linked(doc, j);
+  return t.kind[j] === LOWER && doc.spaced(j) && doc.lex.particles.has(t.hash[j]!) && !CONJUNCTIONS.words.has(t.hash[j]!) && j + 1 < t.n && t.kind[j + 1] === CAP && doc.spaced(j + 1);
+}
+
+/** Whether one of tokens [a, b] is a legal form or company word (GmbH, Ltd, Group), capitalised or upper case. */
+function hasCompanyWord(doc: NameDoc, a: number, b: number): boolean {
+  for (let k = a; k <= b; k++) if (doc.t.kind[k] !== LOWER && COMPANY_WORDS.words.has(doc.t.hash[k]!)) return true;
+  return false;
+}
+
+/**
+ * Whether the enumeration item of tokens [a, b] names an organisation rather than a person:
+ * it holds a legal form (GmbH, S.A., Ltd), or it is one capitalised or upper-case word that no
+ * gazetteer knows as a name, a place or an ordinary word (Michelin, Unilever, IBM), or a brand.
+ */
+function organisationItem(doc: NameDoc, a: number, b: number): boolean {
+  const { t, lex } = doc;
+  if (hasCompanyWord(doc, a, b)) return true;
+  if (a !== b) return false;
+  const h = t.hash[a]!;
+  if (lex.deny.has(h) && !lex.first.has(h)) return true;
+  return !lex.first.has(h) && !lex.sur.has(h) && !lex.common.has(h) && placeOfWord(lex, h) === undefined && !isHonorific(doc, a);
+}
+
+/** The most enumeration items looked at on either side. */
+const MAX_ITEMS = 6;
+
+/**
+ * Whether the run of tokens [first, last] is an item of an enumeration of organisations
+ * ("Louis Vuitton, Michelin et Lacoste", "Robert Bosch GmbH, Dr. Oetker und Boehringer
+ * Ingelheim"): items separated by commas and one final conjunction, three or more of them (or
+ * two with a legal form), and another item names an organisation.
+ */
+function inOrganisationList(doc: NameDoc, first: number, last: number): boolean {
+  const { t } = doc;
+  let items = 1;
+  let conjunctions = 0;
+  let finalConj = false; // the rightmost separator is a conjunction
+  let org = false;
+  let company = hasCompanyWord(doc, first, last);
+  // to the left: separators are commas, and a conjunction only as the rightmost one of all
+  let x = itemBefore(doc, first);
+  for (let n = 0; x >= 0 && n < MAX_ITEMS; n++) {
+    const b = x >> 1;
+    if ((x & 1) !== 0) {
+      if (n > 0) return false; // a conjunction with a comma to its right: not one list
+      conjunctions++;
+      finalConj = true;
+    }
+    let a = b;
+    while (a > 0 && b - a < 5) {
+      const p = a - 1;
+      if (doc.glued(p)) break;
+      if (properWord(t.kind[p]!) && linked(doc, a)) a = p;
+      else if (t.kind[p] === LOWER && p > 0 && doc.spaced(a) && doc.spaced(p) && properWord(t.kind[p - 1]!) && doc.lex.particles.has(t.hash[p]!) && !CONJUNCTIONS.words.has(t.hash[p]!)) a = p - 1;
+      else break;
+    }
+    items++;
+    if (organisationItem(doc, a, b)) org = true;
+    if (hasCompanyWord(doc, a, b)) company = true;
+    x = itemBefore(doc, a);
+  }
+  // to the right
+  let y = itemAfter(doc, last);
+  for (let n = 0; y >= 0 && n < MAX_ITEMS; n++) {
+    if (finalConj) return false; // a separator after the conjunction
+    const a = y >> 1;
+    if ((y & 1) !== 0) {
+      conjunctions++;
+      finalConj = true;
+    }
+    let b = a;
+    while (continuesItem(doc, b + 1) && b - a < 5) b++;
+    while (b > a && t.kind[b] === LOWER) b--;
+    items++;
+    if (organisationItem(doc, a, b)) org = true;
+    if (hasCompanyWord(doc, a, b)) company = true;
+    y = itemAfter(doc, b);
+  }
+  if (!finalConj || conjunctions !== 1 || !org) return false;
+  return items >= 3 || company;
+}
+
+/**
+ * What is taken off a name-like run (tokens [first, last]) that reads as an organisation or a
+ * product: joined to another capitalised word by "&" (Marks & Spencer, Ben & Jerry's), an item
+ * of an enumeration whose other items are organisations (Louis Vuitton, Michelin et Lacoste;
+ * Robert Bosch GmbH, Dr. Oetker und …), right after "the" (the Mini Cooper), or a lone unknown
+ * word behind an article-like particle (La Poste, Le Monde).
+ */
+function organisationLike(doc: NameDoc, first: number, last: number, core: readonly Tok[], leadingParticle: boolean): number {
+  const { t, text } = doc;
+  let off = 0;
+  // "&" on either side
+  if (first > 0 && ampersandBetween(text, t.end[first - 1]!, t.start[first]!) && (t.kind[first - 1] === CAP || t.kind[first - 1] === UPPER)) off = 0.5;
+  else if (last + 1 < t.n && ampersandBetween(text, t.end[last]!, t.start[last + 1]!) && (t.kind[last + 1] === CAP || t.kind[last + 1] === UPPER)) off = 0.5;
+  // a legal form right after (Fritz Henkel GmbH, Anna Berg AB)
+  if (off === 0 && last + 1 < t.n && doc.spaced(last + 1) && hasCompanyWord(doc, last + 1, last + 1)) off = 0.5;
+  if (off === 0 && inOrganisationList(doc, first, last)) off = 0.5;
+  // right after "the" (the Mini Cooper)
+  if (first > 0 && doc.spaced(first) && t.kind[first - 1] === LOWER && DETERMINERS.words.has(t.hash[first - 1]!)) off = Math.max(off, 0.3);
+  // La Poste, Le Monde: an article-like particle and one word no gazetteer knows as a name
+  if (leadingParticle && core.length === 1 && !core[0]!.fn && !core[0]!.sn) off = Math.max(off, 0.1);
+  return off;
+}
+
+/** Capitalised, upper-case or mixed (GmbH, IBM, Anna): a word that can be (part of) a name of something. */
+const properWord = (kind: number) => kind === CAP || kind === UPPER || kind === MIXED;
+
+/** Whether text[a, b) is "&" between spaces (or alone). */
+function ampersandBetween(text: string, a: number, b: number): boolean {
+  let amp = false;
+  for (let j = a; j < b; j++) {
+    const c = text.charCodeAt(j);
+    if (c === 38 && !amp) amp = true;
+    else if (c !== 32 && c !== 0xa0) return false;
+  }
+  return amp;
 }
 
 /** What the words around a name add to its score. */
