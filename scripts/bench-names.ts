@@ -56,9 +56,10 @@ function makeTexts(paragraphs: readonly string[], seed = 7): string[] {
 function bench(label: string, texts: string[], run: (text: string) => number): void {
   const bytes = texts.reduce((n, t) => n + new TextEncoder().encode(t).length, 0);
   let found = 0;
-  for (let w = 0; w < 3; w++) for (const t of texts) found += run(t); // warm up
+  // warm up on some 10 MB and measure on some 40 MB (short texts need many rounds to be timed well)
+  for (let w = 0; w < Math.max(3, Math.ceil(10e6 / bytes)); w++) for (const t of texts) found += run(t);
   found = 0;
-  const rounds = 20;
+  const rounds = Math.max(20, Math.ceil(40e6 / bytes));
   const cpu0 = process.cpuUsage();
   const t0 = performance.now();
   for (let r = 0; r < rounds; r++) for (const t of texts) found += run(t);

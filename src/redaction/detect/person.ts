@@ -78,8 +78,8 @@ interface Tok {
 export function findPersons(doc: NameDoc, emit: (start: number, end: number, score: number) => void): void {
   const { t } = doc;
   const hasAt = doc.text.indexOf("@") >= 0;
-  const spans: { start: number; end: number; score: number }[] = [];
-  let known: tokens_.IntSet | undefined; // word hashes of the full names found
+  const found: Found = { spans: [], known: undefined };
+  const spans = found.spans;
   let i = 0;
   while (i < t.n) {
     if (t.kind[i] !== CAP || doc.glued(i)) {
@@ -90,9 +90,10 @@ export function findPersons(doc: NameDoc, emit: (start: number, end: number, sco
       i++;
       continue;
     }
-    i = Math.max(i + 1, run(doc, i, record));
+    i = Math.max(i + 1, run(doc, i, found));
   }
   // A word of a full name found elsewhere in the text, alone (… Dagfinn Hovland … Hovland will): the same person.
+  const known = found.known;
   if (known) {
     let k = 0;
     for (let j = 0; j < t.n; j++) {
@@ -104,11 +105,17 @@ export function findPersons(doc: NameDoc, emit: (start: number, end: number, sco
     spans.sort((x, y) => x.start - y.start);
   }
   for (const sp of spans) emit(sp.start, sp.end, sp.score);
+}
 
-  function record(start: number, end: number, score: number, core: readonly Tok[]): void {
-    spans.push({ start, end, score });
-    if (score >= 0.5 && core.length >= 2) for (const x of core) if (!x.common && !x.initial) (known ??= new IntSet()).add(x.h);
-  }
+/** The names found in one text, and the word hashes of the full names among them (for co-reference). */
+interface Found {
+  spans: { start: number; end: number; score: number }[];
+  known: tokens_.IntSet | undefined;
+}
+
+function record(found: Found, start: number, end: number, score: number, core: readonly Tok[]): void {
+  found.spans.push({ start, end, score });
+  if (score >= 0.5 && core.length >= 2) for (const x of core) if (!x.common && !x.initial) (found.known ??= new IntSet()).add(x.h);
 }
 
 /** What a lower-case particle inside a run adds (van, de la, von der). */
@@ -227,7 +234,7 @@ function tok(doc: NameDoc, i: number): Tok {
 }
 
 /** Scores the run of capitalised words starting at token i; returns the index to go on from. */
-function run(doc: NameDoc, i: number, emit: (start: number, end: number, score: number, core: readonly Tok[]) => void): number {
+function run(doc: NameDoc, i: number, found: Found): number {
   const { t, lex } = doc;
   // 1. The run: capitalised words and particles between them, on one line.
   const idx: number[] = [i];
@@ -327,7 +334,7 @@ function run(doc: NameDoc, i: number, emit: (start: number, end: number, score: 
   const end = doc.coreEnd(e);
   score += cues(doc, core, s, e, end);
   score -= organisationLike(doc, i, after - 1, core, name[0] !== core[0]);
-  if (score >= MIN_PERSON_SCORE) emit(t.start[s]!, end, Math.min(MAX_SCORE, score), core);
+  if (score >= MIN_PERSON_SCORE) record(found, t.start[s]!, end, Math.min(MAX_SCORE, score), core);
   return next;
 }
 

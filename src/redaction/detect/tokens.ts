@@ -189,8 +189,6 @@ export function tokenize(text: string, into?: TokenBuffer): Tokens {
   tokenizerTables();
   const C = cls!;
   const F = fold1!;
-  const german = germanWordSet();
-  let germanWords = 0;
   const len = text.length;
   const cap = (len >> 1) + 1;
   const buf = into && len <= MAX_SHARED ? into : new TokenBuffer();
@@ -255,7 +253,8 @@ export function tokenize(text: string, into?: TokenBuffer): Tokens {
     }
     const s = i;
     let k: number;
-    let h = hashChar(HASH_SEED, c);
+    const f0 = c < TABLE_END ? F[c]! : c === 0x2019 ? 39 : c;
+    let h = f0 === MULTI ? hashChar(HASH_SEED, c) : f0 !== 0 ? Math.imul(HASH_SEED ^ f0, 16777619) : HASH_SEED;
     const lc = bits & C_LETTER;
     i++;
     if (lc === L_NONE) {
@@ -324,10 +323,7 @@ export function tokenize(text: string, into?: TokenBuffer): Tokens {
         if (lowers === 0) k = uppers === 1 ? CAP : UPPER;
         else if (camel && !allowedInnerCapital(text, s, i)) k = MIXED;
         else k = CAP;
-      } else {
-        k = uppers > 0 && camel ? MIXED : LOWER;
-        if (k === LOWER && i - s >= 3 && i - s <= 5 && german.has(h)) germanWords++;
-      }
+      } else k = uppers > 0 && camel ? MIXED : LOWER;
     }
     start[n] = s;
     end[n] = i;
@@ -339,7 +335,35 @@ export function tokenize(text: string, into?: TokenBuffer): Tokens {
     line = false;
   }
   if (inChunk && chunkGlued) for (let k = chunkFirst; k < n; k++) flags[k] = flags[k]! | F_GLUED;
-  return { text, n, start, end, kind, flags, hash, germanWords };
+  return new TokenList(text, n, start, end, kind, flags, hash);
+}
+
+/** The tokens of one text; the German word count is made on first use (most texts never need it). */
+class TokenList implements Tokens {
+  private german = -1;
+
+  constructor(
+    readonly text: string,
+    readonly n: number,
+    readonly start: Int32Array,
+    readonly end: Int32Array,
+    readonly kind: Uint8Array,
+    readonly flags: Uint8Array,
+    readonly hash: Int32Array,
+  ) {}
+
+  get germanWords(): number {
+    if (this.german < 0) {
+      const words = germanWordSet();
+      let count = 0;
+      for (let i = 0; i < this.n; i++) {
+        const l = this.end[i]! - this.start[i]!;
+        if (this.kind[i] === LOWER && l >= 3 && l <= 5 && words.has(this.hash[i]!)) count++;
+      }
+      this.german = count;
+    }
+    return this.german;
+  }
 }
 
 /** Class bits of a code unit at or above TABLE_END (see letterClass): spaces, separators, caseless letters. */
