@@ -41,17 +41,16 @@ export function findLocations(doc: NameDoc, emit: (start: number, end: number, s
   const found: Found[] = findAddresses(doc).map((p: Piece): Found => ({ start: p.start, end: p.end, score: p.score, kind: p.kind, country: false }));
   const taken = found.slice();
   const { t } = doc;
-  let i = 0;
-  while (i < t.n) {
-    if (t.kind[i] !== CAP || doc.glued(i) || inside(taken, t.start[i]!)) {
-      i++;
-      continue;
-    }
+  const { caps, nCaps } = t;
+  let next = 0; // the first token not yet inside a place
+  for (let c = 0; c < nCaps; c++) {
+    const i = caps[c]!;
+    if (i < next || doc.glued(i) || (taken.length > 0 && inside(taken, t.start[i]!))) continue;
     const f = placeHere(doc, i);
     if (f) {
       found.push(f.found);
-      i = f.next;
-    } else i++;
+      next = f.next;
+    }
   }
   found.sort((a, b) => a.start - b.start);
   for (const f of merge(doc.text, found)) if (f.score >= MIN_LOCATION_SCORE) emit(f.start, f.end, Math.min(MAX_SCORE, f.score));

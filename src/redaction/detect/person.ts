@@ -80,24 +80,20 @@ export function findPersons(doc: NameDoc, emit: (start: number, end: number, sco
   const hasAt = doc.text.indexOf("@") >= 0;
   const found: Found = { spans: [], known: undefined };
   const spans = found.spans;
-  let i = 0;
-  while (i < t.n) {
-    if (t.kind[i] !== CAP || doc.glued(i)) {
-      i++;
-      continue;
-    }
-    if (quickReject(doc, i, hasAt)) {
-      i++;
-      continue;
-    }
-    i = Math.max(i + 1, run(doc, i, found));
+  const { caps, nCaps } = t;
+  let next = 0; // the first token not yet inside a run
+  for (let c = 0; c < nCaps; c++) {
+    const i = caps[c]!;
+    if (i < next || doc.glued(i) || quickReject(doc, i, hasAt)) continue;
+    next = Math.max(i + 1, run(doc, i, found));
   }
   // A word of a full name found elsewhere in the text, alone (… Dagfinn Hovland … Hovland will): the same person.
   const known = found.known;
   if (known) {
     let k = 0;
-    for (let j = 0; j < t.n; j++) {
-      if (t.kind[j] !== CAP || doc.glued(j) || !known.has(t.hash[j]!)) continue;
+    for (let c = 0; c < nCaps; c++) {
+      const j = caps[c]!;
+      if (doc.glued(j) || !known.has(t.hash[j]!)) continue;
       while (k < spans.length && spans[k]!.end <= t.start[j]!) k++;
       if (k < spans.length && spans[k]!.start <= t.start[j]!) continue; // inside a name already found
       spans.push({ start: t.start[j]!, end: doc.coreEnd(j), score: COREFERENCE });

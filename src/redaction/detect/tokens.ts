@@ -25,6 +25,9 @@ export interface Tokens {
   readonly flags: Uint8Array;
   /** Hash of the folded token without a possessive 's (see wordHash): lexicon tests without strings. */
   readonly hash: Int32Array;
+  /** Indices of the CAP tokens, in order (the only ones a name or a place can start at). */
+  readonly caps: Int32Array;
+  readonly nCaps: number;
   /** How many of the tokens are German function words (der, die, und, ist, nicht, …). */
   readonly germanWords: number;
 }
@@ -128,17 +131,19 @@ export class TokenBuffer {
   hash = new Int32Array(0);
   kind = new Uint8Array(0);
   flags = new Uint8Array(0);
+  caps = new Int32Array(0);
 
   /** Room for `cap` tokens. */
   ensure(cap: number): void {
     if (cap <= this.cap) return;
     cap = Math.max(cap, this.cap * 2, 256);
-    const buffer = new ArrayBuffer(cap * 14);
+    const buffer = new ArrayBuffer(cap * 18);
     this.start = new Int32Array(buffer, 0, cap);
     this.end = new Int32Array(buffer, cap * 4, cap);
     this.hash = new Int32Array(buffer, cap * 8, cap);
-    this.kind = new Uint8Array(buffer, cap * 12, cap);
-    this.flags = new Uint8Array(buffer, cap * 13, cap);
+    this.caps = new Int32Array(buffer, cap * 12, cap);
+    this.kind = new Uint8Array(buffer, cap * 16, cap);
+    this.flags = new Uint8Array(buffer, cap * 17, cap);
     this.cap = cap;
   }
 }
@@ -193,8 +198,9 @@ export function tokenize(text: string, into?: TokenBuffer): Tokens {
   const cap = (len >> 1) + 1;
   const buf = into && len <= MAX_SHARED ? into : new TokenBuffer();
   buf.ensure(cap);
-  const { start, end, hash, kind, flags } = buf;
+  const { start, end, hash, kind, flags, caps } = buf;
   let n = 0;
+  let nCaps = 0;
   let sentence = true;
   let line = true;
   let inCode = false;
@@ -325,6 +331,7 @@ export function tokenize(text: string, into?: TokenBuffer): Tokens {
         else k = CAP;
       } else k = uppers > 0 && camel ? MIXED : LOWER;
     }
+    if (k === CAP) caps[nCaps++] = n;
     start[n] = s;
     end[n] = i;
     kind[n] = k;
@@ -335,7 +342,7 @@ export function tokenize(text: string, into?: TokenBuffer): Tokens {
     line = false;
   }
   if (inChunk && chunkGlued) for (let k = chunkFirst; k < n; k++) flags[k] = flags[k]! | F_GLUED;
-  return new TokenList(text, n, start, end, kind, flags, hash);
+  return new TokenList(text, n, start, end, kind, flags, hash, caps, nCaps);
 }
 
 /** The tokens of one text; the German word count is made on first use (most texts never need it). */
@@ -350,6 +357,8 @@ class TokenList implements Tokens {
     readonly kind: Uint8Array,
     readonly flags: Uint8Array,
     readonly hash: Int32Array,
+    readonly caps: Int32Array,
+    readonly nCaps: number,
   ) {}
 
   get germanWords(): number {
