@@ -73,8 +73,15 @@ export function findAddresses(doc: NameDoc): Piece[] {
         out.push(p);
         i = tokenAtOrAfter(doc, p.end) - 1;
       }
-    } else if (kind === CAP || kind === LOWER) {
-      const p = typeFirstStreet(doc, i) ?? suffixStreet(doc, i);
+    } else if (kind === LOWER) {
+      if (!PREFIX_ANY.words.has(t.hash[i]!)) continue; // most words: not a street type
+      const p = typeFirstStreet(doc, i);
+      if (p) {
+        out.push(p);
+        i = tokenAtOrAfter(doc, p.end) - 1;
+      }
+    } else if (kind === CAP) {
+      const p = (PREFIX_ANY.words.has(t.hash[i]!) ? typeFirstStreet(doc, i) : undefined) ?? suffixStreet(doc, i);
       if (p) {
         out.push(p);
         i = tokenAtOrAfter(doc, p.end) - 1;
@@ -225,6 +232,19 @@ function numberFirstStreet(doc: NameDoc, i: number): Piece | undefined {
   return undefined;
 }
 
+/**
+ * Whether the last two letters before `e` can end a SUFFIX_SURE word (straße gasse allee straat
+ * gracht gatan vägen: -se -ße -ee -at -ht -an -en); `last` is the last letter, lower-cased.
+ */
+function sureEnding(text: string, e: number, last: number): boolean {
+  const p = text.charCodeAt(e - 2);
+  const q = p | 32;
+  if (last === 101) return q === 115 || q === 101 || p === 0xdf; // e: s, e, ß
+  if (last === 116) return q === 97 || q === 104; // t: a, h
+  if (last === 110) return q === 97 || q === 101; // n: a, e
+  return false;
+}
+
 /** "Hauptstraße 5", "Berliner Straße 12a", "Keizersgracht 123", "Drottninggatan 12". */
 function suffixStreet(doc: NameDoc, i: number): Piece | undefined {
   const { t, text } = doc;
@@ -236,7 +256,7 @@ function suffixStreet(doc: NameDoc, i: number): Piece | undefined {
     // a compound street name ends in one of a few letters, and a house number usually follows
     const lastChar = doc.text.charCodeAt(t.end[i]! - 1) | 32;
     const numberNext = i + 1 < t.n && t.kind[i + 1] === NUM;
-    if (!numberNext && lastChar !== 101 && lastChar !== 116 && lastChar !== 110) return undefined; // e t n: straße gasse allee straat gracht gatan vägen
+    if (!numberNext && !sureEnding(text, t.end[i]!, lastChar)) return undefined;
     if (doc.lex.common.has(h) || doc.lex.first.has(h) || doc.lex.sur.has(h)) return undefined;
   }
   let start = t.start[i]!;
