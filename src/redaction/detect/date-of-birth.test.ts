@@ -58,6 +58,29 @@ describe("date-of-birth", () => {
     expect(values(text)).toEqual([]);
   });
 
+  it.each([
+    ["née le 12 mars", "12 mars"],
+    ["née le 12 ", "12 "],
+    ["née le 12 m", "12 m"],
+    ["née le 12 mars 19", "12 mars 19"],
+    ["nacido el 17 de mayo d", "17 de mayo d"],
+    ["nacido el 17 de mayo de 1", "17 de mayo de 1"],
+    ["born March 12", "March 12"],
+    ["born March 12, 19", "March 12, 19"],
+    ["born on the 12th o", "12th o"],
+  ])("a date the text ends in the middle of is reported low, for a stream to hold back: %j", (text, partial) => {
+    const out: [string, number][] = [];
+    dateOfBirth.find(text, (c) => out.push([text.slice(c.start, c.end), c.score]));
+    expect(out).toEqual([[partial, 0.1]]);
+    expect(values(text)).toEqual([]); // never redacted as it stands
+  });
+
+  it.each(["I have 12 apples", "Room 12", "I have 12 apples d", "born in 1985"])("%j ends in no date", (text) => {
+    const out: string[] = [];
+    dateOfBirth.find(text, (c) => out.push(text.slice(c.start, c.end)));
+    expect(out).toEqual([]);
+  });
+
   it("numericDateValid reads d/m/y, m/d/y and y-m-d, two-digit years in the past", () => {
     expect(numericDateValid("12", "03", "1985", NOW)).toBe(true);
     expect(numericDateValid("12", "31", "1985", NOW)).toBe(true);

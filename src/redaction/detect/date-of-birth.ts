@@ -4,7 +4,9 @@
 // 1985"). A date alone is not personal (deadlines, timestamps), so every date scores 0.2
 // and only a birth word nearby ("born", "DOB", "geboren", "née le", "data urodzenia" …)
 // lifts it over the threshold. Dates with no such word around are not even emitted
-// (context-gate.ts): prompts are full of dates, and nothing could raise them.
+// (context-gate.ts): prompts are full of dates, and nothing could raise them. A written date
+// cut off by the end of the text ("née le 12 mars") is reported too, too low to redact, so
+// that a stream holds it back until the year arrives.
 import { contextNear, contextWords } from "./context-gate.ts";
 import { digitRuns } from "./digit-runs.ts";
 import { isAlnumAt, isPastDate, pastCentury } from "./id-checks.ts";
@@ -107,8 +109,49 @@ export const dateOfBirth: Recognizer = {
       const year = Number(d[2]);
       if (month !== undefined && edges(text, start, end) && year >= MIN_YEAR && isPastDate(year, month, Number(d[1]), now)) report(start, end);
     }
+    const partial = unfinishedDate(text, runs);
+    if (partial >= 0) emit({ type: "DATE_OF_BIRTH", start: partial, end: text.length, score: UNFINISHED_SCORE });
   },
 };
+
+/**
+ * Below the combiner's floor minus its boost: a date still being written at the end of a
+ * streamed text ("née le 12 mars", "born March 12, 19") is reported so that the stream holds
+ * it back until the year arrives, and is never redacted as it stands.
+ */
+const UNFINISHED_SCORE = 0.1;
+const ALL_MONTH_NAMES = [...MONTHS.keys()];
+const CONNECTORS = ["de", "del", "of"];
+const isPrefixOf = (w: string, names: readonly string[]) => names.some((n) => n.startsWith(w));
+/** After the day: suffix, then optional connector, word (maybe cut short), punctuation, connector, year digits so far. */
+const DAY_FIRST_TAIL = /^(?:st|nd|rd|th|er|º|°|\.)?(?:[ \u00a0]+(?:(de|of)[ \u00a0]+)?([A-Za-z\u00c0-\u024f]{0,12})(\.?,?[ \u00a0]+(?:d(?:el?)?(?:[ \u00a0]+|$))?\d{0,3})?)?$/;
+const MONTH_FIRST_TAIL = /^(?:st|nd|rd|th)?,?(?:[ \u00a0]+\d{0,3})?$/;
+
+const earliest = (a: number, b: number) => (a < 0 ? b : Math.min(a, b));
+
+/** Where a written date that the end of the text cuts short begins (the earliest reading), or -1. */
+function unfinishedDate(text: string, runs: ReturnType<typeof digitRuns>): number {
+  let found = -1;
+  // the day is one of the last two runs ("12 mars", "12 mars 19")
+  for (let k = runs.count - 1; k >= 0 && k >= runs.count - 2; k--) {
+    const s = runs.starts[k]!;
+    const e = runs.ends[k]!;
+    if (text.length - e > 32) break;
+    if (e - s > 2 || isAlnumAt(text, s - 1)) continue;
+    const rest = text.slice(e);
+    const m = DAY_FIRST_TAIL.exec(rest);
+    if (m && /\p{L}|\s/u.test(rest)) {
+      const word = (m[2] ?? "").toLowerCase();
+      const complete = m[3] !== undefined;
+      if (complete ? MONTHS.has(word) : word === "" || isPrefixOf(word, ALL_MONTH_NAMES) || (m[1] === undefined && isPrefixOf(word, CONNECTORS))) found = earliest(found, s);
+    }
+    if (MONTH_FIRST_TAIL.test(rest)) {
+      const before = MONTH_BEFORE.exec(text.slice(Math.max(0, s - 14), s));
+      if (before && MONTHS.has(before[1]!.toLowerCase())) found = earliest(found, s - before[0].length);
+    }
+  }
+  return found;
+}
 
 /** No letter or digit on either side, and not one part of a longer dotted/dashed number. */
 function edges(text: string, start: number, end: number): boolean {
