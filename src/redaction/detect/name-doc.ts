@@ -4,7 +4,7 @@
 import type { Lexicon } from "./lexicon.ts";
 import * as lexicon_ from "./lexicon.ts";
 import type { Cues } from "./name-cues.ts";
-import type { IntSet, TokenBuffer, Tokens } from "./tokens.ts";
+import type { HashSet, TokenBuffer, Tokens } from "./tokens.ts";
 import * as tokens_ from "./tokens.ts";
 
 // Imported bindings can compile to getter calls (tsx loading these files as CommonJS, test
@@ -37,7 +37,7 @@ export interface NameDoc {
    * Word hashes of the alphabetic parts of every e-mail local part in the text (anna.berg@ →
    * anna, berg) and of every stretch of four letters or more inside one (jnowak@ → nowak).
    */
-  emailParts(): IntSet;
+  emailParts(): HashSet;
   /** Whether the text reads as German (so a capitalised word is usually a noun). */
   german(): boolean;
 }
@@ -50,7 +50,7 @@ export function nameDoc(text: string, into?: TokenBuffer): NameDoc {
 class Doc implements NameDoc {
   readonly lex: Lexicon = lexicon();
   private keys: Map<number, string> | undefined;
-  private parts: IntSet | undefined;
+  private parts: HashSet | undefined;
   private isGerman: boolean | undefined;
 
   constructor(
@@ -113,12 +113,12 @@ class Doc implements NameDoc {
     return best;
   }
 
-  emailParts(): IntSet {
+  emailParts(): HashSet {
     if (this.parts) return this.parts;
     const text = this.text;
     let at = text.indexOf("@");
     if (at < 0) return (this.parts = NO_PARTS);
-    const parts = (this.parts = new tokens_.IntSet());
+    const parts = (this.parts = new tokens_.SmallSet());
     while (at > 0) {
       let s = at;
       while (s > 0 && at - s < 64 && isLocalChar(text.charCodeAt(s - 1))) s--;
@@ -152,7 +152,7 @@ class Doc implements NameDoc {
   }
 }
 
-const NO_PARTS: IntSet = new tokens_.IntSet();
+const NO_PARTS: HashSet = new tokens_.SmallSet();
 
 const isLocalChar = (c: number) => (c >= 97 && c <= 122) || (c >= 65 && c <= 90) || (c >= 48 && c <= 57) || c === 46 || c === 95 || c === 45 || c === 43;
 

@@ -106,12 +106,12 @@ export function findPersons(doc: NameDoc, emit: (start: number, end: number, sco
 /** The names found in one text, and the word hashes of the full names among them (for co-reference). */
 interface Found {
   spans: { start: number; end: number; score: number }[];
-  known: tokens_.IntSet | undefined;
+  known: tokens_.SmallSet | undefined;
 }
 
 function record(found: Found, start: number, end: number, score: number, core: readonly Tok[]): void {
   found.spans.push({ start, end, score });
-  if (score >= 0.5 && core.length >= 2) for (const x of core) if (!x.common && !x.initial) (found.known ??= new IntSet()).add(x.h);
+  if (score >= 0.5 && core.length >= 2) for (const x of core) if (!x.common && !x.initial) (found.known ??= new tokens_.SmallSet()).add(x.h);
 }
 
 /** What a lower-case particle inside a run adds (van, de la, von der). */

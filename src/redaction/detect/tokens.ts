@@ -490,6 +490,30 @@ export function onlySpaces(text: string, a: number, b: number): boolean {
   return true;
 }
 
+/** What the recognizers ask of a set of hashes. */
+export interface HashSet {
+  has(h: number): boolean;
+  readonly size: number;
+}
+
+/** A few hashes found in one text (e-mail parts, names found): a plain array is cheaper to build than a table. */
+export class SmallSet implements HashSet {
+  private readonly items: number[] = [];
+
+  get size(): number {
+    return this.items.length;
+  }
+
+  has(h: number): boolean {
+    return this.items.includes(h);
+  }
+
+  add(h: number): this {
+    if (!this.items.includes(h)) this.items.push(h);
+    return this;
+  }
+}
+
 /**
  * A set of word or phrase hashes (non-negative 30-bit integers): open addressing in an
  * Int32Array, so a test is a multiply, a shift and a compare or two, with no call into the
@@ -500,9 +524,10 @@ export class IntSet {
   protected shift: number;
   size = 0;
 
-  constructor(items?: Iterable<number>) {
-    this.keys = new Int32Array(16).fill(-1);
-    this.shift = 28;
+  /** `capacity` (a power of two, at least 16): room for half as many keys before growing. */
+  constructor(items?: Iterable<number>, capacity = 16) {
+    this.keys = new Int32Array(capacity).fill(-1);
+    this.shift = 32 - Math.log2(capacity);
     if (items) for (const k of items) this.add(k);
   }
 
