@@ -68,6 +68,7 @@ describe("date-of-birth", () => {
     ["born March 12", "March 12"],
     ["born March 12, 19", "March 12, 19"],
     ["born on the 12th o", "12th o"],
+    ["born on the 12th of March,", "12th of March,"],
   ])("a date the text ends in the middle of is reported low, for a stream to hold back: %j", (text, partial) => {
     const out: [string, number][] = [];
     dateOfBirth.find(text, (c) => out.push([text.slice(c.start, c.end), c.score]));

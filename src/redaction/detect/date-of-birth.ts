@@ -124,7 +124,7 @@ const ALL_MONTH_NAMES = [...MONTHS.keys()];
 const CONNECTORS = ["de", "del", "of"];
 const isPrefixOf = (w: string, names: readonly string[]) => names.some((n) => n.startsWith(w));
 /** After the day: suffix, then optional connector, word (maybe cut short), punctuation, connector, year digits so far. */
-const DAY_FIRST_TAIL = /^(?:st|nd|rd|th|er|º|°|\.)?(?:[ \u00a0]+(?:(de|of)[ \u00a0]+)?([A-Za-z\u00c0-\u024f]{0,12})(\.?,?[ \u00a0]+(?:d(?:el?)?(?:[ \u00a0]+|$))?\d{0,3})?)?$/;
+const DAY_FIRST_TAIL = /^(?:st|nd|rd|th|er|º|°|\.)?(?:[ \u00a0]+(?:(de|of)[ \u00a0]+)?([A-Za-z\u00c0-\u024f]{0,12})(\.?,?(?:[ \u00a0]+(?:d(?:el?)?(?:[ \u00a0]+|$))?\d{0,3})?)?)?$/;
 const MONTH_FIRST_TAIL = /^(?:st|nd|rd|th)?,?(?:[ \u00a0]+\d{0,3})?$/;
 
 const earliest = (a: number, b: number) => (a < 0 ? b : Math.min(a, b));
@@ -142,7 +142,7 @@ function unfinishedDate(text: string, runs: ReturnType<typeof digitRuns>): numbe
     const m = DAY_FIRST_TAIL.exec(rest);
     if (m && /\p{L}|\s/u.test(rest)) {
       const word = (m[2] ?? "").toLowerCase();
-      const complete = m[3] !== undefined;
+      const complete = m[3] !== undefined && m[3] !== ""; // something follows the month word: it must be whole
       if (complete ? MONTHS.has(word) : word === "" || isPrefixOf(word, ALL_MONTH_NAMES) || (m[1] === undefined && isPrefixOf(word, CONNECTORS))) found = earliest(found, s);
     }
     if (MONTH_FIRST_TAIL.test(rest)) {
