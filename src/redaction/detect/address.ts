@@ -4,6 +4,7 @@
 // (Hauptstraße 5, Keizersgracht 123, Drottninggatan 12), and postcodes followed by a town
 // (10115 Berlin, 1012 AB Amsterdam, 00-950 Warszawa, 1100-148 Lisboa, 114 55 Stockholm,
 // SW1A 1AA, Springfield, IL 62704).
+import * as lexicon_ from "./lexicon.ts";
 import * as name_cues_ from "./name-cues.ts";
 import type { NameDoc } from "./name-doc.ts";
 import * as place_lookup_ from "./place-lookup.ts";
@@ -13,6 +14,7 @@ import * as tokens_ from "./tokens.ts";
 // transforms); the hot loops use module-local copies, read once here.
 const { CAP, F_LINE, keyEndsWith, LOWER, MIXED, NUM, UPPER } = tokens_;
 const { cueSet } = name_cues_;
+const { W_COMMON, W_FIRST, W_SUR } = lexicon_;
 const { placeAt } = place_lookup_;
 
 export const STREET = 1;
@@ -257,7 +259,7 @@ function suffixStreet(doc: NameDoc, i: number): Piece | undefined {
     const lastChar = doc.text.charCodeAt(t.end[i]! - 1) | 32;
     const numberNext = i + 1 < t.n && t.kind[i + 1] === NUM;
     if (!numberNext && !sureEnding(text, t.end[i]!, lastChar)) return undefined;
-    if (doc.lex.common.has(h) || doc.lex.first.has(h) || doc.lex.sur.has(h)) return undefined;
+    if ((doc.lex.word.getOr(h, 0) & (W_COMMON | W_FIRST | W_SUR)) !== 0) return undefined;
   }
   let start = t.start[i]!;
   let sure = false;

@@ -24,7 +24,17 @@ export const P_AMBIGUOUS = 4;
 /** Lower-case particles inside names: van der Berg, da Silva, de la Cruz. */
 export const PARTICLE_WORDS = "von van der den de da di del della delle dei degli dos das do du le la les af zu zur ten ter op y e d l st saint sankt san santa ní nic ó ua bin ibn bint abu";
 
+/** Bits of a word in `Lexicon.word`: the lists it is in, from one look-up. */
+export const W_FIRST = 1;
+export const W_SUR = 2;
+export const W_COMMON = 4;
+export const W_DENY = 8;
+export const W_PARTICLE = 16;
+export const W_PLACE = 32; // placeWords
+
 export interface Lexicon {
+  /** Word hash → the W_ bits of the lists it is in (one probe instead of one per list). */
+  word: tokens_.IntMap;
   first: tokens_.IntSet;
   sur: tokens_.IntSet;
   common: tokens_.IntSet;
@@ -107,7 +117,17 @@ function build(): Lexicon {
   add(COUNTRIES, P_COUNTRY);
   add(REGIONS, P_REGION);
   add(CITIES, P_CITY);
-  return { first, sur, common, deny, particles, places, placeFirst, placeWords, placeStems };
+  const word = new IntMap();
+  const mark = (set: tokens_.IntSet, bit: number) => {
+    for (const h of set) word.set(h, word.getOr(h, 0) | bit);
+  };
+  mark(first, W_FIRST);
+  mark(sur, W_SUR);
+  mark(common, W_COMMON);
+  mark(deny, W_DENY);
+  mark(particles, W_PARTICLE);
+  mark(placeWords, W_PLACE);
+  return { word, first, sur, common, deny, particles, places, placeFirst, placeWords, placeStems };
 }
 
 /** Single-word place lookup by word hash. */

@@ -19,7 +19,7 @@ import * as tokens_ from "./tokens.ts";
 // Imported bindings can compile to getter calls (tsx loading these files as CommonJS, test
 // transforms); the hot loops use module-local copies, read once here.
 const { CAP, F_SENT, LOWER } = tokens_;
-const { P_AMBIGUOUS, P_COUNTRY, P_KIND, placeOfWord } = lexicon_;
+const { P_AMBIGUOUS, P_COUNTRY, P_KIND, placeOfWord, W_PLACE } = lexicon_;
 const { cueSet, PLACE_LABELS, PLACE_NEGATIVE_AFTER, PLACE_PREPS, PLACE_PREPS_WEAK, RESIDENCE } = name_cues_;
 const { findAddresses, POSTAL, STREET } = address_;
 const { placeAt } = place_lookup_;
@@ -64,7 +64,7 @@ function inside(spans: readonly Found[], x: number): boolean {
 /** A gazetteer place, or an unknown capitalised word after a residence phrase or place label, at token i. */
 function placeHere(doc: NameDoc, i: number): { found: Found; next: number } | undefined {
   const { t, lex } = doc;
-  const hit = lex.placeWords.has(t.hash[i]!) || (i > 0 && t.kind[i - 1] === LOWER) ? placeAt(doc, i) : undefined;
+  const hit = (lex.word.getOr(t.hash[i]!, 0) & W_PLACE) !== 0 || (i > 0 && t.kind[i - 1] === LOWER) ? placeAt(doc, i) : undefined;
   if (!hit && !(i > 0 && (RESIDENCE.last.has(t.hash[i - 1]!) || PLACE_LABELS.last.has(t.hash[i - 1]!)))) return undefined;
   const before = cueBefore(doc, i);
   if (hit) {

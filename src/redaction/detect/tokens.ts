@@ -596,6 +596,19 @@ export class IntMap {
     }
   }
 
+  /** The value of k, or `otherwise` when k is not in the map. */
+  getOr(k: number, otherwise: number): number {
+    const keys = this.keys;
+    const mask = keys.length - 1;
+    let j = Math.imul(k, 0x9e3779b1) >>> this.shift;
+    for (;;) {
+      const x = keys[j]!;
+      if (x === k) return this.vals[j]!;
+      if (x === -1) return otherwise;
+      j = (j + 1) & mask;
+    }
+  }
+
   has(k: number): boolean {
     return this.get(k) !== undefined;
   }
