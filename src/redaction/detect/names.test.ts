@@ -32,6 +32,26 @@ describe("NAMES", () => {
     expect(got).toEqual(["PERSON", "LOCATION", "LOCATION"]);
   });
 
+  it("instances share nothing, and a text seen again by the same pass is a new request", () => {
+    const [p1, l1] = nameRecognizers();
+    const [p2, l2] = nameRecognizers();
+    const spans = (r: typeof p1, text: string) => {
+      const out: string[] = [];
+      r!.find(text, (c) => out.push(text.slice(c.start, c.end)));
+      return out;
+    };
+    const a = "Dear Anna Berg, welcome to Berlin.";
+    const b = "Herr Krämer aus Köln ruft an.";
+    expect(spans(p1, a)).toEqual(["Anna Berg"]);
+    expect(spans(p2, b)).toEqual(["Krämer"]);
+    expect(spans(l1, a)).toEqual(["Berlin"]);
+    expect(spans(p1, a)).toEqual(["Anna Berg"]); // person again before location: a new request
+    expect(spans(p1, b)).toEqual(["Krämer"]);
+    expect(spans(l2, b)).toEqual(["Köln"]);
+    expect(spans(l1, b)).toEqual(["Köln"]);
+    expect(spans(l1, a)).toEqual(["Berlin"]);
+  });
+
   it("skips texts without capital letters cheaply", () => {
     expect(d.detect("all lower case, no names here at all 12345")).toEqual([]);
   });

@@ -1,6 +1,6 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { CAP, F_GLUED, F_LINE, F_SENT, fold, foldRange, LOWER, MIXED, NUM, tokenize, UPPER, wordHash } from "./tokens.ts";
+import { CAP, F_GLUED, F_LINE, F_SENT, fold, foldRange, hashRange, IntMap, IntSet, keyEndsWith, LOWER, MIXED, NUM, SmallSet, TokenBuffer, tokenize, UPPER, wordHash } from "./tokens.ts";
 
 const words = (text: string) => {
   const t = tokenize(text);
@@ -71,6 +71,80 @@ describe("tokenize", () => {
       }),
       { numRuns: 300 },
     );
+  });
+});
+
+describe("tokenize into a reused buffer", () => {
+  const snapshot = (text: string, buf?: TokenBuffer) => {
+    const t = tokenize(text, buf);
+    return {
+      tokens: Array.from({ length: t.n }, (_, i) => [t.start[i], t.end[i], t.kind[i], t.flags[i], t.hash[i]]),
+      caps: Array.from(t.caps.subarray(0, t.nCaps)),
+      german: t.germanWords,
+    };
+  };
+
+  it("gives the same tokens as fresh arrays, text after text, growing when needed", () => {
+    const buf = new TokenBuffer();
+    const texts = ["Die Rechnung ist nicht bezahlt, Frau Müller.", "x", "Anna Berg, 12 rue de la Paix, 75002 Paris. ".repeat(40), "Hi Tom", ""];
+    for (const text of texts) expect(snapshot(text, buf)).toEqual(snapshot(text));
+  });
+
+  it("lists the capitalised tokens", () => {
+    const t = tokenize("Hello there Anna, NASA and iPhone in Berlin");
+    expect(Array.from(t.caps.subarray(0, t.nCaps)).map((i) => t.kind[i])).toEqual([CAP, CAP, CAP]);
+  });
+
+  it("property: the hash of a token is the hash of its text, and a reused buffer changes nothing", () => {
+    const buf = new TokenBuffer();
+    fc.assert(
+      fc.property(fc.string({ unit: "binary", maxLength: 200 }), (text) => {
+        expect(snapshot(text, buf)).toEqual(snapshot(text));
+        const t = tokenize(text);
+        for (let i = 0; i < t.n; i++) {
+          const s = t.start[i]!;
+          let e = t.end[i]!;
+          // a possessive 's is left out of the hash
+          if (e - s > 3 && (text.charCodeAt(e - 1) | 32) === 115 && (text.charCodeAt(e - 2) === 39 || text.charCodeAt(e - 2) === 0x2019)) e -= 2;
+          expect(t.hash[i]).toBe(hashRange(text, s, e));
+        }
+      }),
+      { numRuns: 300 },
+    );
+  });
+});
+
+describe("hash sets", () => {
+  it("IntSet and IntMap hold what was put in, and grow", () => {
+    const set = new IntSet();
+    const map = new IntMap();
+    for (let k = 0; k < 5000; k++) {
+      set.add(k * 7919);
+      map.set(k * 7919, k);
+    }
+    expect(set.size).toBe(5000);
+    expect(set.has(7919 * 4999)).toBe(true);
+    expect(set.has(7919 * 5000)).toBe(false);
+    expect(map.get(7919 * 123)).toBe(123);
+    expect(map.get(1)).toBeUndefined();
+    expect(map.getOr(1, -5)).toBe(-5);
+    expect([...new IntSet([3, 1, 3])].sort()).toEqual([1, 3]);
+    const small = new SmallSet().add(4).add(4).add(9);
+    expect([small.size, small.has(9), small.has(5)]).toEqual([2, true, false]);
+  });
+});
+
+describe("keyEndsWith", () => {
+  it("tests the end of the folded key without building it", () => {
+    const text = "Hauptstraße Uhlstraße Keizersgracht Drottninggatan Gasse";
+    const at = (w: string) => [text.indexOf(w), text.indexOf(w) + w.length] as const;
+    expect(keyEndsWith(text, ...at("Hauptstraße"), "strasse", 3)).toBe(true);
+    expect(keyEndsWith(text, ...at("Uhlstraße"), "strasse", 3)).toBe(true);
+    expect(keyEndsWith(text, ...at("Uhlstraße"), "strasse", 4)).toBe(false);
+    expect(keyEndsWith(text, ...at("Keizersgracht"), "gracht", 3)).toBe(true);
+    expect(keyEndsWith(text, ...at("Drottninggatan"), "strasse", 3)).toBe(false);
+    expect(keyEndsWith(text, ...at("Gasse"), "gasse", 3)).toBe(false);
+    expect(keyEndsWith(text, ...at("Gasse"), "asse", 1)).toBe(true);
   });
 });
 
