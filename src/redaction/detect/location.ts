@@ -43,9 +43,13 @@ export function findLocations(doc: NameDoc, emit: (start: number, end: number, s
   const { t } = doc;
   const { caps, nCaps } = t;
   let next = 0; // the first token not yet inside a place
+  let tk = 0; // the first address piece that does not end before the current token (pieces are in text order)
   for (let c = 0; c < nCaps; c++) {
     const i = caps[c]!;
-    if (i < next || doc.glued(i) || (taken.length > 0 && inside(taken, t.start[i]!))) continue;
+    if (i < next || doc.glued(i)) continue;
+    const at = t.start[i]!;
+    while (tk < taken.length && taken[tk]!.end <= at) tk++;
+    if (inside(taken, at, tk)) continue; // part of an address
     const f = placeHere(doc, i);
     if (f) {
       found.push(f.found);
@@ -56,8 +60,9 @@ export function findLocations(doc: NameDoc, emit: (start: number, end: number, s
   for (const f of merge(doc.text, found)) if (f.score >= MIN_LOCATION_SCORE) emit(f.start, f.end, Math.min(MAX_SCORE, f.score));
 }
 
-function inside(spans: readonly Found[], x: number): boolean {
-  for (let k = 0; k < spans.length; k++) if (x >= spans[k]!.start && x < spans[k]!.end) return true;
+/** Whether offset x is inside one of spans[from…] (pieces can overlap a little; a few are looked at past the first). */
+function inside(spans: readonly Found[], x: number, from: number): boolean {
+  for (let k = from; k < spans.length && spans[k]!.start <= x; k++) if (x < spans[k]!.end) return true;
   return false;
 }
 
