@@ -386,7 +386,7 @@ function germanNoun(doc: NameDoc, i: number): boolean {
 }
 
 /** Conjunctions between the items of an enumeration, in the nine languages. */
-const CONJUNCTIONS = cueSet("and|or|und|oder|sowie|et|ou|y|o|e|ed|en|of|och|eller|i|lub|oraz|albo");
+const CONJUNCTIONS = cueSet("and|or|und|oder|sowie|et|ou|y|o|e|ed|en|och|eller|i|lub|oraz|albo");
 /** Legal-form and company words: an item holding one names an organisation (Robert Bosch GmbH). */
 const COMPANY_WORDS = cueSet("gmbh|ag|kg|kgaa|ohg|se|sa|sas|sarl|spa|srl|sl|bv|nv|vof|ab|asa|oy|as|aps|plc|ltd|llc|llp|inc|corp|corporation|co|company|group|gruppe|groupe|grupo|gruppo|holding|holdings|sp|zoo|lda");
 /** Determiners before a name-like run that make it a thing (the Mini Cooper, this Ford Focus). */
