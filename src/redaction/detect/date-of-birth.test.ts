@@ -1,10 +1,10 @@
 // DATE_OF_BIRTH: real past dates in numeric and spelled-out forms of nine languages, only
 // with a birth word nearby; deadlines, timestamps and impossible dates are not reported.
 import { describe, expect, it } from "vitest";
-import { dateOfBirth, numericDateValid } from "./date-of-birth.ts";
+import { dateOfBirthRecognizer, numericDateValid } from "./date-of-birth.ts";
 import { detector } from "./detect.ts";
 
-const d = detector([dateOfBirth]);
+const d = detector([dateOfBirthRecognizer()]);
 const values = (text: string) => d.detect(text).map((s) => text.slice(s.start, s.end));
 const NOW = new Date(Date.UTC(2026, 10, 29));
 
@@ -71,14 +71,14 @@ describe("date-of-birth", () => {
     ["born on the 12th of March,", "12th of March,"],
   ])("a date the text ends in the middle of is reported low, for a stream to hold back: %j", (text, partial) => {
     const out: [string, number][] = [];
-    dateOfBirth.find(text, (c) => out.push([text.slice(c.start, c.end), c.score]));
+    dateOfBirthRecognizer().find(text, (c) => out.push([text.slice(c.start, c.end), c.score]));
     expect(out).toEqual([[partial, 0.1]]);
     expect(values(text)).toEqual([]); // never redacted as it stands
   });
 
   it.each(["I have 12 apples", "Room 12", "I have 12 apples d", "born in 1985"])("%j ends in no date", (text) => {
     const out: string[] = [];
-    dateOfBirth.find(text, (c) => out.push(text.slice(c.start, c.end)));
+    dateOfBirthRecognizer().find(text, (c) => out.push(text.slice(c.start, c.end)));
     expect(out).toEqual([]);
   });
 

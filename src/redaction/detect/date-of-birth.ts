@@ -8,7 +8,7 @@
 // cut off by the end of the text ("née le 12 mars") is reported too, too low to redact, so
 // that a stream holds it back until the year arrives.
 import { contextNear, contextWords } from "./context-gate.ts";
-import { digitRuns } from "./digit-runs.ts";
+import { findDigitRuns, type DigitRuns, type RunsOf } from "./digit-runs.ts";
 import { isAlnumAt, isPastDate, pastCentury } from "./id-checks.ts";
 import type { Recognizer } from "./types.ts";
 
@@ -62,57 +62,59 @@ const CONTEXT: readonly string[] = [
 ];
 const BIRTH_WORD = contextWords(CONTEXT);
 
-export const dateOfBirth: Recognizer = {
-  name: "date-of-birth",
-  types: ["DATE_OF_BIRTH"],
-  context: CONTEXT,
-  find(text, emit) {
-    const now = new Date();
-    const report = (start: number, end: number) => {
-      if (ABBREVIATED.test(text.slice(Math.max(0, start - 6), start))) emit({ type: "DATE_OF_BIRTH", start, end, score: ABBREVIATED_SCORE });
-      else if (contextNear(text, start, end, BIRTH_WORD) !== "none") emit({ type: "DATE_OF_BIRTH", start, end, score: BASE_SCORE });
-    };
+export function dateOfBirthRecognizer(runsOf: RunsOf = findDigitRuns): Recognizer {
+  return {
+    name: "date-of-birth",
+    types: ["DATE_OF_BIRTH"],
+    context: CONTEXT,
+    find(text, emit) {
+      const now = new Date();
+      const report = (start: number, end: number) => {
+        if (ABBREVIATED.test(text.slice(Math.max(0, start - 6), start))) emit({ type: "DATE_OF_BIRTH", start, end, score: ABBREVIATED_SCORE });
+        else if (contextNear(text, start, end, BIRTH_WORD) !== "none") emit({ type: "DATE_OF_BIRTH", start, end, score: BASE_SCORE });
+      };
 
-    const runs = digitRuns(text);
-    for (let k = 0; k < runs.count; k++) {
-      const s = runs.starts[k]!;
-      const len = runs.ends[k]! - s;
-      if (len > 4 || len === 3) continue;
-      const next = text[s + len];
-      if (next === "." || next === "/" || next === "-") {
-        NUMERIC.lastIndex = s;
-        const m = NUMERIC.exec(text);
-        const end = m ? s + m[0].length : 0;
-        if (m && edges(text, s, end) && !/^[Tt]\d/.test(text.slice(end, end + 2)) && numericDateValid(m[1]!, m[3]!, m[4]!, now)) report(s, end);
+      const runs = runsOf(text);
+      for (let k = 0; k < runs.count; k++) {
+        const s = runs.starts[k]!;
+        const len = runs.ends[k]! - s;
+        if (len > 4 || len === 3) continue;
+        const next = text[s + len];
+        if (next === "." || next === "/" || next === "-") {
+          NUMERIC.lastIndex = s;
+          const m = NUMERIC.exec(text);
+          const end = m ? s + m[0].length : 0;
+          if (m && edges(text, s, end) && !/^[Tt]\d/.test(text.slice(end, end + 2)) && numericDateValid(m[1]!, m[3]!, m[4]!, now)) report(s, end);
+        }
+        // written dates end in a four-digit year a month name away: the next run tells
+        const yearAt = k + 1 < runs.count && runs.ends[k + 1]! - runs.starts[k + 1]! === 4 ? runs.starts[k + 1]! - s - len : -1;
+        if (len > 2 || yearAt < 1 || yearAt > 28) continue;
+        DAY_MONTH_YEAR.lastIndex = s;
+        const w = yearAt > 4 && next !== "/" && next !== "-" ? DAY_MONTH_YEAR.exec(text) : null;
+        if (w) {
+          const month = MONTHS.get(w[2]!.toLowerCase());
+          const end = s + w[0].length;
+          const year = Number(w[3]);
+          if (month !== undefined && edges(text, s, end) && year >= MIN_YEAR && isPastDate(year, month, Number(w[1]), now)) report(s, end);
+          continue;
+        }
+        // March 12, 1985: a month word, a space, then the day
+        if (yearAt > 5 || (text[s - 1] !== " " && text[s - 1] !== "\u00a0")) continue;
+        DAY_YEAR.lastIndex = s;
+        const d = DAY_YEAR.exec(text);
+        if (!d) continue;
+        const before = MONTH_BEFORE.exec(text.slice(Math.max(0, s - 14), s));
+        const month = before ? MONTHS.get(before[1]!.toLowerCase()) : undefined;
+        const start = s - (before?.[0].length ?? 0);
+        const end = s + d[0].length;
+        const year = Number(d[2]);
+        if (month !== undefined && edges(text, start, end) && year >= MIN_YEAR && isPastDate(year, month, Number(d[1]), now)) report(start, end);
       }
-      // written dates end in a four-digit year a month name away: the next run tells
-      const yearAt = k + 1 < runs.count && runs.ends[k + 1]! - runs.starts[k + 1]! === 4 ? runs.starts[k + 1]! - s - len : -1;
-      if (len > 2 || yearAt < 1 || yearAt > 28) continue;
-      DAY_MONTH_YEAR.lastIndex = s;
-      const w = yearAt > 4 && next !== "/" && next !== "-" ? DAY_MONTH_YEAR.exec(text) : null;
-      if (w) {
-        const month = MONTHS.get(w[2]!.toLowerCase());
-        const end = s + w[0].length;
-        const year = Number(w[3]);
-        if (month !== undefined && edges(text, s, end) && year >= MIN_YEAR && isPastDate(year, month, Number(w[1]), now)) report(s, end);
-        continue;
-      }
-      // March 12, 1985: a month word, a space, then the day
-      if (yearAt > 5 || (text[s - 1] !== " " && text[s - 1] !== "\u00a0")) continue;
-      DAY_YEAR.lastIndex = s;
-      const d = DAY_YEAR.exec(text);
-      if (!d) continue;
-      const before = MONTH_BEFORE.exec(text.slice(Math.max(0, s - 14), s));
-      const month = before ? MONTHS.get(before[1]!.toLowerCase()) : undefined;
-      const start = s - (before?.[0].length ?? 0);
-      const end = s + d[0].length;
-      const year = Number(d[2]);
-      if (month !== undefined && edges(text, start, end) && year >= MIN_YEAR && isPastDate(year, month, Number(d[1]), now)) report(start, end);
-    }
-    const partial = unfinishedDate(text, runs);
-    if (partial >= 0) emit({ type: "DATE_OF_BIRTH", start: partial, end: text.length, score: UNFINISHED_SCORE });
-  },
-};
+      const partial = unfinishedDate(text, runs);
+      if (partial >= 0) emit({ type: "DATE_OF_BIRTH", start: partial, end: text.length, score: UNFINISHED_SCORE });
+    },
+  };
+}
 
 /**
  * Below the combiner's floor minus its boost: a date still being written at the end of a
@@ -130,7 +132,7 @@ const MONTH_FIRST_TAIL = /^(?:st|nd|rd|th)?,?(?:[ \u00a0]+\d{0,3})?$/;
 const earliest = (a: number, b: number) => (a < 0 ? b : Math.min(a, b));
 
 /** Where a written date that the end of the text cuts short begins (the earliest reading), or -1. */
-function unfinishedDate(text: string, runs: ReturnType<typeof digitRuns>): number {
+function unfinishedDate(text: string, runs: DigitRuns): number {
   let found = -1;
   // the day is one of the last two runs ("12 mars", "12 mars 19")
   for (let k = runs.count - 1; k >= 0 && k >= runs.count - 2; k--) {

@@ -1,14 +1,14 @@
-// The shared digit runs: every maximal run once, cached for the last text, and groupsAt.
+// The shared digit runs: every maximal run once, a cache of the last text's runs, and groupsAt.
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { digitRuns, groupsAt } from "./digit-runs.ts";
+import { digitRunsCache, findDigitRuns, groupsAt } from "./digit-runs.ts";
 
 const list = (text: string) => {
-  const r = digitRuns(text);
+  const r = findDigitRuns(text);
   return Array.from({ length: r.count }, (_, k) => text.slice(r.starts[k], r.ends[k]));
 };
 
-describe("digitRuns", () => {
+describe("digit runs", () => {
   it("finds every maximal run of ASCII digits, including one that ends the text", () => {
     expect(list("a1b22 333-4444")).toEqual(["1", "22", "333", "4444"]);
     expect(list("1985")).toEqual(["1985"]);
@@ -22,12 +22,14 @@ describe("digitRuns", () => {
     expect(list(text)).toHaveLength(1000);
   });
 
-  it("returns the same object for the same text and recomputes for another", () => {
-    const a = digitRuns("x 12 y 34");
-    expect(digitRuns("x 12 y 34")).toBe(a);
-    const b = digitRuns("56");
+  it("the cache returns the same runs for the same text and recomputes for another", () => {
+    const runsOf = digitRunsCache();
+    const a = runsOf("x 12 y 34");
+    expect(runsOf("x 12 y 34")).toBe(a);
+    const b = runsOf("56");
     expect(b).not.toBe(a);
     expect(b.count).toBe(1);
+    expect(digitRunsCache()("x 12 y 34")).not.toBe(a); // each cache is its own
   });
 
   it("agrees with /\\d+/g on any text", () => {
@@ -40,7 +42,7 @@ describe("digitRuns", () => {
 
   it("groupsAt: run lengths joined by one separator, the same one throughout", () => {
     const text = "536-22-4875 536-22 4875 12 345 678 901";
-    const r = digitRuns(text);
+    const r = findDigitRuns(text);
     expect(groupsAt(r, 0, [3, 2, 4], "- .")).toBe("-");
     expect(groupsAt(r, 3, [3, 2, 4], "- .")).toBeUndefined(); // mixed separators
     expect(groupsAt(r, 6, [2, 3, 3, 3], " ")).toBe(" ");

@@ -4,9 +4,10 @@
 // shape fits) instead of scanning the whole text with a regex of its own. Nineteen scans of
 // a 4 KB prompt become one.
 //
-// The last text's runs are kept: the detector calls every recognizer on one text in turn,
-// synchronously, so all but the first get them for free. The cache is keyed by the text
-// itself (string equality), so it is never stale; a different text just recomputes.
+// Sharing goes through a cache of the last text's runs that identifierRecognizers() builds
+// for the recognizers it returns (the detector calls each of them on one text in turn), so
+// the cache belongs to that list, not to this module; keyed by the text itself, it is never
+// stale. A recognizer built alone finds the runs itself.
 
 export interface DigitRuns {
   readonly text: string;
@@ -16,13 +17,22 @@ export interface DigitRuns {
   readonly count: number;
 }
 
-let last: DigitRuns | undefined;
+/** How a recognizer gets a text's digit runs. */
+export type RunsOf = (text: string) => DigitRuns;
+
+/** A RunsOf that keeps the last text's runs, for recognizers that run on the same text in turn. */
+export function digitRunsCache(): RunsOf {
+  let last: DigitRuns | undefined;
+  return (text) => {
+    if (last === undefined || last.text !== text) last = findDigitRuns(text);
+    return last;
+  };
+}
 
 /** Finds the first digit of each run (a regex skips the text between runs fastest). */
 const DIGIT = /\d/g;
 
-export function digitRuns(text: string): DigitRuns {
-  if (last !== undefined && last.text === text) return last;
+export function findDigitRuns(text: string): DigitRuns {
   let starts: Int32Array = new Int32Array(256);
   let ends: Int32Array = new Int32Array(256);
   let count = 0;
@@ -41,8 +51,7 @@ export function digitRuns(text: string): DigitRuns {
     count++;
     DIGIT.lastIndex = i;
   }
-  last = { text, starts, ends, count };
-  return last;
+  return { text, starts, ends, count };
 }
 
 function grow(a: Int32Array): Int32Array {

@@ -2,9 +2,9 @@
 // code; only with a health-card word.
 import { describe, expect, it } from "vitest";
 import { detector } from "./detect.ts";
-import { ehic, ehicValid } from "./ehic.ts";
+import { ehicRecognizer, ehicValid } from "./ehic.ts";
 
-const d = detector([ehic]);
+const d = detector([ehicRecognizer()]);
 const found = (text: string) => d.detect(text).map((s) => text.slice(s.start, s.end));
 
 describe("ehic", () => {

@@ -2,9 +2,9 @@
 // letter's position and eight digits; only with a context word.
 import { describe, expect, it } from "vitest";
 import { detector } from "./detect.ts";
-import { kvnr, kvnrValid } from "./kvnr.ts";
+import { kvnrRecognizer, kvnrValid } from "./kvnr.ts";
 
-const d = detector([kvnr]);
+const d = detector([kvnrRecognizer()]);
 const found = (text: string) => d.detect(text).map((s) => text.slice(s.start, s.end));
 
 describe("kvnr", () => {

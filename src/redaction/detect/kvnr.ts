@@ -3,7 +3,7 @@
 // the first eight digits (weights 1-2-1-2…, products cross-summed, mod 10). One random
 // letter+9-digit token in ten passes, so it needs "KVNR", "Versichertennummer" or similar
 // nearby.
-import { digitRuns } from "./digit-runs.ts";
+import { findDigitRuns, type RunsOf } from "./digit-runs.ts";
 import { digitAt, isAlnumAt } from "./id-checks.ts";
 import type { Recognizer } from "./types.ts";
 
@@ -19,21 +19,23 @@ export function kvnrValid(value: string): boolean {
   return sum % 10 === digitAt(value, 9);
 }
 
-export const kvnr: Recognizer = {
-  name: "kvnr",
-  types: ["MEDICAL_ID"],
-  context: [
-    "kvnr", "kv-nr", "kv-nummer", "krankenversichertennummer", "versichertennummer", "versicherten-nr", "versichertennr",
-    "versicherungsnummer", "krankenkasse", "krankenversicherung", "gesundheitskarte", "egk", "versicherter",
-  ],
-  find(text, emit) {
-    const runs = digitRuns(text);
-    for (let k = 0; k < runs.count; k++) {
-      const start = runs.starts[k]! - 1; // the letter
-      const end = runs.ends[k]!;
-      if (end - start !== 10 || start < 0 || isAlnumAt(text, start - 1) || isAlnumAt(text, end)) continue;
-      const value = text.slice(start, end);
-      if (kvnrValid(value)) emit({ type: "MEDICAL_ID", start, end, score: 0.4 });
-    }
-  },
-};
+export function kvnrRecognizer(runsOf: RunsOf = findDigitRuns): Recognizer {
+  return {
+    name: "kvnr",
+    types: ["MEDICAL_ID"],
+    context: [
+      "kvnr", "kv-nr", "kv-nummer", "krankenversichertennummer", "versichertennummer", "versicherten-nr", "versichertennr",
+      "versicherungsnummer", "krankenkasse", "krankenversicherung", "gesundheitskarte", "egk", "versicherter",
+    ],
+    find(text, emit) {
+      const runs = runsOf(text);
+      for (let k = 0; k < runs.count; k++) {
+        const start = runs.starts[k]! - 1; // the letter
+        const end = runs.ends[k]!;
+        if (end - start !== 10 || start < 0 || isAlnumAt(text, start - 1) || isAlnumAt(text, end)) continue;
+        const value = text.slice(start, end);
+        if (kvnrValid(value)) emit({ type: "MEDICAL_ID", start, end, score: 0.4 });
+      }
+    },
+  };
+}

@@ -1,9 +1,9 @@
 // MEDICAL_ID, medical record numbers: only right after a record label, in nine languages.
 import { describe, expect, it } from "vitest";
 import { detector } from "./detect.ts";
-import { labelledBefore, medicalRecordNumber } from "./medical-record-number.ts";
+import { labelledBefore, medicalRecordNumberRecognizer } from "./medical-record-number.ts";
 
-const d = detector([medicalRecordNumber]);
+const d = detector([medicalRecordNumberRecognizer()]);
 const found = (text: string) => d.detect(text).map((s) => text.slice(s.start, s.end));
 
 describe("medical-record-number", () => {

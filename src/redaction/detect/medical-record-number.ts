@@ -2,7 +2,7 @@
 // dossier 2023-0815"): hospital-specific formats with no shape of their own, so a value is
 // reported only when a record label (nine languages) directly precedes it — then it
 // scores 0.6 alone. Unlabelled numbers are never medical ids here.
-import { digitRuns } from "./digit-runs.ts";
+import { findDigitRuns, type RunsOf } from "./digit-runs.ts";
 import { isAlnumAt } from "./id-checks.ts";
 import type { Recognizer } from "./types.ts";
 
@@ -69,31 +69,33 @@ export function labelledBefore(text: string, start: number): boolean {
   return false;
 }
 
-export const medicalRecordNumber: Recognizer = {
-  name: "medical-record-number",
-  types: ["MEDICAL_ID"],
-  find(text, emit) {
-    const runs = digitRuns(text);
-    for (let k = 0; k < runs.count; k++) {
-      const s = runs.starts[k]!;
-      let end = runs.ends[k]!;
-      let len = end - s;
-      // groups of two or more digits joined by single spaces: 284 917 365
-      while (len >= 2 && k + 1 < runs.count && runs.starts[k + 1] === end + 1 && text[end] === " " && runs.ends[k + 1]! - end - 1 >= 2 && len < 16) {
-        k++;
-        len += runs.ends[k]! - runs.starts[k]!;
-        end = runs.ends[k]!;
+export function medicalRecordNumberRecognizer(runsOf: RunsOf = findDigitRuns): Recognizer {
+  return {
+    name: "medical-record-number",
+    types: ["MEDICAL_ID"],
+    find(text, emit) {
+      const runs = runsOf(text);
+      for (let k = 0; k < runs.count; k++) {
+        const s = runs.starts[k]!;
+        let end = runs.ends[k]!;
+        let len = end - s;
+        // groups of two or more digits joined by single spaces: 284 917 365
+        while (len >= 2 && k + 1 < runs.count && runs.starts[k + 1] === end + 1 && text[end] === " " && runs.ends[k + 1]! - end - 1 >= 2 && len < 16) {
+          k++;
+          len += runs.ends[k]! - runs.starts[k]!;
+          end = runs.ends[k]!;
+        }
+        if (len < 4 || len > 16) continue;
+        // a dashed suffix: 4711-22, 2023/0815
+        if ((text[end] === "-" || text[end] === "/") && runs.starts[k + 1] === end + 1 && runs.ends[k + 1]! - end - 1 <= 6) end = runs.ends[++k]!;
+        const prefix = PREFIX.exec(text.slice(Math.max(0, s - 6), s));
+        // a letter prefix (AB-12345) is part of the value, unless it is the label itself (MRN-12345)
+        const start = prefix && !LABEL_SET.has(prefix[1]!.replace("-", "").toLowerCase()) ? s - prefix[1]!.length : s;
+        if (isAlnumAt(text, start - 1) || isAlnumAt(text, end)) continue;
+        if (LAST_WORDS.has(wordBefore(text, start)) && labelledBefore(text, start)) {
+          emit({ type: "MEDICAL_ID", start, end, score: 0.6 });
+        }
       }
-      if (len < 4 || len > 16) continue;
-      // a dashed suffix: 4711-22, 2023/0815
-      if ((text[end] === "-" || text[end] === "/") && runs.starts[k + 1] === end + 1 && runs.ends[k + 1]! - end - 1 <= 6) end = runs.ends[++k]!;
-      const prefix = PREFIX.exec(text.slice(Math.max(0, s - 6), s));
-      // a letter prefix (AB-12345) is part of the value, unless it is the label itself (MRN-12345)
-      const start = prefix && !LABEL_SET.has(prefix[1]!.replace("-", "").toLowerCase()) ? s - prefix[1]!.length : s;
-      if (isAlnumAt(text, start - 1) || isAlnumAt(text, end)) continue;
-      if (LAST_WORDS.has(wordBefore(text, start)) && labelledBefore(text, start)) {
-        emit({ type: "MEDICAL_ID", start, end, score: 0.6 });
-      }
-    }
-  },
-};
+    },
+  };
+}

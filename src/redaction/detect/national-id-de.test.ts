@@ -2,9 +2,9 @@
 // a context word, the 2-3-3-3 grouping stands alone.
 import { describe, expect, it } from "vitest";
 import { detector } from "./detect.ts";
-import { mod11_10, steuerId, steuerIdValid } from "./national-id-de.ts";
+import { mod11_10, steuerIdRecognizer, steuerIdValid } from "./national-id-de.ts";
 
-const d = detector([steuerId]);
+const d = detector([steuerIdRecognizer()]);
 const found = (text: string) => d.detect(text).map((s) => text.slice(s.start, s.end));
 
 describe("national-id-de (Steuer-ID)", () => {

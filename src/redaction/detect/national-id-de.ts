@@ -3,7 +3,7 @@
 // MOD 11,10 check digit. Random 11-digit runs pass ~0.2% of the time, still too often for
 // order numbers alone: the bare run needs a context word, the official 2-3-3-3 grouping
 // ("12 345 678 901") is distinctive enough to stand alone.
-import { digitRuns, groupsAt } from "./digit-runs.ts";
+import { findDigitRuns, groupsAt, type RunsOf } from "./digit-runs.ts";
 import { digitAt, isolated } from "./id-checks.ts";
 import type { Recognizer } from "./types.ts";
 
@@ -37,24 +37,26 @@ export function mod11_10(d: string): number {
   return check === 10 ? 0 : check;
 }
 
-export const steuerId: Recognizer = {
-  name: "national-id-de",
-  types: ["NATIONAL_ID"],
-  context: [
-    "steuer-id", "steuerid", "steuer-idnr", "idnr", "id-nr", "identifikationsnummer", "steueridentifikationsnummer",
-    "steuer-identifikationsnummer", "steuerliche identifikationsnummer", "steuernummer", "tin", "tax id",
-  ],
-  find(text, emit) {
-    const runs = digitRuns(text);
-    for (let k = 0; k < runs.count; k++) {
-      const start = runs.starts[k]!;
-      const len = runs.ends[k]! - start;
-      const spaced = len === 2 && groupsAt(runs, k, [2, 3, 3, 3], " ") !== undefined;
-      if (len !== 11 && !spaced) continue;
-      const end = spaced ? runs.ends[k + 3]! : start + 11;
-      if (!isolated(text, start, end)) continue;
-      const d = spaced ? text.slice(start, end).replaceAll(" ", "") : text.slice(start, end);
-      if (steuerIdValid(d)) emit({ type: "NATIONAL_ID", start, end, score: spaced ? 0.6 : 0.4 });
-    }
-  },
-};
+export function steuerIdRecognizer(runsOf: RunsOf = findDigitRuns): Recognizer {
+  return {
+    name: "national-id-de",
+    types: ["NATIONAL_ID"],
+    context: [
+      "steuer-id", "steuerid", "steuer-idnr", "idnr", "id-nr", "identifikationsnummer", "steueridentifikationsnummer",
+      "steuer-identifikationsnummer", "steuerliche identifikationsnummer", "steuernummer", "tin", "tax id",
+    ],
+    find(text, emit) {
+      const runs = runsOf(text);
+      for (let k = 0; k < runs.count; k++) {
+        const start = runs.starts[k]!;
+        const len = runs.ends[k]! - start;
+        const spaced = len === 2 && groupsAt(runs, k, [2, 3, 3, 3], " ") !== undefined;
+        if (len !== 11 && !spaced) continue;
+        const end = spaced ? runs.ends[k + 3]! : start + 11;
+        if (!isolated(text, start, end)) continue;
+        const d = spaced ? text.slice(start, end).replaceAll(" ", "") : text.slice(start, end);
+        if (steuerIdValid(d)) emit({ type: "NATIONAL_ID", start, end, score: spaced ? 0.6 : 0.4 });
+      }
+    },
+  };
+}

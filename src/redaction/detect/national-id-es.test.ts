@@ -1,9 +1,9 @@
 // ES DNI and NIE: the mod-23 check letter; written as issued it stands alone.
 import { describe, expect, it } from "vitest";
 import { detector } from "./detect.ts";
-import { dniLetter, esDni } from "./national-id-es.ts";
+import { dniLetter, dniRecognizer } from "./national-id-es.ts";
 
-const d = detector([esDni]);
+const d = detector([dniRecognizer()]);
 const found = (text: string) => d.detect(text).map((s) => [text.slice(s.start, s.end), s.score]);
 
 describe("national-id-es (DNI, NIE)", () => {

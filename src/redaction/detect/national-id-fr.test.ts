@@ -2,9 +2,9 @@
 // valid and distinctive, so it stands alone.
 import { describe, expect, it } from "vitest";
 import { detector } from "./detect.ts";
-import { frNir, nirScore } from "./national-id-fr.ts";
+import { nirRecognizer, nirScore } from "./national-id-fr.ts";
 
-const d = detector([frNir]);
+const d = detector([nirRecognizer()]);
 const found = (text: string) => d.detect(text).map((s) => [text.slice(s.start, s.end), s.score]);
 
 describe("national-id-fr (NIR)", () => {

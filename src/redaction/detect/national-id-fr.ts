@@ -3,7 +3,7 @@
 // 97 − (n mod 97) (Corsica counted as 19 / 18). Fifteen characters with this structure and
 // a mod-97 key are distinctive: a valid NIR scores 1 alone, grouped or not. Temporary and
 // foreign-born numbers (sex 3, 4, 7, 8) and pseudo-months (20–42, 50–99) are kept lower.
-import { digitRuns } from "./digit-runs.ts";
+import { findDigitRuns, type RunsOf } from "./digit-runs.ts";
 import { isolated } from "./id-checks.ts";
 import type { Recognizer } from "./types.ts";
 
@@ -24,24 +24,26 @@ export function nirScore(value: string): number {
   return special ? 0.6 : 1;
 }
 
-export const frNir: Recognizer = {
-  name: "national-id-fr",
-  types: ["NATIONAL_ID"],
-  context: ["nir", "insee", "sécurité sociale", "securite sociale", "numéro de sécurité sociale", "sécu", "carte vitale", "ssn"],
-  find(text, emit) {
-    const runs = digitRuns(text);
-    for (let k = 0; k < runs.count; k++) {
-      const start = runs.starts[k]!;
-      const len = runs.ends[k]! - start;
-      // the first run is the sex digit alone, a partly grouped prefix, or all 13/15 digits
-      if (len > 15 || (len > 7 && len !== 13 && len !== 15) || !"12478".includes(text[start]!)) continue;
-      NIR.lastIndex = start;
-      const m = NIR.exec(text);
-      if (!m) continue;
-      const end = start + m[0].length;
-      if (!isolated(text, start, end)) continue;
-      const score = nirScore(m[0]);
-      if (score > 0) emit({ type: "NATIONAL_ID", start, end, score });
-    }
-  },
-};
+export function nirRecognizer(runsOf: RunsOf = findDigitRuns): Recognizer {
+  return {
+    name: "national-id-fr",
+    types: ["NATIONAL_ID"],
+    context: ["nir", "insee", "sécurité sociale", "securite sociale", "numéro de sécurité sociale", "sécu", "carte vitale", "ssn"],
+    find(text, emit) {
+      const runs = runsOf(text);
+      for (let k = 0; k < runs.count; k++) {
+        const start = runs.starts[k]!;
+        const len = runs.ends[k]! - start;
+        // the first run is the sex digit alone, a partly grouped prefix, or all 13/15 digits
+        if (len > 15 || (len > 7 && len !== 13 && len !== 15) || !"12478".includes(text[start]!)) continue;
+        NIR.lastIndex = start;
+        const m = NIR.exec(text);
+        if (!m) continue;
+        const end = start + m[0].length;
+        if (!isolated(text, start, end)) continue;
+        const score = nirScore(m[0]);
+        if (score > 0) emit({ type: "NATIONAL_ID", start, end, score });
+      }
+    },
+  };
+}

@@ -1,9 +1,9 @@
 // IT codice fiscale: check character over 16 positions, day (women +40), omocodia.
 import { describe, expect, it } from "vitest";
 import { detector } from "./detect.ts";
-import { codiceFiscaleValid, itCodiceFiscale } from "./national-id-it.ts";
+import { codiceFiscaleValid, codiceFiscaleRecognizer } from "./national-id-it.ts";
 
-const d = detector([itCodiceFiscale]);
+const d = detector([codiceFiscaleRecognizer()]);
 const found = (text: string) => d.detect(text).map((s) => [text.slice(s.start, s.end), s.score]);
 
 describe("national-id-it (codice fiscale)", () => {

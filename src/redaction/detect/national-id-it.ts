@@ -3,7 +3,7 @@
 // L M N P Q R S T U V ("omocodia", from the right; the year digits last, and those are not
 // followed here). The check character over 16 positions makes a valid code distinctive:
 // it scores 1 alone (0.9 when written in lower case).
-import { digitRuns } from "./digit-runs.ts";
+import { findDigitRuns, type RunsOf } from "./digit-runs.ts";
 import { isAlnumAt } from "./id-checks.ts";
 import type { Recognizer } from "./types.ts";
 
@@ -39,25 +39,27 @@ function undoOmocodia(s: string): string {
   return out;
 }
 
-export const itCodiceFiscale: Recognizer = {
-  name: "national-id-it",
-  types: ["NATIONAL_ID"],
-  context: ["codice fiscale", "cf", "c f", "cod fisc", "tessera sanitaria", "fiscale"],
-  find(text, emit) {
-    const runs = digitRuns(text);
-    for (let k = 0; k < runs.count; k++) {
-      const year = runs.starts[k]!;
-      if (runs.ends[k]! - year !== 2 || year < 6) continue;
-      TAIL.lastIndex = year;
-      if (!TAIL.test(text)) continue;
-      const start = year - 6;
-      const end = year + 10;
-      if (start < 0 || isAlnumAt(text, start - 1) || isAlnumAt(text, end)) continue;
-      let letters = true;
-      for (let i = start; i < year && letters; i++) letters = isLetter(text.charCodeAt(i));
-      const value = text.slice(start, end);
-      if (!letters || !codiceFiscaleValid(value)) continue;
-      emit({ type: "NATIONAL_ID", start, end, score: value === value.toUpperCase() ? 1 : 0.9 });
-    }
-  },
-};
+export function codiceFiscaleRecognizer(runsOf: RunsOf = findDigitRuns): Recognizer {
+  return {
+    name: "national-id-it",
+    types: ["NATIONAL_ID"],
+    context: ["codice fiscale", "cf", "c f", "cod fisc", "tessera sanitaria", "fiscale"],
+    find(text, emit) {
+      const runs = runsOf(text);
+      for (let k = 0; k < runs.count; k++) {
+        const year = runs.starts[k]!;
+        if (runs.ends[k]! - year !== 2 || year < 6) continue;
+        TAIL.lastIndex = year;
+        if (!TAIL.test(text)) continue;
+        const start = year - 6;
+        const end = year + 10;
+        if (start < 0 || isAlnumAt(text, start - 1) || isAlnumAt(text, end)) continue;
+        let letters = true;
+        for (let i = start; i < year && letters; i++) letters = isLetter(text.charCodeAt(i));
+        const value = text.slice(start, end);
+        if (!letters || !codiceFiscaleValid(value)) continue;
+        emit({ type: "NATIONAL_ID", start, end, score: value === value.toUpperCase() ? 1 : 0.9 });
+      }
+    },
+  };
+}

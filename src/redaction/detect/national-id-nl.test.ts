@@ -1,9 +1,9 @@
 // NL BSN: the 11-proof passes one random number in eleven, so only with a context word.
 import { describe, expect, it } from "vitest";
 import { detector } from "./detect.ts";
-import { bsnValid, nlBsn } from "./national-id-nl.ts";
+import { bsnValid, bsnRecognizer } from "./national-id-nl.ts";
 
-const d = detector([nlBsn]);
+const d = detector([bsnRecognizer()]);
 const found = (text: string) => d.detect(text).map((s) => text.slice(s.start, s.end));
 
 describe("national-id-nl (BSN)", () => {

@@ -2,7 +2,7 @@
 // (weights 9..2 and −1). About one random 9-digit number in eleven passes, so a BSN alone
 // stays below the threshold whatever its grouping: it needs "bsn", "burgerservicenummer",
 // "sofinummer" or similar nearby.
-import { digitRuns, groupsAt } from "./digit-runs.ts";
+import { findDigitRuns, groupsAt, type RunsOf } from "./digit-runs.ts";
 import { allSame, digitAt, isolated } from "./id-checks.ts";
 import type { Recognizer } from "./types.ts";
 
@@ -13,22 +13,24 @@ export function bsnValid(d: string): boolean {
   return sum % 11 === 0;
 }
 
-export const nlBsn: Recognizer = {
-  name: "national-id-nl",
-  types: ["NATIONAL_ID"],
-  context: ["bsn", "bsn-nummer", "burgerservicenummer", "sofinummer", "sofi-nummer", "sofi", "persoonsnummer", "citizen service number"],
-  find(text, emit) {
-    const runs = digitRuns(text);
-    for (let k = 0; k < runs.count; k++) {
-      const start = runs.starts[k]!;
-      const len = runs.ends[k]! - start;
-      // 123456782, 123.456.782, 123 456 782, 1234.56.782
-      const groups = len === 9 ? 1 : (len === 3 && groupsAt(runs, k, [3, 3, 3], ". ") !== undefined) || (len === 4 && groupsAt(runs, k, [4, 2, 3], ". ") !== undefined) ? 3 : 0;
-      if (groups === 0) continue;
-      const end = runs.ends[k + groups - 1]!;
-      if (!isolated(text, start, end)) continue;
-      const d = groups === 1 ? text.slice(start, end) : text.slice(start, end).replace(/[. ]/g, "");
-      if (bsnValid(d)) emit({ type: "NATIONAL_ID", start, end, score: 0.3 });
-    }
-  },
-};
+export function bsnRecognizer(runsOf: RunsOf = findDigitRuns): Recognizer {
+  return {
+    name: "national-id-nl",
+    types: ["NATIONAL_ID"],
+    context: ["bsn", "bsn-nummer", "burgerservicenummer", "sofinummer", "sofi-nummer", "sofi", "persoonsnummer", "citizen service number"],
+    find(text, emit) {
+      const runs = runsOf(text);
+      for (let k = 0; k < runs.count; k++) {
+        const start = runs.starts[k]!;
+        const len = runs.ends[k]! - start;
+        // 123456782, 123.456.782, 123 456 782, 1234.56.782
+        const groups = len === 9 ? 1 : (len === 3 && groupsAt(runs, k, [3, 3, 3], ". ") !== undefined) || (len === 4 && groupsAt(runs, k, [4, 2, 3], ". ") !== undefined) ? 3 : 0;
+        if (groups === 0) continue;
+        const end = runs.ends[k + groups - 1]!;
+        if (!isolated(text, start, end)) continue;
+        const d = groups === 1 ? text.slice(start, end) : text.slice(start, end).replace(/[. ]/g, "");
+        if (bsnValid(d)) emit({ type: "NATIONAL_ID", start, end, score: 0.3 });
+      }
+    },
+  };
+}

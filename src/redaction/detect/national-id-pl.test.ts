@@ -1,9 +1,9 @@
 // PL PESEL: weights 1-3-7-9, a real past birth date with the century in the month.
 import { describe, expect, it } from "vitest";
 import { detector } from "./detect.ts";
-import { peselValid, plPesel } from "./national-id-pl.ts";
+import { peselValid, peselRecognizer } from "./national-id-pl.ts";
 
-const d = detector([plPesel]);
+const d = detector([peselRecognizer()]);
 const found = (text: string) => d.detect(text).map((s) => text.slice(s.start, s.end));
 const NOW = new Date(Date.UTC(2026, 10, 29));
 

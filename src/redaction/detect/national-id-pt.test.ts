@@ -1,9 +1,9 @@
 // PT NIF: mod-11 check digit and a holder-kind first digit; only with a context word.
 import { describe, expect, it } from "vitest";
 import { detector } from "./detect.ts";
-import { nifValid, ptNif } from "./national-id-pt.ts";
+import { nifValid, nifRecognizer } from "./national-id-pt.ts";
 
-const d = detector([ptNif]);
+const d = detector([nifRecognizer()]);
 const found = (text: string) => d.detect(text).map((s) => text.slice(s.start, s.end));
 
 describe("national-id-pt (NIF)", () => {

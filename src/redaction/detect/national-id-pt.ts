@@ -2,7 +2,7 @@
 // names the holder kind (1–3 people, 5–9 companies and others, 45 non-residents), mod-11
 // check digit. One random 9-digit number in eleven passes, so a NIF needs "nif",
 // "contribuinte" or similar nearby.
-import { digitRuns, groupsAt } from "./digit-runs.ts";
+import { findDigitRuns, groupsAt, type RunsOf } from "./digit-runs.ts";
 import { allSame, digitAt, isolated } from "./id-checks.ts";
 import type { Recognizer } from "./types.ts";
 
@@ -15,21 +15,23 @@ export function nifValid(d: string): boolean {
   return (r < 2 ? 0 : 11 - r) === digitAt(d, 8);
 }
 
-export const ptNif: Recognizer = {
-  name: "national-id-pt",
-  types: ["NATIONAL_ID"],
-  context: ["nif", "nipc", "contribuinte", "número de contribuinte", "numero de contribuinte", "número fiscal", "identificação fiscal"],
-  find(text, emit) {
-    const runs = digitRuns(text);
-    for (let k = 0; k < runs.count; k++) {
-      const start = runs.starts[k]!;
-      const len = runs.ends[k]! - start;
-      const spaced = len === 3 && groupsAt(runs, k, [3, 3, 3], " ") !== undefined;
-      if (len !== 9 && !spaced) continue;
-      const end = spaced ? runs.ends[k + 2]! : start + 9;
-      if (!isolated(text, start, end)) continue;
-      const d = spaced ? text.slice(start, end).replaceAll(" ", "") : text.slice(start, end);
-      if (nifValid(d)) emit({ type: "NATIONAL_ID", start, end, score: 0.3 });
-    }
-  },
-};
+export function nifRecognizer(runsOf: RunsOf = findDigitRuns): Recognizer {
+  return {
+    name: "national-id-pt",
+    types: ["NATIONAL_ID"],
+    context: ["nif", "nipc", "contribuinte", "número de contribuinte", "numero de contribuinte", "número fiscal", "identificação fiscal"],
+    find(text, emit) {
+      const runs = runsOf(text);
+      for (let k = 0; k < runs.count; k++) {
+        const start = runs.starts[k]!;
+        const len = runs.ends[k]! - start;
+        const spaced = len === 3 && groupsAt(runs, k, [3, 3, 3], " ") !== undefined;
+        if (len !== 9 && !spaced) continue;
+        const end = spaced ? runs.ends[k + 2]! : start + 9;
+        if (!isolated(text, start, end)) continue;
+        const d = spaced ? text.slice(start, end).replaceAll(" ", "") : text.slice(start, end);
+        if (nifValid(d)) emit({ type: "NATIONAL_ID", start, end, score: 0.3 });
+      }
+    },
+  };
+}

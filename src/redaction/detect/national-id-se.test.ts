@@ -2,9 +2,9 @@
 // coordination numbers); with its separator it stands alone.
 import { describe, expect, it } from "vitest";
 import { detector } from "./detect.ts";
-import { personnummerValid, sePersonnummer } from "./national-id-se.ts";
+import { personnummerValid, personnummerRecognizer } from "./national-id-se.ts";
 
-const d = detector([sePersonnummer]);
+const d = detector([personnummerRecognizer()]);
 const found = (text: string) => d.detect(text).map((s) => [text.slice(s.start, s.end), Math.round(s.score * 100) / 100]);
 const NOW = new Date(Date.UTC(2026, 10, 29));
 

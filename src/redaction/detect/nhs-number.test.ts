@@ -1,9 +1,9 @@
 // MEDICAL_ID, UK NHS numbers: mod-11 check digit, written 3-3-4; only with a context word.
 import { describe, expect, it } from "vitest";
 import { detector } from "./detect.ts";
-import { nhsNumber, nhsNumberValid } from "./nhs-number.ts";
+import { nhsNumberRecognizer, nhsNumberValid } from "./nhs-number.ts";
 
-const d = detector([nhsNumber]);
+const d = detector([nhsNumberRecognizer()]);
 const found = (text: string) => d.detect(text).map((s) => text.slice(s.start, s.end));
 
 describe("nhs-number", () => {

@@ -2,9 +2,9 @@
 // their 7-3-1 check digits alone.
 import { describe, expect, it } from "vitest";
 import { detector } from "./detect.ts";
-import { mrzCheck, mrzDataScore, passport } from "./passport.ts";
+import { mrzCheck, mrzDataScore, passportRecognizer } from "./passport.ts";
 
-const d = detector([passport]);
+const d = detector([passportRecognizer()]);
 const found = (text: string) => d.detect(text).map((s) => [text.slice(s.start, s.end), Math.round(s.score * 100) / 100]);
 const values = (text: string) => d.detect(text).map((s) => text.slice(s.start, s.end));
 

@@ -5,9 +5,9 @@
 // passport (two 44-character lines, "P<" first) carries 7-3-1 check digits: a second line
 // whose checks pass scores 1, the name line 0.9.
 import { contextNear, contextWords } from "./context-gate.ts";
-import { digitRuns } from "./digit-runs.ts";
+import { findDigitRuns, type RunsOf } from "./digit-runs.ts";
 import { isAlnumAt } from "./id-checks.ts";
-import type { Recognizer } from "./types.ts";
+import type { Candidate, Recognizer } from "./types.ts";
 
 /** Upper-case letters and digits: passports print their numbers so. */
 const isPassportChar = (c: number) => (c >= 48 && c <= 57) || (c >= 65 && c <= 90);
@@ -39,31 +39,33 @@ const CONTEXT: readonly string[] = [
 ];
 const PASSPORT_WORD = contextWords(CONTEXT);
 
-export const passport: Recognizer = {
-  name: "passport",
-  types: ["PASSPORT"],
-  context: CONTEXT,
-  find(text, emit) {
-    // tokens of 7–9 upper-case letters and digits around each digit run
-    const runs = digitRuns(text);
-    let done = 0;
-    for (let k = 0; k < runs.count; k++) {
-      if (runs.starts[k]! < done) continue;
-      let start = runs.starts[k]!;
-      let end = runs.ends[k]!;
-      while (start > 0 && start > end - 9 && isPassportChar(text.charCodeAt(start - 1))) start--;
-      while (end < text.length && end - start <= 9 && isPassportChar(text.charCodeAt(end))) end++;
-      done = end;
-      const n = end - start;
-      if (n < 7 || n > 9 || isAlnumAt(text, start - 1) || isAlnumAt(text, end) || text[end] === "<" || text[start - 1] === "<") continue;
-      const score = shapeScore(text.slice(start, end));
-      if (score === 0 || partOfLongerNumber(text, start, end) || contextNear(text, start, end, PASSPORT_WORD) === "none") continue;
-      emit({ type: "PASSPORT", start, end, score });
-    }
-    if (!text.includes("<<")) return;
-    findMrz(text, emit);
-  },
-};
+export function passportRecognizer(runsOf: RunsOf = findDigitRuns): Recognizer {
+  return {
+    name: "passport",
+    types: ["PASSPORT"],
+    context: CONTEXT,
+    find(text, emit) {
+      // tokens of 7–9 upper-case letters and digits around each digit run
+      const runs = runsOf(text);
+      let done = 0;
+      for (let k = 0; k < runs.count; k++) {
+        if (runs.starts[k]! < done) continue;
+        let start = runs.starts[k]!;
+        let end = runs.ends[k]!;
+        while (start > 0 && start > end - 9 && isPassportChar(text.charCodeAt(start - 1))) start--;
+        while (end < text.length && end - start <= 9 && isPassportChar(text.charCodeAt(end))) end++;
+        done = end;
+        const n = end - start;
+        if (n < 7 || n > 9 || isAlnumAt(text, start - 1) || isAlnumAt(text, end) || text[end] === "<" || text[start - 1] === "<") continue;
+        const score = shapeScore(text.slice(start, end));
+        if (score === 0 || partOfLongerNumber(text, start, end) || contextNear(text, start, end, PASSPORT_WORD) === "none") continue;
+        emit({ type: "PASSPORT", start, end, score });
+      }
+      if (!text.includes("<<")) return;
+      findMrz(text, emit);
+    },
+  };
+}
 
 function shapeScore(token: string): number {
   for (const [shape, score] of SHAPES) if (shape.test(token)) return score;
@@ -77,7 +79,7 @@ function partOfLongerNumber(text: string, start: number, end: number): boolean {
   return (joins(text[start - 1]) && digit(text[start - 2])) || (joins(text[end]) && digit(text[end + 1]));
 }
 
-function findMrz(text: string, emit: Parameters<typeof passport.find>[1]): void {
+function findMrz(text: string, emit: (c: Candidate) => void): void {
   const standalone = (start: number, end: number) => !/[A-Z0-9<]/.test(text[start - 1] ?? " ") && !/[A-Z0-9<]/.test(text[end] ?? " ");
   MRZ_NAME.lastIndex = 0;
   for (let m = MRZ_NAME.exec(text); m; m = MRZ_NAME.exec(text)) {

@@ -24,7 +24,7 @@
 // +CC numbers, where the "+" is already strong evidence).
 import { isPossiblePhoneNumber, isValidPhoneNumber, type CountryCode } from "libphonenumber-js/min";
 import { contextNear, contextWords } from "./context-gate.ts";
-import { digitRuns } from "./digit-runs.ts";
+import { findDigitRuns, type RunsOf } from "./digit-runs.ts";
 import { isAlnumAt, luhnValid } from "./id-checks.ts";
 import type { Recognizer } from "./types.ts";
 
@@ -76,38 +76,40 @@ function groupedLikeAPhone(raw: string, groups: readonly number[]): boolean {
   return !(groups.length === 3 && groups[0] === 3 && groups[1] === 2 && groups[2] === 4);
 }
 
-export const phone: Recognizer = {
-  name: "phone",
-  types: ["PHONE"],
-  context: CONTEXT,
-  find(text, emit) {
-    const runs = digitRuns(text);
-    let done = 0;
-    for (let k = 0; k < runs.count; k++) {
-      const s = runs.starts[k]!;
-      if (s < done) continue;
-      // fewer than 7 digits in the runs that phone separators join: no phone number here
-      let count = runs.ends[k]! - s;
-      for (let j = k + 1; j < runs.count && count < MIN_DIGITS && joinable(text, runs.ends[j - 1]!, runs.starts[j]!); j++) count += runs.ends[j]! - runs.starts[j]!;
-      if (count < MIN_DIGITS) continue;
-      const start = text[s - 1] === "+" || text[s - 1] === "(" ? s - 1 : s;
-      CANDIDATE.lastIndex = start;
-      const m = CANDIDATE.exec(text);
-      if (!m) continue;
-      const raw = m[0];
-      const end = start + raw.length;
-      done = end;
-      const groups: number[] = [];
-      let digits = "";
-      for (let j = k; j < runs.count && runs.starts[j]! < end; j++) {
-        groups.push(runs.ends[j]! - runs.starts[j]!);
-        digits += text.slice(runs.starts[j]!, runs.ends[j]!);
+export function phoneRecognizer(runsOf: RunsOf = findDigitRuns): Recognizer {
+  return {
+    name: "phone",
+    types: ["PHONE"],
+    context: CONTEXT,
+    find(text, emit) {
+      const runs = runsOf(text);
+      let done = 0;
+      for (let k = 0; k < runs.count; k++) {
+        const s = runs.starts[k]!;
+        if (s < done) continue;
+        // fewer than 7 digits in the runs that phone separators join: no phone number here
+        let count = runs.ends[k]! - s;
+        for (let j = k + 1; j < runs.count && count < MIN_DIGITS && joinable(text, runs.ends[j - 1]!, runs.starts[j]!); j++) count += runs.ends[j]! - runs.starts[j]!;
+        if (count < MIN_DIGITS) continue;
+        const start = text[s - 1] === "+" || text[s - 1] === "(" ? s - 1 : s;
+        CANDIDATE.lastIndex = start;
+        const m = CANDIDATE.exec(text);
+        if (!m) continue;
+        const raw = m[0];
+        const end = start + raw.length;
+        done = end;
+        const groups: number[] = [];
+        let digits = "";
+        for (let j = k; j < runs.count && runs.starts[j]! < end; j++) {
+          groups.push(runs.ends[j]! - runs.starts[j]!);
+          digits += text.slice(runs.starts[j]!, runs.ends[j]!);
+        }
+        const score = phoneScore(text, start, end, raw, groups, digits);
+        if (score > 0) emit({ type: "PHONE", start, end, score });
       }
-      const score = phoneScore(text, start, end, raw, groups, digits);
-      if (score > 0) emit({ type: "PHONE", start, end, score });
-    }
-  },
-};
+    },
+  };
+}
 
 /** Whether only phone separators (and at most four of them) lie between two digit runs. */
 function joinable(text: string, a: number, b: number): boolean {
@@ -209,15 +211,17 @@ function looksLikeSomethingElse(raw: string, groups: readonly number[], digits: 
 
 /**
  * The countries (of the ten we serve) whose national numbers can look like these digits,
- * most likely first; at most three are tried.
+ * cheapest likely one first; at most three are tried (any one will do: the type is PHONE).
  */
 export function nationalCountries(d: string): CountryCode[] {
   const n = d.length;
   if (d[0] === "0") {
     if (d[1] === "0") return [];
+    // Germany first: its variable-length plan takes most of these, and its check is among
+    // the cheapest (GB, sharing +44 with three dependencies, costs ~5× more)
     const list: CountryCode[] = ["DE"];
-    if (n === 10) list.unshift("FR", "NL");
-    else if (n === 11) list.unshift("GB");
+    if (n === 10) list.push("FR", "NL");
+    else if (n === 11) list.push("GB");
     if (n >= 6 && n <= 11) list.push("IT");
     if (n >= 8 && n <= 10) list.push("SE");
     return list.slice(0, 3);

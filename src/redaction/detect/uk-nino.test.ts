@@ -1,9 +1,9 @@
 // UK_NINO: HMRC's prefix rules, six digits (optionally in spaced pairs), suffix A–D.
 import { describe, expect, it } from "vitest";
 import { detector } from "./detect.ts";
-import { ukNino } from "./uk-nino.ts";
+import { ukNinoRecognizer } from "./uk-nino.ts";
 
-const d = detector([ukNino]);
+const d = detector([ukNinoRecognizer()]);
 const found = (text: string) => d.detect(text).map((s) => [text.slice(s.start, s.end), Math.round(s.score * 100) / 100]);
 
 describe("uk-nino", () => {

@@ -1,9 +1,9 @@
 // MEDICAL_ID, US Medicare Beneficiary Identifier: the 11-character pattern; dashed alone.
 import { describe, expect, it } from "vitest";
 import { detector } from "./detect.ts";
-import { usMbi } from "./us-mbi.ts";
+import { mbiRecognizer } from "./us-mbi.ts";
 
-const d = detector([usMbi]);
+const d = detector([mbiRecognizer()]);
 const found = (text: string) => d.detect(text).map((s) => [text.slice(s.start, s.end), Math.round(s.score * 100) / 100]);
 
 describe("us-mbi", () => {

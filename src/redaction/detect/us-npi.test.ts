@@ -1,9 +1,9 @@
 // MEDICAL_ID, US NPI: ten digits starting 1 or 2, Luhn with the 80840 prefix; only with context.
 import { describe, expect, it } from "vitest";
 import { detector } from "./detect.ts";
-import { npiValid, usNpi } from "./us-npi.ts";
+import { npiValid, npiRecognizer } from "./us-npi.ts";
 
-const d = detector([usNpi]);
+const d = detector([npiRecognizer()]);
 const found = (text: string) => d.detect(text).map((s) => text.slice(s.start, s.end));
 
 describe("us-npi", () => {

@@ -2,14 +2,14 @@
 // context, never issued or published numbers and mixed delimiters dropped.
 import { describe, expect, it } from "vitest";
 import { detector } from "./detect.ts";
-import { ssnValid, usSsn } from "./us-ssn.ts";
+import { ssnValid, usSsnRecognizer } from "./us-ssn.ts";
 import type { Candidate } from "./types.ts";
 
-const d = detector([usSsn]);
+const d = detector([usSsnRecognizer()]);
 const found = (text: string) => d.detect(text).map((s) => [text.slice(s.start, s.end), Math.round(s.score * 100) / 100]);
 const raw = (text: string) => {
   const out: Candidate[] = [];
-  usSsn.find(text, (c) => out.push(c));
+  usSsnRecognizer().find(text, (c) => out.push(c));
   return out.map((c) => [text.slice(c.start, c.end), c.score]);
 };
 
