@@ -1,13 +1,13 @@
 // Every recognizer Custos ships: the structured formats (validated by their checksums),
 // national identifiers, phone numbers and dates of birth, and names and places. A function,
-// not a list: the name recognizers share one tokenization per text, and that cache belongs
-// to the detector a runtime builds, not to the module.
-import { IDENTIFIERS } from "./identifiers.ts";
+// not a list: the identifier recognizers share each text's digit runs and the name
+// recognizers its tokenization, and those caches belong to the detector a runtime builds.
+import { identifierRecognizers } from "./identifiers.ts";
 import { nameRecognizers } from "./names.ts";
 import type { IpOptions } from "./ip.ts";
 import { structuredRecognizers } from "./structured.ts";
 import type { Recognizer } from "./types.ts";
 
 export function shippedRecognizers(options: { ip?: IpOptions } = {}): Recognizer[] {
-  return [...structuredRecognizers(options.ip), ...IDENTIFIERS, ...nameRecognizers()];
+  return [...structuredRecognizers(options.ip), ...identifierRecognizers(), ...nameRecognizers()];
 }
