@@ -194,20 +194,33 @@ export function answerStreamRewriter(op: Operation, r: TextRedactor, vault: Vaul
       }
     }
     if (ev.type === "content_block_stop") {
-      const p = pipes.get(i);
-      if (p) {
-        pipes.delete(i);
-        const o = p.end();
-        if (o.text) out.push(serialize({ event: "content_block_delta", data: JSON.stringify({ type: "content_block_delta", index: ev.index, delta: { type: "text_delta", text: o.text } }) }));
-        if (o.blocked) return void out.push(blockError(o.blocked));
-      }
-      const a = args.get(i);
-      if (a !== undefined) {
-        args.delete(i);
-        out.push(serialize({ event: "content_block_delta", data: JSON.stringify({ type: "content_block_delta", index: ev.index, delta: { type: "input_json_delta", partial_json: redactArgs(a) } }) }));
-      }
+      if (flushBlock(i, out)) return;
+    } else if (ev.type === "message_delta" || ev.type === "message_stop") {
+      // A block the provider never closed still gets what it holds, before the message ends.
+      for (const k of new Set([...pipes.keys(), ...args.keys()])) if (flushBlock(k, out)) return;
     }
     out.push(serialize(e));
+  }
+
+  /** What one content block still holds, as deltas of its kind; true when that ended the stream. */
+  function flushBlock(i: string, out: string[]): boolean {
+    const index = Number(i);
+    const p = pipes.get(i);
+    if (p) {
+      pipes.delete(i);
+      const o = p.end();
+      if (o.text) out.push(serialize({ event: "content_block_delta", data: JSON.stringify({ type: "content_block_delta", index, delta: { type: "text_delta", text: o.text } }) }));
+      if (o.blocked) {
+        out.push(blockError(o.blocked));
+        return true;
+      }
+    }
+    const a = args.get(i);
+    if (a !== undefined) {
+      args.delete(i);
+      out.push(serialize({ event: "content_block_delta", data: JSON.stringify({ type: "content_block_delta", index, delta: { type: "input_json_delta", partial_json: redactArgs(a) } }) }));
+    }
+    return false;
   }
 
   const textKey = (ev: Json) => `${String(ev.output_index ?? 0)}:${String(ev.content_index ?? 0)}`;

@@ -91,8 +91,9 @@ describe("streamText", () => {
     expect(s.push(" how").text).toBe("there, ");
     expect(s.push(" are you Anna").text).toBe("how are you ");
     expect(s.push(" Schmidt").text).toBe("");
-    expect(s.push(" today").text).toBe("[PERSON] ");
-    expect(s.end().text).toBe("today");
+    expect(s.push(" today.").text).toBe(""); // a name is final once its sentence has ended
+    expect(s.push(" Bye").text).toBe("[PERSON] today. ");
+    expect(s.end().text).toBe("Bye");
   });
 
   it("holds no more than the cap: a long run without a break is released in order", () => {

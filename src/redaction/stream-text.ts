@@ -7,11 +7,13 @@
 //   (names, street addresses), tokens with @ : / + (addresses, URLs, numbers);
 // - any candidate the detector sees that is not over its threshold yet but ends so close
 //   to the end that a context word still to come could lift it;
+// - any candidate at all until its sentence has ended or eight more words have come (the
+//   name recognizers weigh what follows a name);
 // - nothing is ever cut inside a candidate.
 //
 // The held text is capped (HOLD_CAP characters): past it, the oldest part is emitted as it
 // is redacted then — an entity longer than the cap may be split, nothing shorter is. Text
-// already emitted stays as left context (LOOKBEHIND) for the context words before an entity.
+// already emitted stays as left context (LOOKBEHIND) for the cues before an entity.
 // At the end, everything left goes through the detector. For entities shorter than the cap,
 // any split of a text into pieces gives the same output as redacting it whole.
 import type { PiiType } from "../policy/schema.ts";
@@ -19,9 +21,11 @@ import type { Span } from "./detect/detect.ts";
 import type { TextRedactor } from "./text-redactor.ts";
 
 export const HOLD_CAP = 256;
-const LOOKBEHIND = 128;
+const LOOKBEHIND = 256;
 /** Complete words after a candidate that its context may still come from (detect.ts WORDS_AFTER). */
 const CONTEXT_WORDS_AFTER = 2;
+/** Words after a candidate, or the end of its sentence, before its detection is taken as final. */
+const SETTLE_WORDS = 8;
 
 export interface StreamText {
   /** The redacted text that can go out now ("" while everything is held). */
@@ -53,15 +57,19 @@ export function streamText(r: TextRedactor): StreamText {
     }
     const { candidates: cands, spans } = r.analyze(window);
     if (!final) {
-      // Never inside a candidate; and hold one a context word still to come could lift.
-      const near = wordStartFromEnd(window, CONTEXT_WORDS_AFTER + 1);
+      // Never inside a candidate; hold one a context word still to come could lift; and hold
+      // any candidate until its sentence has ended or SETTLE_WORDS more words have come (the
+      // name recognizers weigh what follows a name: a legal form, a list of companies).
+      const near = contextWordStartFromEnd(window, CONTEXT_WORDS_AFTER + 1);
+      const settled = Math.max(wordStartFromEnd(window, SETTLE_WORDS + 1), lastSentenceEnd(window));
       for (let moved = true; moved; ) {
         moved = false;
         for (const c of cands) {
           if (c.end <= off || c.start >= cut) continue;
-          if (c.end > cut || (!c.reached && c.end > near)) {
-            if (c.start < cut) {
-              cut = Math.max(off, c.start);
+          if (c.end > cut || (!c.reached && c.end > near) || c.end > settled) {
+            const to = Math.max(off, c.start);
+            if (to < cut) {
+              cut = to;
               moved = true;
             }
           }
@@ -105,7 +113,7 @@ const isSpace = (c: number) => c === 32 || c === 10 || c === 9 || c === 13 || c 
  * de Rivoli, via Roma 3, ul. Długa 5).
  */
 const PARTICLES = new Set([
-  ...["van", "von", "de", "der", "den", "del", "della", "di", "da", "do", "dos", "das", "du", "la", "le", "af", "zu", "ter", "ten", "y", "e", "bin", "al", "d'", "l'"],
+  ...["van", "von", "de", "der", "den", "des", "del", "della", "delle", "dei", "degli", "di", "da", "do", "dos", "das", "du", "la", "las", "los", "le", "les", "af", "zu", "zum", "zur", "am", "an", "ter", "ten", "y", "e", "bin", "al", "d'", "l'"],
   ...["rue", "avenue", "boulevard", "bd", "chemin", "place", "allée", "impasse", "quai", "calle", "c/", "avenida", "avda", "plaza", "paseo", "camino", "via", "viale", "piazza", "corso", "vicolo", "largo", "ulica", "ul", "aleja", "al", "plac", "os", "osiedle", "rua", "travessa", "praça", "estrada", "straat", "laan", "plein", "gracht", "kade", "weg"],
 ]);
 
@@ -146,6 +154,31 @@ function holdFrom(window: string, off: number): number {
 /** A token without the punctuation a sentence puts around it ("(Anna," → "Anna"). */
 function trimPunctuation(tok: string): string {
   return tok.replace(/^[("'«„“‘[]+|[)"'»“”’\],.;!?]+$/g, "") || tok;
+}
+
+const isContextWordChar = (c: number) => (c >= 48 && c <= 57) || (c >= 65 && c <= 90) || (c >= 97 && c <= 122) || c > 127 || c === 45 || c === 95;
+
+/** Where the n-th word from the end starts, counting words as detect.ts does for context (runs of word characters). */
+function contextWordStartFromEnd(text: string, n: number): number {
+  let i = text.length;
+  for (let k = 0; k < n && i > 0; k++) {
+    while (i > 0 && !isContextWordChar(text.charCodeAt(i - 1))) i--;
+    while (i > 0 && isContextWordChar(text.charCodeAt(i - 1))) i--;
+  }
+  return i;
+}
+
+/** Just after the last sentence end (". ", "! ", "? " or a line break) in the text, or 0. */
+function lastSentenceEnd(text: string): number {
+  for (let i = text.length - 1; i > 0; i--) {
+    const c = text.charCodeAt(i);
+    if (c === 10) return i + 1;
+    if (isSpace(c)) {
+      const p = text.charCodeAt(i - 1);
+      if (p === 46 || p === 33 || p === 63) return i + 1;
+    }
+  }
+  return 0;
 }
 
 /** The index where the n-th word from the end starts (0 if there are fewer). */
