@@ -21,6 +21,11 @@ import { fileURLToPath } from "node:url";
 import postgres from "postgres";
 import { generateSigningKey } from "../src/audit/checkpoint.ts";
 import { FAKE_REPLY } from "../test/helpers/fake-provider.ts";
+import { ServerSettingsSchema } from "../src/config/server.ts";
+import { PII_TYPES, type PiiAction, type PiiType } from "../src/policy/schema.ts";
+import { redactionSettings } from "../src/redaction/redact.ts";
+import { redactWhole, textRedactor } from "../src/redaction/text-redactor.ts";
+import { vault } from "../src/redaction/vault.ts";
 import { migratePostgres } from "../src/storage/migrate.ts";
 
 const BENCH = path.dirname(fileURLToPath(import.meta.url));
@@ -62,6 +67,12 @@ const USER_PROMPT =
   "duplicate charge, a replacement for the cracked filter, and an explanation of why the callbacks " +
   "did not happen. If this is not resolved by Friday I will dispute the charge with my bank and post " +
   "a review.\" Previous tickets: #88213 (billing, closed), #88540 (delivery, open). Preferred contact: email.";
+/** The fake's reply as the bench team receives it (every PII type redacted, as bench/policies say). */
+const REDACTED_REPLY = (() => {
+  const r = redactionSettings(ServerSettingsSchema.parse({}).redaction);
+  const all = Object.fromEntries(PII_TYPES.map((t) => [t, "redact"])) as Record<PiiType, PiiAction>;
+  return redactWhole(textRedactor(r.detector, all, vault(), r.thresholds), FAKE_REPLY).text;
+})();
 const SYSTEM_PROMPT = "You are a careful support assistant for Acme Corp. Answer concisely, never invent order data, and cite ticket numbers.";
 const chatBody = (model: string, stream: boolean) =>
   JSON.stringify({ model, messages: [{ role: "system", content: SYSTEM_PROMPT }, { role: "user", content: USER_PROMPT }], temperature: 0.2, max_tokens: 256, ...(stream ? { stream: true } : {}) });
@@ -410,18 +421,22 @@ async function smoke(t: Target): Promise<Smoke> {
   } catch {
     /* not JSON */
   }
-  const chatOk = a.status === 200 && reply === FAKE_REPLY;
+  // Custos's bench team redacts every PII type both ways: its answers are the redacted
+  // reply, and its streams carry no raw PII (held text may merge a few events into one).
+  const redacts = t.name === "custos";
+  const chatOk = a.status === 200 && (redacts ? reply === REDACTED_REPLY : reply === FAKE_REPLY);
   const events = (body: string) => body.split("\n").filter((l) => l.startsWith("data:"));
+  const streamShape = (body: string, ev: string[]) => ev.at(-1)?.trim() === "data: [DONE]" && (redacts ? ev.length >= STREAM_EVENTS / 2 && !body.includes("maria.rossi@example.org") : ev.length === STREAM_EVENTS);
   const b = await request(url, { method: "POST", headers: t.headers, body: BODIES.stream });
   const be = events(b.body);
-  const streamOk = b.status === 200 && be.at(-1)?.trim() === "data: [DONE]" && be.length === STREAM_EVENTS && String(b.headers["content-type"]).startsWith("text/event-stream");
+  const streamOk = b.status === 200 && streamShape(b.body, be) && String(b.headers["content-type"]).startsWith("text/event-stream");
   const t0 = performance.now();
   const c = await request(url, { method: "POST", headers: t.headers, body: BODIES.ttfb });
   const ce = events(c.body);
   return {
     chat: { status: a.status, ok: chatOk, ...(chatOk ? {} : { sample: (a.body || a.error || "").slice(0, 300) }) },
     stream: { status: b.status, ok: streamOk, events: be.length, ...(streamOk ? {} : { sample: (b.body || b.error || "").slice(0, 300) }) },
-    ttfb: { status: c.status, ok: c.status === 200 && ce.at(-1)?.trim() === "data: [DONE]" && ce.length === STREAM_EVENTS, events: ce.length, ms: performance.now() - t0 },
+    ttfb: { status: c.status, ok: c.status === 200 && streamShape(c.body, ce), events: ce.length, ms: performance.now() - t0 },
   };
 }
 
