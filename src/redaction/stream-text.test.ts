@@ -7,7 +7,7 @@ import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { PII_TYPES, type PiiAction, type PiiType } from "../policy/schema.ts";
 import { detector } from "./detect/detect.ts";
-import { STAND_INS } from "../../test/helpers/pii-stand-ins.ts";
+import { cutAt, STAND_INS } from "../../test/helpers/pii-stand-ins.ts";
 import { streamText, HOLD_CAP } from "./stream-text.ts";
 import { redactWhole, textRedactor } from "./text-redactor.ts";
 import { vault } from "./vault.ts";
@@ -35,18 +35,6 @@ const whole = (text: string, action: PiiAction, blockType?: PiiType) => {
   return { out: a.text, blocked: a.blocked?.types };
 };
 
-/** Random pieces of a text: cut at the given points. */
-const cutAt = (text: string, points: number[]) => {
-  const cuts = [...new Set(points.map((p) => p % (text.length + 1)))].sort((a, b) => a - b);
-  const out: string[] = [];
-  let at = 0;
-  for (const c of cuts) {
-    out.push(text.slice(at, c));
-    at = c;
-  }
-  out.push(text.slice(at));
-  return out;
-};
 
 const words = ["the", "report", "is", "ready", "Please", "call", "me", "at", "or", "write", "to", "and", "thanks", "Sure", "Hello", "4096", "2026", "12", "passport", "number", "pass", "é", "🙂", "x", "(see)", ",", "."];
 const entities = ["anna.smith@example.org", "4111 1111 1111 1111", "Anna Schmidt", "Jean Dupont-Moreau", "Olga Nowak", "P1234567", "bob+x@mail.co.uk"];

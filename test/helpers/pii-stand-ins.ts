@@ -20,3 +20,16 @@ export const STAND_INS: Recognizer[] = [
   regex("passport", "PASSPORT", /\b[A-Z]\d{7}\b/g, 0.3, ["passport", "pass"]),
 ];
 
+
+/** A text cut into pieces at the given points (taken modulo its length; 0 and the end ignored). */
+export function cutAt(text: string, points: readonly number[]): string[] {
+  const cuts = [...new Set(points.map((p) => p % (text.length + 1)).filter((p) => p > 0 && p < text.length))].sort((a, b) => a - b);
+  const out: string[] = [];
+  let at = 0;
+  for (const c of cuts) {
+    out.push(text.slice(at, c));
+    at = c;
+  }
+  out.push(text.slice(at));
+  return out;
+}
