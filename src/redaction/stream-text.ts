@@ -117,6 +117,12 @@ const PARTICLES = new Set([
   ...["rue", "avenue", "boulevard", "bd", "chemin", "place", "allée", "impasse", "quai", "calle", "c/", "avenida", "avda", "plaza", "paseo", "camino", "via", "viale", "piazza", "corso", "vicolo", "largo", "ulica", "ul", "aleja", "al", "plac", "os", "osiedle", "rua", "travessa", "praça", "estrada", "straat", "laan", "plein", "gracht", "kade", "weg"],
 ]);
 
+/** Whether a word still arriving may become a particle or street word ("r" → "rue"). */
+function startsParticle(tok: string): boolean {
+  for (const p of PARTICLES) if (p.startsWith(tok)) return true;
+  return false;
+}
+
 /** Whether a complete token could belong to one entity with the text after it. */
 function joinable(tok: string): boolean {
   const c = tok.charCodeAt(0);
@@ -134,7 +140,8 @@ function holdFrom(window: string, off: number): number {
   // before it (it cannot continue a name or a number), so only it is held.
   if (i > off && !isSpace(window.charCodeAt(i - 1))) {
     while (i > off && !isSpace(window.charCodeAt(i - 1))) i--;
-    if (!joinable(trimPunctuation(window.slice(i)))) return Math.max(off, i);
+    const last = trimPunctuation(window.slice(i));
+    if (!joinable(last) && !startsParticle(last)) return Math.max(off, i);
   }
   // Before it, complete tokens that could join what follows.
   let hold = i;
