@@ -4,6 +4,11 @@
 // of running regexes per word; lookup keys are folded (lower case, no accents) separately, so
 // folding never moves an offset.
 
+import { IntSet } from "./int-tables.ts";
+
+// The hash sets live in int-tables.ts; the name recognizers reach them through here.
+export { IntMap, IntSet, SmallSet, type HashSet } from "./int-tables.ts";
+
 /** Token shapes. */
 export const CAP = 1; // first letter upper case, the rest lower (Anna, O'Brien, Jean-Luc, J)
 export const UPPER = 2; // two or more letters, all upper case (NASA, IBM)
@@ -488,152 +493,4 @@ export function onlySpaces(text: string, a: number, b: number): boolean {
     if (c !== 32 && c !== 9 && c !== 0xa0 && c !== 0x202f) return false;
   }
   return true;
-}
-
-/** What the recognizers ask of a set of hashes. */
-export interface HashSet {
-  has(h: number): boolean;
-  readonly size: number;
-}
-
-/** A few hashes found in one text (e-mail parts, names found): a plain array is cheaper to build than a table. */
-export class SmallSet implements HashSet {
-  private readonly items: number[] = [];
-
-  get size(): number {
-    return this.items.length;
-  }
-
-  has(h: number): boolean {
-    return this.items.includes(h);
-  }
-
-  add(h: number): this {
-    if (!this.items.includes(h)) this.items.push(h);
-    return this;
-  }
-}
-
-/**
- * A set of word or phrase hashes (non-negative 30-bit integers): open addressing in an
- * Int32Array, so a test is a multiply, a shift and a compare or two, with no call into the
- * engine's hash tables (the name recognizers test every capitalised token against several).
- */
-export class IntSet {
-  protected keys: Int32Array;
-  protected shift: number;
-  size = 0;
-
-  /** `capacity` (a power of two, at least 16): room for half as many keys before growing. */
-  constructor(items?: Iterable<number>, capacity = 16) {
-    this.keys = new Int32Array(capacity).fill(-1);
-    this.shift = 32 - Math.log2(capacity);
-    if (items) for (const k of items) this.add(k);
-  }
-
-  protected slot(k: number): number {
-    const keys = this.keys;
-    const mask = keys.length - 1;
-    let j = Math.imul(k, 0x9e3779b1) >>> this.shift;
-    for (;;) {
-      const x = keys[j]!;
-      if (x === k || x === -1) return j;
-      j = (j + 1) & mask;
-    }
-  }
-
-  has(k: number): boolean {
-    const keys = this.keys;
-    const mask = keys.length - 1;
-    let j = Math.imul(k, 0x9e3779b1) >>> this.shift;
-    for (;;) {
-      const x = keys[j]!;
-      if (x === k) return true;
-      if (x === -1) return false;
-      j = (j + 1) & mask;
-    }
-  }
-
-  add(k: number): this {
-    if (k < 0) throw new RangeError("IntSet keys are non-negative");
-    const j = this.slot(k);
-    if (this.keys[j] === -1) {
-      this.keys[j] = k;
-      if (++this.size * 2 > this.keys.length) this.grow();
-    }
-    return this;
-  }
-
-  protected grow(): void {
-    const old = this.keys;
-    this.keys = new Int32Array(old.length * 2).fill(-1);
-    this.shift--;
-    this.size = 0;
-    for (const k of old) if (k !== -1) this.add(k);
-  }
-
-  *[Symbol.iterator](): IterableIterator<number> {
-    for (const k of this.keys) if (k !== -1) yield k;
-  }
-}
-
-/** A map from hashes (non-negative 30-bit integers) to integers, laid out like IntSet. */
-export class IntMap {
-  private keys = new Int32Array(16).fill(-1);
-  private vals = new Int32Array(16);
-  private shift = 28;
-  size = 0;
-
-  get(k: number): number | undefined {
-    const keys = this.keys;
-    const mask = keys.length - 1;
-    let j = Math.imul(k, 0x9e3779b1) >>> this.shift;
-    for (;;) {
-      const x = keys[j]!;
-      if (x === k) return this.vals[j]!;
-      if (x === -1) return undefined;
-      j = (j + 1) & mask;
-    }
-  }
-
-  /** The value of k, or `otherwise` when k is not in the map. */
-  getOr(k: number, otherwise: number): number {
-    const keys = this.keys;
-    const mask = keys.length - 1;
-    let j = Math.imul(k, 0x9e3779b1) >>> this.shift;
-    for (;;) {
-      const x = keys[j]!;
-      if (x === k) return this.vals[j]!;
-      if (x === -1) return otherwise;
-      j = (j + 1) & mask;
-    }
-  }
-
-  has(k: number): boolean {
-    return this.get(k) !== undefined;
-  }
-
-  set(k: number, v: number): this {
-    if (k < 0) throw new RangeError("IntMap keys are non-negative");
-    const keys = this.keys;
-    const mask = keys.length - 1;
-    let j = Math.imul(k, 0x9e3779b1) >>> this.shift;
-    while (keys[j] !== -1 && keys[j] !== k) j = (j + 1) & mask;
-    if (keys[j] === -1) {
-      keys[j] = k;
-      this.vals[j] = v;
-      if (++this.size * 2 > keys.length) this.grow();
-    } else this.vals[j] = v;
-    return this;
-  }
-
-  private grow(): void {
-    const oldK = this.keys;
-    const oldV = this.vals;
-    this.keys = new Int32Array(oldK.length * 2).fill(-1);
-    this.vals = new Int32Array(oldK.length * 2);
-    this.shift--;
-    this.size = 0;
-    for (let j = 0; j < oldK.length; j++) if (oldK[j] !== -1) this.set(oldK[j]!, oldV[j]!);
-  }
 }
