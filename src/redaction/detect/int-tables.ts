@@ -95,15 +95,9 @@ export class IntMap {
   size = 0;
 
   get(k: number): number | undefined {
-    const keys = this.keys;
-    const mask = keys.length - 1;
-    let j = Math.imul(k, 0x9e3779b1) >>> this.shift;
-    for (;;) {
-      const x = keys[j]!;
-      if (x === k) return this.vals[j]!;
-      if (x === -1) return undefined;
-      j = (j + 1) & mask;
-    }
+    // Values are Int32Array entries, so NaN can only mean "not there".
+    const v = this.getOr(k, NaN);
+    return Number.isNaN(v) ? undefined : v;
   }
 
   /** The value of k, or `otherwise` when k is not in the map. */
