@@ -30,9 +30,33 @@ const TAILS = new Set(
 const COPULA =
   /(?:[Pp]ass(?:word|wort|wd|e)?|PASSWOR[DT]|[Kk]ennwort|[Cc]ontrase(?:ñ|n)a|[Ss]enha|[Ww]achtwoord|[Pp]arola|[Ll](?:ö|o)senord|[Hh]as(?:ł|l)o|[Ss]alasana|[Hh]eslo)[ \t]+(?:is|ist|lautet|est|es|é|è|jest|to|är|on|was|war|era)[ \t:]+/g;
 
+/** The first three letters, lower-cased, of each password word of COPULA. */
+const COPULA_HEADS = new Set(["pas", "ken", "con", "sen", "wac", "par", "lös", "los", "has", "sal", "hes"].map((t) => tailCode(t.charCodeAt(0), t.charCodeAt(1), t.charCodeAt(2))));
+/** ASCII letters that start one of them, either case. */
+const COPULA_FIRST = new Uint8Array(128);
+for (const ch of "pkcswlhPKCSWLH") COPULA_FIRST[ch.charCodeAt(0)] = 1;
+
+/**
+ * Where a password word of COPULA may start, in text order: one table look-up a character,
+ * so the regex (an alternation with no literal prefix, which the engine would try at every
+ * position) runs only where the first three letters fit.
+ */
+function copulaStarts(text: string): number[] {
+  const at: number[] = [];
+  for (let i = 0, n = text.length - 3; i < n; i++) {
+    const c = text.charCodeAt(i);
+    if (c >= 128 || COPULA_FIRST[c] !== 1) continue;
+    // every second letter is a, e, o or ö (either case): most candidates end here
+    const b = text.charCodeAt(i + 1) | 32;
+    if (b !== 97 && b !== 101 && b !== 111 && b !== 0xf6) continue;
+    if (COPULA_HEADS.has(tailCode(c, b, text.charCodeAt(i + 2)))) at.push(i);
+  }
+  return at;
+}
+
 /** A finder of assigned secrets (its own regex state, so two finders never share a lastIndex). */
 export function assignmentFinder(): (text: string, emit: (c: Candidate) => void) => void {
-  const copula = new RegExp(COPULA.source, "g");
+  const copula = new RegExp(COPULA.source, "y");
   return (text, emit) => {
     let last = 0; // end of the last value reported: a connector inside it is not looked at
     for (let p = text.indexOf(":"); p !== -1; p = text.indexOf(":", p + 1)) {
@@ -53,9 +77,13 @@ export function assignmentFinder(): (text: string, emit: (c: Candidate) => void)
         last = v.end;
       }
     }
-    copula.lastIndex = 0;
-    for (let m = copula.exec(text); m !== null; m = copula.exec(text)) {
-      if (m.index > 0 && isLower(text.charCodeAt(m.index - 1))) continue;
+    last = 0; // end of the last "password is": a stem inside it starts nothing
+    for (const s of copulaStarts(text)) {
+      if (s < last) continue;
+      copula.lastIndex = s;
+      if (copula.exec(text) === null) continue;
+      last = copula.lastIndex;
+      if (s > 0 && isLower(text.charCodeAt(s - 1))) continue;
       const v = valueFrom(text, copula.lastIndex);
       if (v && passwordValue(text, v.start, v.end)) emit({ type: "API_KEY", start: v.start, end: v.end, score: PASSWORD_SCORE });
     }
