@@ -84,6 +84,24 @@ describe("streamText", () => {
     expect(s.end().text).toBe("Bye");
   });
 
+  it("lets the stream's first word go at once when no name or place starts with it (and only the first)", () => {
+    const d = detector(STAND_INS);
+    const s = streamText(textRedactor(d, actions("redact"), vault()));
+    expect(s.push("Sure").text).toBe(""); // may still grow ("Surely", "Suresh")
+    expect(s.push(" ").text).toBe("Sure "); // complete: out without waiting for the next word
+    expect(s.push("Anna ").text).toBe(""); // a possible name is held as before
+    expect(s.push("Schmidt wrote.").text).toBe("");
+    expect(s.push(" Bye").text).toBe("[PERSON] wrote. ");
+    // Later in the stream the same word is held like any capitalised word.
+    const t = streamText(textRedactor(d, actions("redact"), vault()));
+    expect(t.push("Well, ").text).toBe("");
+    expect(t.push("ok ").text).toBe("Well, ok ");
+    expect(t.push("Sure ").text).toBe("");
+    // A capitalised first word that is not an opener is held until the next word shows it was no name.
+    const u = streamText(textRedactor(d, actions("redact"), vault()));
+    expect(u.push("Anna ").text).toBe("");
+  });
+
   it("holds no more than the cap: a long run without a break is released in order", () => {
     const d = detector(STAND_INS);
     const s = streamText(textRedactor(d, actions("redact"), vault()));

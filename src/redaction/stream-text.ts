@@ -4,7 +4,9 @@
 // - the last token while it may still grow (no whitespace after it yet);
 // - before it, a run of tokens that could be one entity with what follows: digit groups
 //   (cards, IBANs, phone numbers written with spaces), capitalised words and name particles
-//   (names, street addresses), tokens with @ : / + (addresses, URLs, numbers);
+//   (names, street addresses), tokens with @ : / + (addresses, URLs, numbers) — but not
+//   the stream's first word when it is an opener no entity includes ("Sure", "Voici":
+//   detect/openers.ts), so the first content token is not delayed by the next one;
 // - any candidate the detector sees that is not over its threshold yet but ends so close
 //   to the end that a context word still to come could lift it;
 // - any candidate at all until its sentence has ended or eight more words have come (the
@@ -18,6 +20,7 @@
 // any split of a text into pieces gives the same output as redacting it whole.
 import type { PiiType } from "../policy/schema.ts";
 import type { Span } from "./detect/detect.ts";
+import { isOpener } from "./detect/openers.ts";
 import type { TextRedactor } from "./text-redactor.ts";
 
 export const HOLD_CAP = 256;
@@ -151,6 +154,9 @@ function holdFrom(window: string, off: number): number {
     const end = j;
     while (j > 0 && !isSpace(window.charCodeAt(j - 1))) j--;
     if (end === j || j < off) break;
+    // The stream's first word, when it is one no name or place starts with ("Sure", "Hallo"):
+    // no entity can reach back over it, so it goes out without waiting for the next word.
+    if (j === 0 && isOpener(window.slice(0, end))) break;
     if (!joinable(trimPunctuation(window.slice(j, end)))) break;
     hold = j;
     if (window.length - hold > HOLD_CAP) break;

@@ -58,6 +58,18 @@ describe("streamed redaction equals one-shot redaction (shipped detector, corpus
     );
   });
 
+  it("answers opening with a word no entity starts with, whatever follows it (the first word goes out at once)", () => {
+    const openers = ["Sure", "Certainly", "Hello,", "Please", "Gerne", "Natürlich", "Voici", "Claro", "Ecco", "Natuurlijk", "Oczywiście", "Olá", "Visst", "Der", "The", "I"];
+    const rests = ["van der Berg wrote", "Straße 5, 10115 Berlin", "Anna Schmidt called", "de la Cruz", "Maria Rossi (maria.rossi@example.org)", "Hague is lovely", "Baker Street 221B", "+44 20 7946 0958", "Müller"];
+    fc.assert(
+      fc.property(fc.constantFrom(...openers), fc.constantFrom(...rests), fc.array(fc.nat({ max: 80 }), { maxLength: 12 }), (opener, rest, points) => {
+        const text = `${opener} ${rest}. Thanks.`;
+        expect(streamed(cutAt(text, [opener.length + 1, ...points]), "redact")).toBe(whole(text, "redact"));
+      }),
+      { numRuns: 600 },
+    );
+  });
+
   it("token by token, as models stream", () => {
     for (const line of corpus.slice(0, 200)) {
       const tokens = line.text.match(/\s*\S+/g) ?? [line.text];

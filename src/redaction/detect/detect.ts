@@ -2,6 +2,7 @@
 // their type's threshold, and overlaps resolved before anything is numbered or replaced
 // (a span is either wholly one entity or untouched).
 import { PII_TYPES } from "../../policy/schema.ts";
+import { afterLeadingOpener } from "./openers.ts";
 import type { Candidate, PiiType, Recognizer } from "./types.ts";
 
 export interface Span {
@@ -45,6 +46,12 @@ export function detector(recognizers: readonly Recognizer[]): Detector {
       const context = r.context;
       r.find(text, (c) => {
         if (!types.has(c.type) || c.end <= c.start) return;
+        if (c.type === "PERSON" || c.type === "LOCATION") {
+          // never a name or a place with the word a sentence opens with (openers.ts)
+          const start = afterLeadingOpener(text, c.start, c.end);
+          if (start >= c.end) return;
+          if (start !== c.start) c = { ...c, start };
+        }
         if (c.score < 1 && context && context.length > 0 && hasContext(text, c.start, c.end, context)) {
           c = { ...c, score: Math.max(CONTEXT_FLOOR, Math.min(1, c.score + CONTEXT_BOOST)) };
         }
