@@ -300,6 +300,10 @@ interface TtfbResult {
   firstErrorStatus: number | null;
   reqPerSec: number;
   ttfbMs: { p50: number; p99: number };
+  /** The first content token (not the role chunk): what redaction's hold-back could delay. */
+  ttftMs: { p50: number; p99: number };
+  /** TTFT minus the response headers, per stream: the answer path alone (auth, policy and the audit commit come before the headers). */
+  ttftAfterHeadersMs: { p50: number; p99: number };
   headersMs: { p50: number; p99: number };
   totalMs: { p50: number; p99: number };
   error?: string;
@@ -481,8 +485,13 @@ function render(o: { results: Record<string, Partial<Record<Target["name"], Cell
     }
   }
   L.push("", "## Streaming time to first byte (50 chunks 2 ms apart)", "");
-  L.push("| scenario | target | streams/s | TTFB p50 ms | TTFB p99 ms | added TTFB p50 ms | added TTFB p99 ms | headers p50 ms | last byte p50 ms | added last byte p50 ms | CPU µs/stream | RSS MiB (÷ direct) | n | errors |");
-  L.push("|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|");
+  L.push(
+    "TTFT = the first content token (a non-empty content/text delta; the role chunk before it is the first byte). " +
+      "\"after headers\" = TTFT − response headers, per stream: the answer path alone; its \"added\" is what the streaming redaction (hold-back) adds.",
+    "",
+  );
+  L.push("| scenario | target | streams/s | TTFB p50 ms | TTFB p99 ms | added TTFB p50 ms | added TTFB p99 ms | headers p50 ms | TTFT p50 ms | added TTFT p50 ms | TTFT after headers p50 ms | added after headers p50 ms | last byte p50 ms | added last byte p50 ms | CPU µs/stream | RSS MiB (÷ direct) | n | errors |");
+  L.push("|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|");
   for (const sc of SCENARIOS.filter((s) => s.kind === "ttfb")) {
     const base = o.results[sc.id]?.direct?.ttfb;
     for (const tn of names) {
@@ -490,15 +499,15 @@ function render(o: { results: Record<string, Partial<Record<Target["name"], Cell
       const r = c?.ttfb;
       if (!c || !r || r.error || r.n === 0) {
         if (r && !r.error) {
-          L.push(`| ${sc.id} | ${tn} | failed: 0 of ${r.errors} streams completed${r.firstErrorStatus ? ` (first HTTP ${r.firstErrorStatus})` : ""} |||||||||||`);
+          L.push(`| ${sc.id} | ${tn} | failed: 0 of ${r.errors} streams completed${r.firstErrorStatus ? ` (first HTTP ${r.firstErrorStatus})` : ""} |||||||||||||||`);
           continue;
         }
-        L.push(`| ${sc.id} | ${tn} | ${r?.error ? "failed: " + r.error.replace(/[|\n]/g, " ").slice(0, 100) : "not run"} |||||||||||`);
+        L.push(`| ${sc.id} | ${tn} | ${r?.error ? "failed: " + r.error.replace(/[|\n]/g, " ").slice(0, 100) : "not run"} |||||||||||||||`);
         continue;
       }
       const d = tn === "direct";
       L.push(
-        `| ${sc.id} | ${tn} | ${num(r.reqPerSec, 0)} | ${num(r.ttfbMs.p50, 3)} | ${num(r.ttfbMs.p99, 3)} | ${d ? "–" : signed(r.ttfbMs.p50 - (base?.ttfbMs.p50 ?? NaN))} | ${d ? "–" : signed(r.ttfbMs.p99 - (base?.ttfbMs.p99 ?? NaN))} | ${num(r.headersMs.p50, 3)} | ${num(r.totalMs.p50, 2)} | ${d ? "–" : signed(r.totalMs.p50 - (base?.totalMs.p50 ?? NaN))} | ${num(d ? c.fakeCpuUs : c.proxyCpuUs, 0)}${d ? " (fake)" : ""} | ${num(mib(c.rssKB), 1)} (${num(c.rssKB / c.fakeRssKB, 2)}) | ${r.n} | ${r.errors}${r.firstErrorStatus ? ` (HTTP ${r.firstErrorStatus})` : ""} |`,
+        `| ${sc.id} | ${tn} | ${num(r.reqPerSec, 0)} | ${num(r.ttfbMs.p50, 3)} | ${num(r.ttfbMs.p99, 3)} | ${d ? "–" : signed(r.ttfbMs.p50 - (base?.ttfbMs.p50 ?? NaN))} | ${d ? "–" : signed(r.ttfbMs.p99 - (base?.ttfbMs.p99 ?? NaN))} | ${num(r.headersMs.p50, 3)} | ${num(r.ttftMs?.p50, 3)} | ${d ? "–" : signed((r.ttftMs?.p50 ?? NaN) - (base?.ttftMs?.p50 ?? NaN))} | ${num(r.ttftAfterHeadersMs?.p50, 3)} | ${d ? "–" : signed((r.ttftAfterHeadersMs?.p50 ?? NaN) - (base?.ttftAfterHeadersMs?.p50 ?? NaN))} | ${num(r.totalMs.p50, 2)} | ${d ? "–" : signed(r.totalMs.p50 - (base?.totalMs.p50 ?? NaN))} | ${num(d ? c.fakeCpuUs : c.proxyCpuUs, 0)}${d ? " (fake)" : ""} | ${num(mib(c.rssKB), 1)} (${num(c.rssKB / c.fakeRssKB, 2)}) | ${r.n} | ${r.errors}${r.firstErrorStatus ? ` (HTTP ${r.firstErrorStatus})` : ""} |`,
       );
     }
   }
@@ -657,7 +666,7 @@ async function main(): Promise<void> {
         log(`${sc.id} ${t.name}: ${r.error ?? `${rps(r).toFixed(0)} req/s p50 ${msOf(r.lat_us.p50).toFixed(3)} ms p99 ${msOf(r.lat_us.p99).toFixed(3)} ms errors ${errCount(r)} cpu ${num(cell.proxyCpuUs ?? cell.fakeCpuUs, 0)} µs/req`}`);
       } else if (cell.ttfb) {
         const r = cell.ttfb;
-        log(`${sc.id} ${t.name}: ${r.error ?? `TTFB p50 ${r.ttfbMs.p50} ms p99 ${r.ttfbMs.p99} ms, last byte p50 ${r.totalMs.p50} ms, n ${r.n}, errors ${r.errors}`}`);
+        log(`${sc.id} ${t.name}: ${r.error ?? `TTFB p50 ${r.ttfbMs.p50} ms p99 ${r.ttfbMs.p99} ms, TTFT p50 ${r.ttftMs?.p50} ms (${r.ttftAfterHeadersMs?.p50} ms after headers), last byte p50 ${r.totalMs.p50} ms, n ${r.n}, errors ${r.errors}`}`);
       }
     }
   }

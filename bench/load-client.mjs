@@ -1,6 +1,7 @@
 #!/usr/bin/env node
 // load-client.mjs — the bench's own closed-loop HTTP client, two modes:
-//   --mode ttfb     SSE streams: time to response headers, first body byte and last byte
+//   --mode ttfb     SSE streams: time to response headers, first body byte, first content
+//                   token (TTFT: the first non-empty content or text delta) and last byte
 //                   (the approach of shared/bench/ttfb.mjs, copied so the repo runs alone)
 //   --mode latency  the fallback when wrk is missing: whole-response latency with
 //                   microsecond percentiles, bytes, non-2xx and socket errors, in wrk's shape
@@ -38,17 +39,25 @@ const agent = new http.Agent({ keepAlive: true, maxSockets: concurrency });
 const headers = { "content-type": "application/json", "content-length": body.length, ...extraHeaders };
 if (mode === "ttfb") headers.accept = "text/event-stream";
 
+const FIRST_TOKEN = /"(?:content|text)":"[^"]/;
+
 function once() {
   return new Promise((resolve) => {
     const t0 = process.hrtime.bigint();
     let tHead = 0n;
     let tFirst = 0n;
+    let tToken = 0n; // the first content delta: an OpenAI "content" or Anthropic "text" that is not empty
+    let seen = "";
     let tail = "";
     let bytes = 0;
     const req = http.request({ host, port: url.port, path: url.pathname + url.search, method: "POST", headers, agent, timeout: REQ_TIMEOUT_MS }, (res) => {
       tHead = process.hrtime.bigint();
       res.on("data", (c) => {
         if (tFirst === 0n) tFirst = process.hrtime.bigint();
+        if (tToken === 0n && mode === "ttfb") {
+          seen = (seen + c.toString("latin1")).slice(-4096);
+          if (FIRST_TOKEN.test(seen)) tToken = process.hrtime.bigint();
+        }
         bytes += c.length;
         if (expect) tail = (tail + c.toString("latin1")).slice(-64);
       });
@@ -56,7 +65,7 @@ function once() {
         const tEnd = process.hrtime.bigint();
         const us = (t) => Number(t - t0) / 1e3;
         const good = res.statusCode >= 200 && res.statusCode < 300 && (!expect || tail.includes(expect));
-        resolve({ kind: good ? "ok" : "status", status: res.statusCode, bytes, head: us(tHead), ttfb: us(tFirst || tEnd), total: us(tEnd) });
+        resolve({ kind: good ? "ok" : "status", status: res.statusCode, bytes, head: us(tHead), ttfb: us(tFirst || tEnd), ttft: us(tToken || tEnd), total: us(tEnd) });
       });
       res.on("error", () => resolve({ kind: "read" }));
     });
@@ -80,7 +89,7 @@ const stats = (arr, scale) => {
 const start = Date.now();
 const recordFrom = start + warmupMs;
 const stopAt = recordFrom + durationMs;
-const ttfb = [], head = [], total = [];
+const ttfb = [], ttft = [], ttftAfterHead = [], head = [], total = [];
 const errors = { connect: 0, read: 0, write: 0, status: 0, timeout: 0 };
 let issued = 0, completed = 0, bytes = 0, firstErrorStatus = null;
 let measuredStart = 0n, measuredEnd = 0n;
@@ -109,6 +118,10 @@ async function worker() {
     completed++; // wrk counts non-2xx responses as requests too (and as status errors)
     bytes += r.bytes;
     ttfb.push(r.ttfb);
+    if (r.ttft !== undefined) {
+      ttft.push(r.ttft);
+      ttftAfterHead.push(r.ttft - r.head);
+    }
     head.push(r.head);
     total.push(r.total);
   }
@@ -131,6 +144,8 @@ if (mode === "latency") {
       seconds: Number((durationUs / 1e6).toFixed(3)),
       reqPerSec: Number((n / (durationUs / 1e6)).toFixed(1)),
       ttfbMs: stats(ttfb, 1000),
+      ttftMs: stats(ttft, 1000),
+      ttftAfterHeadersMs: stats(ttftAfterHead, 1000),
       headersMs: stats(head, 1000),
       totalMs: stats(total, 1000),
     }),
