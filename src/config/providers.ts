@@ -20,6 +20,17 @@ const common = {
   models: z.array(z.string().min(1)).min(1),
   /** Overrides server.yaml's upstream.headers_timeout_ms for this endpoint. */
   timeout_ms: z.number().int().min(1).max(3_600_000).optional(),
+  /**
+   * The provider's own name for a catalogue model, where it differs (an Azure deployment,
+   * a vLLM served-model name): `{ gpt-4o: gpt4o-eu-prod }`. Callers always use the catalogue name.
+   */
+  model_names: z.record(z.string().min(1), z.string().min(1).max(200)).default({}),
+  /** Lower goes first: candidates are tried by priority, then by weight among equals. */
+  priority: z.number().int().min(0).max(1000).default(100),
+  /** Share of calls among endpoints of the same priority. */
+  weight: z.number().int().min(1).max(1000).default(1),
+  /** Labels policies can route by (`self_hosted`, `zero_retention`…). */
+  tags: z.array(z.string().regex(/^[a-z0-9][a-z0-9_.-]{0,62}$/, "lower-case letters, digits, '-', '_' or '.'")).default([]),
 };
 
 const remote = {
@@ -31,6 +42,11 @@ const remote = {
 export const EndpointSchema = z.discriminatedUnion("kind", [
   z.object({ kind: z.literal("openai"), ...common, ...remote }).strict(),
   z.object({ kind: z.literal("openai-compatible"), ...common, ...remote }).strict(),
+  z.object({ kind: z.literal("mistral"), ...common, ...remote }).strict(),
+  /** Gemini's OpenAI-compatible endpoint (…/v1beta/openai). */
+  z.object({ kind: z.literal("gemini"), ...common, ...remote }).strict(),
+  /** base_url is the resource (https://NAME.openai.azure.com); model_names gives each model's deployment. */
+  z.object({ kind: z.literal("azure-openai"), ...common, ...remote, api_version: z.string().regex(/^\d{4}-\d{2}-\d{2}(-preview)?$/, "an api-version such as 2024-10-21").default("2024-10-21") }).strict(),
   z.object({ kind: z.literal("anthropic"), ...common, ...remote, anthropic_version: z.string().default("2023-06-01") }).strict(),
   z.object({ kind: z.literal("echo"), ...common, region: z.string().min(1).default("local") }).strict(),
 ]);
@@ -49,3 +65,6 @@ export const ProvidersFileSchema = z
 export type Endpoint = z.output<typeof EndpointSchema>;
 export type EndpointKind = Endpoint["kind"];
 export type ProvidersFile = z.output<typeof ProvidersFileSchema>;
+
+/** The name the endpoint's provider knows a catalogue model by. */
+export const providerModelName = (e: Endpoint, model: string): string => e.model_names[model] ?? model;

@@ -4,7 +4,7 @@ import type { Endpoint } from "../config/providers.ts";
 import type { ProviderAdapter } from "./adapter.ts";
 import type { Operation } from "./types.ts";
 
-type OpenAiEndpoint = Extract<Endpoint, { kind: "openai" | "openai-compatible" }>;
+type OpenAiEndpoint = Extract<Endpoint, { kind: "openai" | "openai-compatible" | "mistral" | "gemini" | "azure-openai" }>;
 
 const PATHS: Partial<Record<Operation, string>> = {
   chat: "/chat/completions",

@@ -8,6 +8,9 @@ import { openaiAdapter } from "./openai.ts";
 const ADAPTERS: { [K in EndpointKind]: ProviderAdapter<Extract<Endpoint, { kind: K }>> } = {
   openai: openaiAdapter,
   "openai-compatible": openaiAdapter,
+  mistral: openaiAdapter,
+  gemini: openaiAdapter,
+  "azure-openai": openaiAdapter,
   anthropic: anthropicAdapter,
   echo: echoAdapter,
 };
