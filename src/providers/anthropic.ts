@@ -2,6 +2,7 @@
 // API behaviour and are passed on; its credential is Custos's and is not.
 import type { Endpoint } from "../config/providers.ts";
 import type { ProviderAdapter } from "./adapter.ts";
+import { providerBody } from "./provider-body.ts";
 import type { Operation } from "./types.ts";
 
 type AnthropicEndpoint = Extract<Endpoint, { kind: "anthropic" }>;
@@ -21,7 +22,7 @@ export const anthropicAdapter: ProviderAdapter<AnthropicEndpoint> = {
       url: `${endpoint.base_url}/v1/messages`,
       method: "POST",
       headers,
-      body: ex.body,
+      body: providerBody(ex, endpoint),
       signal: ctx.signal,
       timeoutMs: ctx.timeoutMs,
     });

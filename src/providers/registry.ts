@@ -3,14 +3,14 @@ import type { Endpoint, EndpointKind } from "../config/providers.ts";
 import type { ProviderAdapter } from "./adapter.ts";
 import { anthropicAdapter } from "./anthropic.ts";
 import { echoAdapter } from "./echo.ts";
-import { openaiAdapter } from "./openai.ts";
+import { azureOpenAiAdapter, geminiAdapter, mistralAdapter, openaiAdapter } from "./openai-family.ts";
 
 const ADAPTERS: { [K in EndpointKind]: ProviderAdapter<Extract<Endpoint, { kind: K }>> } = {
   openai: openaiAdapter,
   "openai-compatible": openaiAdapter,
-  mistral: openaiAdapter,
-  gemini: openaiAdapter,
-  "azure-openai": openaiAdapter,
+  mistral: mistralAdapter,
+  gemini: geminiAdapter,
+  "azure-openai": azureOpenAiAdapter,
   anthropic: anthropicAdapter,
   echo: echoAdapter,
 };
