@@ -30,6 +30,9 @@ export function unconfiguredStorage(): Storage {
     apiKeyByHash: refuse,
     revokeApiKey: refuse,
     touchApiKeys: refuse,
+    listSuspensions: refuse,
+    suspend: refuse,
+    resume: refuse,
     unsafeExecute: refuse,
     close: async () => {},
   };

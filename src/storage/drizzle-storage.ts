@@ -1,10 +1,10 @@
 // The Storage operations written once against drizzle's Postgres dialect; both
 // drivers (postgres.js, PGlite) hand in their drizzle database.
-import { and, desc, eq, inArray, isNull, sql } from "drizzle-orm";
+import { and, asc, desc, eq, inArray, isNull, sql } from "drizzle-orm";
 import type { PgDatabase, PgQueryResultHKT } from "drizzle-orm/pg-core";
 import { auditStore, type RawQuery } from "./audit-store.ts";
-import { apiKeys } from "./schema.ts";
-import type { Storage } from "./types.ts";
+import { apiKeys, suspensions } from "./schema.ts";
+import type { Storage, SuspensionKind, SuspensionRecord } from "./types.ts";
 
 export type AnyPgDatabase = PgDatabase<PgQueryResultHKT, Record<string, never>>;
 
@@ -34,6 +34,21 @@ export function drizzleStorage(kind: Storage["kind"], db: () => AnyPgDatabase, c
       if (ids.length === 0) return;
       await db().update(apiKeys).set({ lastUsedAt: at }).where(inArray(apiKeys.id, [...ids]));
     },
+    async listSuspensions() {
+      return (await db().select().from(suspensions).orderBy(asc(suspensions.kind), asc(suspensions.name))).map(suspensionOf);
+    },
+    async suspend(row) {
+      // One statement, so two operators suspending at once cannot both "create" it.
+      const inserted = await db().insert(suspensions).values(row).onConflictDoNothing().returning();
+      if (inserted[0]) return { created: true, record: suspensionOf(inserted[0]) };
+      const existing = await db().select().from(suspensions).where(and(eq(suspensions.kind, row.kind), eq(suspensions.name, row.name))).limit(1);
+      // Resumed between the two statements: rare, and suspending again is what was asked.
+      return existing[0] ? { created: false, record: suspensionOf(existing[0]) } : this.suspend(row);
+    },
+    async resume(kind, name) {
+      const deleted = await db().delete(suspensions).where(and(eq(suspensions.kind, kind), eq(suspensions.name, name))).returning();
+      return deleted[0] ? suspensionOf(deleted[0]) : undefined;
+    },
     async unsafeExecute(statement) {
       try {
         await db().execute(sql.raw(statement));
@@ -44,3 +59,6 @@ export function drizzleStorage(kind: Storage["kind"], db: () => AnyPgDatabase, c
     close,
   };
 }
+
+/** The kind column is checked by the database, so narrowing it here is safe. */
+const suspensionOf = (r: typeof suspensions.$inferSelect): SuspensionRecord => ({ ...r, kind: r.kind as SuspensionKind });

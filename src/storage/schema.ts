@@ -1,7 +1,8 @@
 // The drizzle schema of the public tables. Migrations in migrations/ are generated from it
 // (drizzle-kit generate); the audit log's tables are raw SQL (partitions, triggers, grants
 // drizzle-kit cannot express) in migrations/0002_audit.sql, queried through audit-schema.ts.
-import { pgTable, text, timestamp, uniqueIndex } from "drizzle-orm/pg-core";
+import { sql } from "drizzle-orm";
+import { check, pgTable, primaryKey, text, timestamp, uniqueIndex } from "drizzle-orm/pg-core";
 
 /** Custos API keys for services. Only a peppered hash of each key is stored. */
 export const apiKeys = pgTable(
@@ -20,4 +21,18 @@ export const apiKeys = pgTable(
     lastUsedAt: timestamp("last_used_at", { withTimezone: true, mode: "date" }),
   },
   (t) => [uniqueIndex("api_keys_hash_idx").on(t.hash)],
+);
+
+/** The kill switch: what an operator has suspended now (one row per target; resuming deletes it, the audit log keeps the history). */
+export const suspensions = pgTable(
+  "suspensions",
+  {
+    /** endpoint | model | team (checked by the migration). */
+    kind: text("kind").notNull(),
+    name: text("name").notNull(),
+    reason: text("reason"),
+    suspendedBy: text("suspended_by").notNull(),
+    suspendedAt: timestamp("suspended_at", { withTimezone: true, mode: "date" }).notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.kind, t.name] }), check("suspensions_kind_check", sql`${t.kind} in ('endpoint', 'model', 'team')`)],
 );

@@ -15,6 +15,20 @@ export interface ApiKeyRecord {
   lastUsedAt: Date | null;
 }
 
+/** What the kill switch can suspend. */
+export type SuspensionKind = "endpoint" | "model" | "team";
+export const SUSPENSION_KINDS: readonly SuspensionKind[] = ["endpoint", "model", "team"];
+
+/** One suspended endpoint, model or team. */
+export interface SuspensionRecord {
+  kind: SuspensionKind;
+  name: string;
+  reason: string | null;
+  /** The operator as the CLI or the admin API named them (never a credential). */
+  suspendedBy: string;
+  suspendedAt: Date;
+}
+
 export interface Storage {
   readonly kind: "postgres" | "pglite";
   /** Throws when the database cannot answer (used by /readyz). */
@@ -30,6 +44,13 @@ export interface Storage {
   revokeApiKey(id: string, at: Date): Promise<ApiKeyRecord | undefined>;
   /** Records that these keys were used (batched by the caller). */
   touchApiKeys(ids: readonly string[], at: Date): Promise<void>;
+
+  /** What is suspended now, by kind then name. */
+  listSuspensions(): Promise<SuspensionRecord[]>;
+  /** Suspends the target unless it already is; either way returns the row in force (the first one) and whether this call created it. */
+  suspend(row: SuspensionRecord): Promise<{ created: boolean; record: SuspensionRecord }>;
+  /** Lifts a suspension; the row it removed, or undefined when that target was not suspended. */
+  resume(kind: SuspensionKind, name: string): Promise<SuspensionRecord | undefined>;
 
   /** Runs one SQL statement as given: for tests and operators' tools, never for request data. */
   unsafeExecute(statement: string): Promise<void>;
