@@ -12,6 +12,8 @@ import type { ApiKeyVerifier } from "./identity/api-keys.ts";
 import type { Verifier } from "./identity/verify-jwt.ts";
 import type { UpstreamClient } from "./providers/types.ts";
 import type { CheckpointRow } from "./storage/audit-types.ts";
+import type { EndpointHealth } from "./routing/health.ts";
+import type { Suspensions } from "./routing/suspensions.ts";
 import type { Storage } from "./storage/types.ts";
 import type { Logger } from "./telemetry/logger.ts";
 
@@ -48,6 +50,10 @@ export interface Deps {
   /** The local admin token the server wrote for the CLI (Node only). */
   adminToken?: string;
   upstream: UpstreamClient;
+  /** Circuit breakers, one per endpoint; their state is per process (Node) or per isolate (Workers). */
+  health: EndpointHealth;
+  /** The kill switch; absent where no storage backs it (then nothing is suspended). */
+  suspensions?: Suspensions;
   clock: Clock;
   /** A new request id (time-ordered). */
   newId(): string;

@@ -1,5 +1,6 @@
 // The entries the pipeline writes (reference §2.5.1 and §5): what Custos knows about a
 // call, and nothing it does not (R1 forbids nulls; absent facts are omitted, never faked).
+import { providerModelName } from "../config/providers.ts";
 import { decimalString, rfc3339Millis } from "./canonical-json.ts";
 import type { CustosError } from "../errors/errors.ts";
 import type { Exchange } from "../pipeline/exchange.ts";
@@ -96,12 +97,27 @@ export function requestOf(ex: Exchange): Fields {
   return r;
 }
 
+/**
+ * Where the call went: the endpoint that served it (or was tried last), the model as the
+ * caller asked for it and as that provider knows it, every attempt in order (fallbacks and
+ * why), the caller's pin, and allowed endpoints routing left out (pinned away, suspended,
+ * unhealthy). In llm.request the endpoint is the plan's first.
+ */
 export function routeOf(ex: Exchange): Fields | undefined {
   const e = ex.endpoint;
   if (!e) return undefined;
   const r: Fields = { provider: e.kind, endpoint: e.id, region: e.region };
   if ("base_url" in e) r.host = new URL(e.base_url).host;
   if (e.jurisdiction !== undefined) r.jurisdiction = e.jurisdiction;
+  if (ex.model !== "") {
+    r.requested_model = ex.model;
+    r.served_model = providerModelName(e, ex.model);
+  }
+  if (ex.candidates && ex.candidates.length > 1) r.candidates = ex.candidates.map((c) => c.id);
+  const pin = ex.headers.get("x-custos-pin-region");
+  if (pin !== null && pin.length <= 200) r.pin = pin;
+  if (ex.routeSkipped) r.skipped = ex.routeSkipped.map((s) => ({ ...s }));
+  if (ex.attempts && ex.attempts.length > 0) r.attempts = ex.attempts.map((a) => ({ ...a }));
   return r;
 }
 

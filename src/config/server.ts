@@ -28,6 +28,19 @@ export const ServerSettingsSchema = z
       })
       .strict()
       .prefault({}),
+    routing: z
+      .object({
+        /** Endpoints tried for one call (the first and its fallbacks), all within the allowed set. */
+        max_attempts: z.coerce.number().int().min(1).max(10).default(3),
+        /** Until the answer's headers, across all attempts: no fallback starts after it. */
+        deadline_ms: ms(120_000),
+        /** Consecutive failures (connect errors, timeouts, 5xx) that open an endpoint's circuit breaker. */
+        breaker_failures: z.coerce.number().int().min(1).max(1000).default(5),
+        /** How long an open breaker keeps its endpoint out before one probe may go. */
+        breaker_open_ms: ms(30_000),
+      })
+      .strict()
+      .prefault({}),
     shutdown: z
       .object({
         /** How long in-flight requests (streams included) may run on after SIGTERM. */
@@ -85,6 +98,10 @@ export const SERVER_ENV_OVERRIDES: ReadonlyArray<readonly [string, readonly stri
   ["CUSTOS_UPSTREAM_IDLE_TIMEOUT_MS", ["upstream", "idle_timeout_ms"]],
   ["CUSTOS_UPSTREAM_KEEP_ALIVE_MS", ["upstream", "keep_alive_ms"]],
   ["CUSTOS_UPSTREAM_MAX_CONNECTIONS", ["upstream", "max_connections_per_origin"]],
+  ["CUSTOS_ROUTING_MAX_ATTEMPTS", ["routing", "max_attempts"]],
+  ["CUSTOS_ROUTING_DEADLINE_MS", ["routing", "deadline_ms"]],
+  ["CUSTOS_ROUTING_BREAKER_FAILURES", ["routing", "breaker_failures"]],
+  ["CUSTOS_ROUTING_BREAKER_OPEN_MS", ["routing", "breaker_open_ms"]],
   ["CUSTOS_SHUTDOWN_GRACE_MS", ["shutdown", "grace_ms"]],
   ["CUSTOS_AUDIT_ORIGIN", ["audit", "origin"]],
   ["CUSTOS_AUDIT_CONTENT", ["audit", "content"]],

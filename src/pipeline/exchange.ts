@@ -59,7 +59,14 @@ export interface Exchange {
   decision?: Decision;
   /** How this call is recorded (server.yaml's floor, raised by the team's audit rules). */
   audit?: AuditLevel;
+  /** The endpoint that served the call (or was tried last). */
   endpoint?: Endpoint;
+  /** Where the call may go, in the order tried (routing's plan); fallbacks come only from here. */
+  candidates?: Endpoint[];
+  /** Allowed endpoints left out of the plan (pin, suspended, unhealthy), for the record. */
+  routeSkipped?: { endpoint: string; reason: string }[];
+  /** Each endpoint tried and how it went, in order. */
+  attempts?: Attempt[];
   /** The request's PII handling: its vault of pseudonyms, what was found, what was blocked. */
   redaction?: Redaction;
 
@@ -86,4 +93,16 @@ export interface Exchange {
 export function setBody(ex: Exchange, json: Record<string, unknown>): void {
   ex.json = json;
   ex.body = new TextEncoder().encode(JSON.stringify(json)) as Bytes;
+}
+
+/** One try of one endpoint: what came back, or why nothing did. */
+export interface Attempt {
+  endpoint: string;
+  region: string;
+  jurisdiction?: string;
+  /** ok: a 2xx; status: another HTTP status; timeout / unreachable / protocol: no answer; cancelled: the caller left. */
+  outcome: "ok" | "status" | "timeout" | "unreachable" | "protocol" | "cancelled";
+  status?: number;
+  /** Whole milliseconds (the log's entries hold integers only). */
+  ms: number;
 }

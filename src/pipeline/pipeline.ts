@@ -2,7 +2,7 @@
 // and the deps that returns a Result; the first failure ends the call with its error.
 //
 //   identify → pseudonym → parse → decide → redact prompt → route → audit request →
-//   forward → redact answer → record
+//   forward (with fallbacks within the route) → redact answer → record
 //
 import { requestEntry } from "../audit/events.ts";
 import { factsFromBody, requestStreamUsage, streamFacts, stripUsageChunk } from "../audit/usage.ts";
@@ -19,7 +19,9 @@ import { forward } from "../providers/forward.ts";
 import { streamErrorEvent } from "../providers/stream-errors.ts";
 import type { UpstreamResponse } from "../providers/types.ts";
 import { answerStream, redactAnswerBody, redactPrompt } from "../redaction/redact.ts";
-import { selectEndpoint } from "../routing/select-endpoint.ts";
+import { parsePin, planRoute, type RoutePlan } from "../routing/route.ts";
+import { NO_CONSTRAINTS, type RouteConstraints } from "../routing/select-endpoint.ts";
+import { NOTHING_SUSPENDED } from "../routing/suspensions.ts";
 import { setBody, type Exchange } from "./exchange.ts";
 import { parseBody } from "./parse-body.ts";
 import { recordExchange } from "./record.ts";
@@ -64,9 +66,11 @@ async function governedCall(ex: Exchange, deps: Deps): Promise<Result<Response, 
   const prompt = await stage(ex, deps, "redact_prompt", () => redactPrompt(ex, deps.redaction));
   if (!prompt.ok) return prompt;
 
-  const endpoint = await stage(ex, deps, "route", () => selectEndpoint(deps.config.providers.endpoints, ex.model, ex.operation, decision.value.obligations));
-  if (!endpoint.ok) return endpoint;
-  ex.endpoint = endpoint.value;
+  const plan = await stage(ex, deps, "route", () => route(ex, deps, decision.value.obligations ?? NO_CONSTRAINTS));
+  if (!plan.ok) return plan;
+  ex.candidates = plan.value.candidates;
+  ex.endpoint = plan.value.candidates[0]!;
+  if (plan.value.skipped.length > 0) ex.routeSkipped = plan.value.skipped;
 
   const recorded = await stage(ex, deps, "audit_request", () => auditRequest(ex, deps));
   if (!recorded.ok) return recorded;
@@ -75,6 +79,23 @@ async function governedCall(ex: Exchange, deps: Deps): Promise<Result<Response, 
   if (!upstream.ok) return upstream;
 
   return ok(await answer(ex, deps, upstream.value));
+}
+
+/** Where the call may go, in the order tried: policy's constraints, the caller's pin, the kill switch and endpoint health. */
+async function route(ex: Exchange, deps: Deps, constraints: RouteConstraints): Promise<Result<RoutePlan, CustosError>> {
+  const pin = parsePin(ex.headers.get("x-custos-pin-region"));
+  if (!pin.ok) return pin;
+  const suspended = deps.suspensions ? await deps.suspensions.current() : NOTHING_SUSPENDED;
+  return planRoute(deps.config.providers.endpoints, {
+    model: ex.model,
+    operation: ex.operation,
+    team: ex.team!,
+    constraints,
+    ...(pin.value ? { pin: pin.value } : {}),
+    suspended,
+    health: deps.health,
+    random: Math.random,
+  });
 }
 
 /** The caller's pseudonym from the mapping table; if that cannot be read, fail_closed refuses and fail_open records a provisional one. */

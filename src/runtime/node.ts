@@ -1,5 +1,6 @@
 // The Node runtime: reads the environment and the policy directory, opens storage,
 // builds the deps, serves the app, and shuts down gracefully.
+import { endpointHealth } from "../routing/health.ts";
 import { serve, type ServerType } from "@hono/node-server";
 import { randomBytes } from "node:crypto";
 import type { IncomingMessage } from "node:http";
@@ -31,6 +32,7 @@ import { undiciUpstream } from "./node-upstream.ts";
 import { nodeHashing } from "./node-hashing.ts";
 import { loadNodePolicies, watchPolicies } from "./node-policies.ts";
 import { activationEntry } from "../audit/events.ts";
+import { storedSuspensions } from "../routing/suspensions.ts";
 
 type Env = Readonly<Record<string, string | undefined>>;
 
@@ -122,6 +124,8 @@ export async function startNodeServer(opts: NodeServerOptions): Promise<RunningS
     apiKeys: apiKeyVerifier({ storage, hash: await keyHasher(pepper, nodeHashing), clock: systemClock, defer, logger }),
     clientAddress: (_req, platform) => (platform as { incoming?: IncomingMessage } | undefined)?.incoming?.socket.remoteAddress,
     upstream,
+    suspensions: storedSuspensions(() => storage.listSuspensions(), systemClock, { onError: (err) => logger.warn({ err }, "could not refresh the suspension list; the last one stays in force") }),
+    health: endpointHealth({ failures: config.server.routing.breaker_failures, open_ms: config.server.routing.breaker_open_ms }, systemClock),
     clock: systemClock,
     newId,
     adminToken,

@@ -1,6 +1,8 @@
 // What a Worker isolate builds once from its bindings and keeps: the parsed
 // configuration, the logger and the token verifier. None of them holds I/O, so the
 // isolate's requests may share them; everything that does I/O is made per request.
+import { systemClock } from "../deps.ts";
+import { endpointHealth, type EndpointHealth } from "../routing/health.ts";
 import { contentSealers, type ContentSealer } from "../audit/content.ts";
 import type { Sha256 } from "../audit/merkle.ts";
 import { parseKek, pseudonyms, type Pseudonymizer } from "../audit/pseudonym.ts";
@@ -20,6 +22,7 @@ import { compilePolicies, type PolicyBundle } from "../policy/compile.ts";
 import { redactionSettings, type RedactionSettings } from "../redaction/redact.ts";
 import { workerApiKeys, type WorkerApiKeys } from "./worker-api-keys.ts";
 import { databaseUrl, NO_DATABASE } from "./worker-storage.ts";
+import type { SuspensionCache } from "../routing/suspensions.ts";
 
 /** The Worker's log sink: one JSON line per event on the console, which Workers Logs and `wrangler tail` collect. */
 export const consoleLine = (line: string): void => console.log(line);
@@ -39,8 +42,12 @@ export interface IsolateState {
   config: Config;
   /** Compiled in at build time; ${VAR}s resolved from this isolate's bindings. */
   policies: PolicyBundle;
+  /** Circuit breakers per endpoint: this isolate's view of endpoint health. */
+  health: EndpointHealth;
   /** The PII detector (its gazetteers load once per isolate). */
   redaction: RedactionSettings;
+  /** The kill switch as last read: shared by the isolate's requests, each refreshing it through its own connection; absent without a database. */
+  suspensions?: SuspensionCache;
   /** policy.activate is written once per isolate, with its first request's events. */
   activation: { reported: boolean };
   logger: Logger;
@@ -79,7 +86,9 @@ export async function buildIsolateState(env: WorkerEnv, write: (line: string) =>
     config,
     policies: policies.value,
     activation: { reported: false },
+    ...(db ? { suspensions: {} } : {}),
     redaction: redactionSettings(config.server.redaction),
+    health: endpointHealth({ failures: config.server.routing.breaker_failures, open_ms: config.server.routing.breaker_open_ms }, systemClock),
     logger,
     verifier,
     apiKeys: await workerApiKeys(env, logger),

@@ -20,6 +20,7 @@ import { jsonLogger } from "../telemetry/logger.ts";
 import { buildIsolateState, consoleLine, LOG_BINDINGS, workerSha256, type IsolateState } from "./worker-isolate.ts";
 import { workerStorage } from "./worker-storage.ts";
 import { fetchUpstream } from "./worker-upstream.ts";
+import { storedSuspensions } from "../routing/suspensions.ts";
 
 const BUILD = "custos workers";
 
@@ -71,6 +72,10 @@ function depsFor(state: IsolateState, env: WorkerEnv, ctx: ExecutionContext): De
     pseudonym: state.pseudonym(storage.audit),
     clientAddress: (req) => req.headers.get("cf-connecting-ip") ?? undefined,
     upstream: fetchUpstream(config.server.upstream),
+    ...(state.suspensions
+      ? { suspensions: storedSuspensions(() => storage.listSuspensions(), systemClock, { cache: state.suspensions, onError: (err) => logger.warn({ err }, "could not refresh the suspension list; the last one stays in force") }) }
+      : {}),
+    health: state.health,
     clock: systemClock,
     newId: () => uuidv7(),
     defer,

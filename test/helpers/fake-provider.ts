@@ -35,6 +35,8 @@ export const FAKE_REPLY =
 export interface ReceivedRequest {
   method: string;
   path: string;
+  /** The path with its query string. */
+  url: string;
   headers: http.IncomingHttpHeaders;
   body: string;
 }
@@ -48,6 +50,8 @@ export interface FakeProvider {
   readonly cancelledStreams: number;
   /** Streams written to the end. */
   readonly completedStreams: number;
+  /** From now on every call gets this HTTP status (an outage, a rate limit), until set back to undefined. */
+  outage(status: number | undefined): void;
   close(): Promise<void>;
 }
 
@@ -78,6 +82,14 @@ const ROUTES: Record<string, Operation> = {
   "/v1/messages": "messages",
 };
 
+/** Azure's deployment paths and Gemini's OpenAI-compatible prefix, as the /v1 path they stand for. */
+function providerPath(path: string): string {
+  const azure = /^\/openai\/deployments\/[^/]+(\/chat\/completions|\/embeddings)$/.exec(path);
+  if (azure) return `/v1${azure[1]}`;
+  const gemini = /^\/v1beta\/openai(\/chat\/completions|\/embeddings)$/.exec(path);
+  return gemini ? `/v1${gemini[1]}` : path;
+}
+
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 function errorBody(op: Operation, status: number): string {
@@ -96,6 +108,7 @@ export async function startFakeProvider(opts: { port?: number; host?: string; re
   let cancelledStreams = 0;
   let completedStreams = 0;
   let seq = 0;
+  let forced: number | undefined;
 
   const server = http.createServer((req, res) => {
     const chunks: Buffer[] = [];
@@ -106,14 +119,18 @@ export async function startFakeProvider(opts: { port?: number; host?: string; re
 
   async function respond(req: http.IncomingMessage, res: http.ServerResponse, raw: string): Promise<void> {
     const path = (req.url ?? "/").split("?")[0]!;
-    if (opts.record !== false) requests.push({ method: req.method ?? "", path, headers: req.headers, body: raw });
+    if (opts.record !== false) requests.push({ method: req.method ?? "", path, url: req.url ?? path, headers: req.headers, body: raw });
     if (req.method === "GET" && path === "/v1/models") {
       res.writeHead(200, { "content-type": "application/json" }).end(JSON.stringify({ object: "list", data: [] }));
       return;
     }
-    const op = ROUTES[path];
+    const op = ROUTES[path] ?? ROUTES[providerPath(path)];
     if (req.method !== "POST" || !op) {
       res.writeHead(404, { "content-type": "application/json" }).end(JSON.stringify({ error: { message: "not found", type: "invalid_request_error" } }));
+      return;
+    }
+    if (forced !== undefined) {
+      res.writeHead(forced, { "content-type": "application/json" }).end(errorBody(op, forced));
       return;
     }
     let body: Record<string, unknown>;
@@ -192,6 +209,9 @@ export async function startFakeProvider(opts: { port?: number; host?: string; re
     },
     get completedStreams() {
       return completedStreams;
+    },
+    outage(status) {
+      forced = status;
     },
     close: () =>
       new Promise<void>((r) => {
