@@ -2,6 +2,7 @@
 // their type's threshold, and overlaps resolved before anything is numbered or replaced
 // (a span is either wholly one entity or untouched).
 import { PII_TYPES } from "../../policy/schema.ts";
+import { ContextMatcher, contextSet, type ContextSet } from "./context-match.ts";
 import { afterLeadingOpener } from "./openers.ts";
 import type { Candidate, PiiType, Recognizer } from "./types.ts";
 
@@ -23,9 +24,7 @@ export const DEFAULT_THRESHOLD = 0.5;
 /** What a context word adds (Presidio's 0.35), and the floor it lifts a candidate to. */
 const CONTEXT_BOOST = 0.35;
 const CONTEXT_FLOOR = 0.4;
-/** How far context is looked for: this many words before a candidate, and after it. */
-const WORDS_BEFORE = 5;
-const WORDS_AFTER = 2;
+// How far context is looked for (5 words before a candidate, 2 after): context-match.ts WORDS_BEFORE, WORDS_AFTER.
 
 export interface Detector {
   detect(text: string, options?: DetectOptions): Span[];
@@ -39,11 +38,14 @@ export interface Detector {
 
 export function detector(recognizers: readonly Recognizer[]): Detector {
   const all = new Set<PiiType>(PII_TYPES);
+  const contexts: (ContextSet | undefined)[] = recognizers.map((r) => (r.context && r.context.length > 0 ? contextSet(r.context) : undefined));
+  const matcher = new ContextMatcher();
   /** Every recognizer's candidates of the wanted types, raised by their context words. */
   function scan(text: string, types: ReadonlySet<PiiType>, each: (c: Candidate) => void): void {
-    for (const r of recognizers) {
-      if (!r.types.some((t) => types.has(t))) continue;
-      const context = r.context;
+    for (let i = 0; i < recognizers.length; i++) {
+      const r = recognizers[i]!;
+      if (!wanted(r.types, types)) continue;
+      const context = contexts[i];
       r.find(text, (c) => {
         if (!types.has(c.type) || c.end <= c.start) return;
         if (c.type === "PERSON" || c.type === "LOCATION") {
@@ -52,7 +54,7 @@ export function detector(recognizers: readonly Recognizer[]): Detector {
           if (start >= c.end) return;
           if (start !== c.start) c = { ...c, start };
         }
-        if (c.score < 1 && context && context.length > 0 && hasContext(text, c.start, c.end, context)) {
+        if (c.score < 1 && context !== undefined && matcher.has(text, c.start, c.end, context)) {
           c = { ...c, score: Math.max(CONTEXT_FLOOR, Math.min(1, c.score + CONTEXT_BOOST)) };
         }
         each(c);
@@ -85,66 +87,9 @@ export function detector(recognizers: readonly Recognizer[]): Detector {
   };
 }
 
-/** A recognizer's context words as a set, with the longest phrase length (in words). */
-interface ContextSet {
-  words: ReadonlySet<string>;
-  longest: number;
-}
-const contextSets = new WeakMap<readonly string[], ContextSet>();
-
-function contextSet(words: readonly string[]): ContextSet {
-  let c = contextSets.get(words);
-  if (!c) {
-    const norm = words.map((w) => w.toLowerCase().split(/[^\p{L}\p{N}_-]+/u).filter(Boolean).join(" ")).filter(Boolean);
-    c = { words: new Set(norm), longest: Math.max(1, ...norm.map((w) => w.split(" ").length)) };
-    contextSets.set(words, c);
-  }
-  return c;
-}
-
-/** Whether one of the words (or phrases) occurs among the few words around [start, end). */
-function hasContext(text: string, start: number, end: number, words: readonly string[]): boolean {
-  const set = contextSet(words);
-  return matchesAround(wordsBefore(text, start, WORDS_BEFORE), set) || matchesAround(wordsAfter(text, end, WORDS_AFTER), set);
-}
-
-/** Whether a word, or a run of up to `longest` consecutive words, is in the set. */
-function matchesAround(tokens: string[], set: ContextSet): boolean {
-  for (let i = 0; i < tokens.length; i++) {
-    let phrase = "";
-    for (let n = 0; n < set.longest && i + n < tokens.length; n++) {
-      phrase = n === 0 ? tokens[i]! : `${phrase} ${tokens[i + n]!}`;
-      if (set.words.has(phrase)) return true;
-    }
-  }
+function wanted(types: readonly PiiType[], of: ReadonlySet<PiiType>): boolean {
+  for (const t of types) if (of.has(t)) return true;
   return false;
-}
-
-const isWordChar = (c: number) => (c >= 48 && c <= 57) || (c >= 65 && c <= 90) || (c >= 97 && c <= 122) || c > 127 || c === 45 || c === 95;
-
-/** Up to n words before i, lower-cased, in text order. */
-function wordsBefore(text: string, i: number, n: number): string[] {
-  const out: string[] = [];
-  let j = i;
-  while (j > 0 && out.length < n) {
-    while (j > 0 && !isWordChar(text.charCodeAt(j - 1))) j--;
-    const e = j;
-    while (j > 0 && isWordChar(text.charCodeAt(j - 1))) j--;
-    if (e > j) out.push(text.slice(j, e).toLowerCase());
-  }
-  return out.reverse();
-}
-
-function wordsAfter(text: string, i: number, n: number): string[] {
-  const out: string[] = [];
-  let j = i;
-  while (j < text.length && out.length < n) {
-    while (j < text.length && !isWordChar(text.charCodeAt(j))) j++;
-    const s = j;
-    while (j < text.length && isWordChar(text.charCodeAt(j))) j++;
-    if (j > s) out.push(text.slice(s, j).toLowerCase());
-  }
-  return out;
 }
 
 /**

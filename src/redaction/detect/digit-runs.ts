@@ -20,21 +20,33 @@ export interface DigitRuns {
 /** How a recognizer gets a text's digit runs. */
 export type RunsOf = (text: string) => DigitRuns;
 
-/** A RunsOf that keeps the last text's runs, for recognizers that run on the same text in turn. */
+/**
+ * A RunsOf that keeps the last text's runs, for recognizers that run on the same text in turn.
+ * Its arrays are reused from text to text (a typed array of more than a few dozen bytes is
+ * allocated outside the heap, which costs more than finding a short prompt's runs), so the
+ * runs of a text are valid until the cache is asked for another text's.
+ */
 export function digitRunsCache(): RunsOf {
   let last: DigitRuns | undefined;
+  const scratch: Scratch = { starts: new Int32Array(64), ends: new Int32Array(64) };
   return (text) => {
-    if (last === undefined || last.text !== text) last = findDigitRuns(text);
+    if (last === undefined || last.text !== text) last = findDigitRuns(text, scratch);
     return last;
   };
+}
+
+/** Arrays findDigitRuns() may fill (and replaces with larger ones when they are too small). */
+interface Scratch {
+  starts: Int32Array;
+  ends: Int32Array;
 }
 
 /** Finds the first digit of each run (a regex skips the text between runs fastest). */
 const DIGIT = /\d/g;
 
-export function findDigitRuns(text: string): DigitRuns {
-  let starts: Int32Array = new Int32Array(256);
-  let ends: Int32Array = new Int32Array(256);
+export function findDigitRuns(text: string, scratch?: Scratch): DigitRuns {
+  let starts: Int32Array = scratch?.starts ?? new Int32Array(16);
+  let ends: Int32Array = scratch?.ends ?? new Int32Array(16);
   let count = 0;
   const n = text.length;
   DIGIT.lastIndex = 0;
@@ -50,6 +62,10 @@ export function findDigitRuns(text: string): DigitRuns {
     ends[count] = i;
     count++;
     DIGIT.lastIndex = i;
+  }
+  if (scratch !== undefined) {
+    scratch.starts = starts;
+    scratch.ends = ends;
   }
   return { text, starts, ends, count };
 }
