@@ -10,6 +10,7 @@ import { healthRoutes } from "./http/routes/health.ts";
 import { modelRoutes } from "./http/routes/models.ts";
 import { proxyRoutes } from "./http/routes/proxy.ts";
 import { adminKeyRoutes } from "./http/routes/admin-keys.ts";
+import { adminSuspensionRoutes } from "./http/routes/admin-suspensions.ts";
 import { auditRoutes } from "./http/routes/audit.ts";
 import { apiAuth } from "./http/middleware/api-auth.ts";
 
@@ -23,6 +24,7 @@ export function createApp(deps: Deps): Hono<AppEnv> {
   app.route("/", modelRoutes(deps));
   app.use("/api/*", apiAuth(deps));
   app.route("/api/admin/keys", adminKeyRoutes(deps));
+  app.route("/api/admin/suspensions", adminSuspensionRoutes(deps));
   app.route("/api/audit", auditRoutes(deps));
 
   app.notFound((c) => {

@@ -7,6 +7,7 @@ import { keysCommand, KEYS_USAGE } from "./commands/keys.ts";
 import { auditCommand, AUDIT_USAGE } from "./commands/audit.ts";
 import { policyCommand, POLICY_USAGE } from "./commands/policy.ts";
 import { redactCommand, REDACT_USAGE } from "./commands/redact.ts";
+import { resumeCommand, RESUME_USAGE, suspendCommand, suspensionsCommand, SUSPEND_USAGE, SUSPENSIONS_USAGE } from "./commands/suspend.ts";
 
 const COMMANDS: Record<string, { run: (argv: string[], io: CliIo) => Promise<ExitCode>; usage: string }> = {
   serve: { run: serveCommand, usage: "custos serve                 run the proxy (npm start)" },
@@ -16,6 +17,9 @@ const COMMANDS: Record<string, { run: (argv: string[], io: CliIo) => Promise<Exi
   audit: { run: auditCommand, usage: AUDIT_USAGE },
   policy: { run: policyCommand, usage: POLICY_USAGE },
   redact: { run: redactCommand, usage: REDACT_USAGE },
+  suspend: { run: suspendCommand, usage: SUSPEND_USAGE },
+  resume: { run: resumeCommand, usage: RESUME_USAGE },
+  suspensions: { run: suspensionsCommand, usage: SUSPENSIONS_USAGE },
 };
 
 export async function main(argv: string[], io: CliIo): Promise<ExitCode> {

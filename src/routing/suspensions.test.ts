@@ -67,7 +67,7 @@ describe("storedSuspensions", () => {
     expect(sets[1]).toBe(sets[0]);
     expect(sets[2]).toBe(sets[0]);
     h.clock.t = 1000;
-    const again = [s.current(), s.current()];
+    const again = [s.current(), s.current()] as const;
     expect(h.pending.length).toBe(1);
     await h.settle([]);
     expect((await again[1]).teams.size).toBe(0);

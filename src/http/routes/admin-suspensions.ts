@@ -1,0 +1,70 @@
+// /api/admin/suspensions: the kill switch over HTTP (role admin), for the console and for
+// the CLI when the server holds the embedded database. Routing sees a change within 5 s.
+import { Hono } from "hono";
+import { z } from "zod";
+import type { Deps } from "../../deps.ts";
+import { CustosError } from "../../errors/errors.ts";
+import { errorResponse } from "../../errors/to-response.ts";
+import type { Principal } from "../../identity/principal.ts";
+import { checkTarget, listSuspensions, resumeTarget, suspendTarget } from "../../routing/suspension-admin.ts";
+import type { AppEnv } from "../app-env.ts";
+import { requireRole } from "../middleware/api-auth.ts";
+
+// `by`: the operator the CLI names (--by or the OS user); recorded next to the authenticated actor.
+const SuspendBody = z.object({ kind: z.string(), name: z.string(), reason: z.string().optional(), by: z.string().optional() }).strict();
+
+type Env = AppEnv & { Variables: { principal: Principal } };
+
+export function adminSuspensionRoutes(deps: Deps): Hono<Env> {
+  const app = new Hono<Env>();
+  const problem = (e: CustosError, id: string) => errorResponse("problem", e, id);
+
+  app.get("/", async (c) => requireRole(c, "admin") ?? c.json({ suspensions: await listSuspensions(deps.storage) }));
+
+  app.post("/", async (c) => {
+    const denied = requireRole(c, "admin");
+    if (denied) return denied;
+    let body: unknown;
+    try {
+      body = await c.req.json();
+    } catch {
+      return problem(new CustosError("invalid_request", "The body must be JSON: {kind, name, reason?, by?}."), c.get("requestId"));
+    }
+    const parsed = SuspendBody.safeParse(body);
+    if (!parsed.success) {
+      const issue = parsed.error.issues[0]!;
+      return problem(new CustosError("invalid_request", `${issue.path.join(".") || "body"}: ${issue.message}`, { param: issue.path.join(".") }), c.get("requestId"));
+    }
+    const who = await whoOf(deps, c.get("principal"), parsed.data.by);
+    const target = checkTarget(parsed.data.kind, parsed.data.name);
+    if (!target.ok) return problem(target.error, c.get("requestId"));
+    const r = await suspendTarget(
+      deps.storage,
+      { ...target.value, by: who.by, ...(parsed.data.reason === undefined ? {} : { reason: parsed.data.reason }) },
+      { now: deps.clock.now(), audit: deps.audit, actor: who.actor },
+    );
+    if (!r.ok) return problem(r.error, c.get("requestId"));
+    return c.json({ created: r.value.created, suspension: r.value.record }, r.value.created ? 201 : 200);
+  });
+
+  // The name is one path segment, percent-encoded (model names may hold '/').
+  app.delete("/:kind/:name", async (c) => {
+    const denied = requireRole(c, "admin");
+    if (denied) return denied;
+    const target = checkTarget(c.req.param("kind"), c.req.param("name"));
+    if (!target.ok) return problem(target.error, c.get("requestId"));
+    const by = c.req.query("by");
+    const who = await whoOf(deps, c.get("principal"), by);
+    const r = await resumeTarget(deps.storage, { ...target.value, by: who.by }, { now: deps.clock.now(), audit: deps.audit, actor: who.actor });
+    return r.ok ? c.json({ resumed: r.value }) : problem(r.error, c.get("requestId"));
+  });
+  return app;
+}
+
+async function whoOf(deps: Deps, p: Principal, by: string | undefined): Promise<{ by: string; actor: Record<string, unknown> }> {
+  const pseudonym = await deps.pseudonym(p.issuer, p.subject);
+  const operator = by?.trim().slice(0, 100);
+  const actor: Record<string, unknown> = { subject: pseudonym, iss: p.issuer, kind: p.kind, auth: { method: p.credential } };
+  if (operator) actor.operator = operator;
+  return { by: operator || `${p.issuerName}:${pseudonym}`, actor };
+}
