@@ -116,6 +116,7 @@ export function routeOf(ex: Exchange): Fields | undefined {
   if (ex.candidates && ex.candidates.length > 1) r.candidates = ex.candidates.map((c) => c.id);
   const pin = ex.headers.get("x-custos-pin-region");
   if (pin !== null && pin.length <= 200) r.pin = pin;
+  if (ex.routeRisk) r.risk = ex.routeRisk.map((x) => ({ rule: x.rule, found: [...x.found], ...(x.jurisdictions ? { jurisdictions: [...x.jurisdictions] } : {}), ...(x.tags ? { tags: [...x.tags] } : {}) }));
   if (ex.routeSkipped) r.skipped = ex.routeSkipped.map((s) => ({ ...s }));
   if (ex.attempts && ex.attempts.length > 0) r.attempts = ex.attempts.map((a) => ({ ...a }));
   return r;

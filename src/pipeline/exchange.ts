@@ -65,6 +65,8 @@ export interface Exchange {
   candidates?: Endpoint[];
   /** Allowed endpoints left out of the plan (pin, suspended, unhealthy), for the record. */
   routeSkipped?: { endpoint: string; reason: string }[];
+  /** Risk-aware routing rules the prompt triggered (which types, and where they sent it). */
+  routeRisk?: { rule: string; found: string[]; jurisdictions?: readonly string[]; tags?: readonly string[] }[];
   /** Each endpoint tried and how it went, in order. */
   attempts?: Attempt[];
   /** The request's PII handling: its vault of pseudonyms, what was found, what was blocked. */

@@ -19,7 +19,8 @@ import { forward } from "../providers/forward.ts";
 import { streamErrorEvent } from "../providers/stream-errors.ts";
 import type { UpstreamResponse } from "../providers/types.ts";
 import { answerStream, redactAnswerBody, redactPrompt } from "../redaction/redact.ts";
-import { parsePin, planRoute, type RoutePlan } from "../routing/route.ts";
+import { riskRoutes } from "../policy/engine.ts";
+import { parsePin, planRoute, triggeredRisks, type RoutePlan } from "../routing/route.ts";
 import { NO_CONSTRAINTS, type RouteConstraints } from "../routing/select-endpoint.ts";
 import { NOTHING_SUSPENDED } from "../routing/suspensions.ts";
 import { setBody, type Exchange } from "./exchange.ts";
@@ -86,12 +87,15 @@ async function route(ex: Exchange, deps: Deps, constraints: RouteConstraints): P
   const pin = parsePin(ex.headers.get("x-custos-pin-region"));
   if (!pin.ok) return pin;
   const suspended = deps.suspensions ? await deps.suspensions.current() : NOTHING_SUSPENDED;
+  const risk = ex.teamPolicy && ex.redaction ? triggeredRisks(riskRoutes(ex.teamPolicy), ex.redaction.prompt.counts) : [];
+  if (risk.length > 0) ex.routeRisk = risk;
   return planRoute(deps.config.providers.endpoints, {
     model: ex.model,
     operation: ex.operation,
     team: ex.team!,
     constraints,
     ...(pin.value ? { pin: pin.value } : {}),
+    risk,
     suspended,
     health: deps.health,
     random: Math.random,

@@ -177,6 +177,26 @@ rules:
     ]);
   });
 
+  it("a routing rule that says where prompts may not go, or names no PII type", async () => {
+    const team = `${minimalTeam}rules:
+  - id: t.a
+    description: d
+    routing: { when_prompt_has: [NATIONAL_ID] }
+  - id: t.b
+    description: d
+    routing: { when_prompt_has: [], tags: [self_hosted] }
+  - id: t.c
+    description: d
+    routing: { when_prompt_has: [MEDICAL_ID], jurisdictions: [EU], tags: [self_hosted] }
+`;
+    const found = await problems({ "org.yaml": "description: Base.\n", "teams/t.yaml": team });
+    expect(found.map((p) => p.message)).toEqual([
+      "rules.0.routing: say where such prompts may go: jurisdictions, tags, or both (an endpoint qualifies by either)",
+      expect.stringMatching(/^rules\.1\.routing\.when_prompt_has: /),
+    ]);
+    expect(found[0]).toMatchObject({ file: TEAM_FILE, line: pos(team, "routing: { when_prompt_has: [NATIONAL_ID]").line });
+  });
+
   it("a rule id that is not one", async () => {
     const org = "description: Base.\nrules:\n  - id: Not An Id\n    description: d\n    audit: { content: hashes }\n";
     const [p, ...rest] = await problems({ "org.yaml": org });

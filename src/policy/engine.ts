@@ -163,6 +163,31 @@ export function modelAllowed(p: TeamPolicy, name: string): boolean {
   return compile(p).every((r) => r.shadow || !("models" in r.rule) || ((!r.allow || matchesAny(r.allow, model)) && !(r.deny && matchesAny(r.deny, model))));
 }
 
+/** A risk-aware routing rule: prompts holding one of `when` go only to endpoints in `jurisdictions` or tagged with one of `tags`. */
+export interface RiskRoute {
+  rule: string;
+  when: readonly PiiType[];
+  jurisdictions?: readonly string[];
+  tags?: readonly string[];
+}
+
+const risks = new WeakMap<TeamPolicy, RiskRoute[]>();
+
+/** The team's enforced risk-aware routing rules (request-independent; applied once the prompt's PII is known). */
+export function riskRoutes(p: TeamPolicy): RiskRoute[] {
+  let r = risks.get(p);
+  if (!r) {
+    r = [];
+    for (const x of p.rules) {
+      if (x.shadow || !("routing" in x.rule)) continue;
+      const g = x.rule.routing;
+      r.push({ rule: x.rule.id, when: g.when_prompt_has, ...(g.jurisdictions ? { jurisdictions: g.jurisdictions } : {}), ...(g.tags ? { tags: g.tags } : {}) });
+    }
+    risks.set(p, r);
+  }
+  return r;
+}
+
 const routes = new WeakMap<TeamPolicy, Pick<Obligations, "providers" | "regions">>();
 
 /** Where the team's enforced rules let its data go (request-independent, so also what /v1/models filters by). */

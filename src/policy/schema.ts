@@ -61,7 +61,21 @@ const auditSchema = z
   .object({ content: z.enum(CONTENT_LEVELS).optional(), retention: z.string().regex(/^[a-z0-9][a-z0-9_-]{0,31}$/).optional(), on_failure: z.enum(["fail_closed", "fail_open"]).optional() })
   .strict();
 
-/** The six rule shapes, one kind each (the type rules have once validated). */
+/**
+ * Risk-aware routing: when the prompt holds one of these types, only endpoints in one of the
+ * jurisdictions or carrying one of the tags may serve the call (an alternative to redacting:
+ * the data goes only where it may).
+ */
+const routingSchema = z
+  .object({
+    when_prompt_has: z.array(z.enum(PII_TYPES)).min(1),
+    jurisdictions: z.array(z.string().min(2).max(16)).min(1).optional(),
+    tags: z.array(z.string().regex(/^[a-z0-9][a-z0-9_.-]{0,62}$/)).min(1).optional(),
+  })
+  .strict()
+  .refine((r) => r.jurisdictions !== undefined || r.tags !== undefined, "say where such prompts may go: jurisdictions, tags, or both (an endpoint qualifies by either)");
+
+/** The rule shapes, one kind each (the type rules have once validated). */
 export const RuleShapes = z.union([
   z.object({ ...common, models: z.object({ allow: z.array(pattern).optional(), deny: z.array(pattern).optional() }).strict() }).strict(),
   z.object({ ...common, providers: z.object({ allow: z.array(pattern).optional(), deny: z.array(pattern).optional() }).strict() }).strict(),
@@ -79,9 +93,10 @@ export const RuleShapes = z.union([
       audit: auditSchema,
     })
     .strict(),
+  z.object({ ...common, routing: routingSchema }).strict(),
 ]);
 /** What a rule may say, one kind per rule. */
-const KINDS = ["models", "providers", "regions", "pii", "limits", "audit"] as const;
+const KINDS = ["models", "providers", "regions", "pii", "limits", "audit", "routing"] as const;
 
 /**
  * Validated as one object with every kind optional, then "exactly one kind": a union would
@@ -97,6 +112,7 @@ export const RuleSchema = z
     pii: z.object({ prompt: piiActions.optional(), answer: piiActions.optional() }).strict().optional(),
     limits: limitsSchema.optional(),
     audit: auditSchema.optional(),
+    routing: routingSchema.optional(),
   })
   .strict()
   .superRefine((r, ctx) => {
@@ -133,12 +149,13 @@ export const TeamFileSchema = z
 export type TeamFile = z.output<typeof TeamFileSchema>;
 
 /** What a rule is about. */
-export type RuleKind = "models" | "providers" | "regions" | "pii" | "limits" | "audit";
+export type RuleKind = "models" | "providers" | "regions" | "pii" | "limits" | "audit" | "routing";
 export function ruleKind(r: Rule): RuleKind {
   if ("models" in r) return "models";
   if ("providers" in r) return "providers";
   if ("regions" in r) return "regions";
   if ("pii" in r) return "pii";
   if ("limits" in r) return "limits";
+  if ("routing" in r) return "routing";
   return "audit";
 }

@@ -3,6 +3,7 @@
 // answers). One vault per request: the prompt's pseudonyms are numbered across all its
 // messages and given back in the answer. Counts per type go to the audit record; values
 // never leave the request.
+import { riskRoutes } from "../policy/engine.ts";
 import { CustosError } from "../errors/errors.ts";
 import { err, ok, type Result } from "../errors/result.ts";
 import { setBody, type Exchange } from "../pipeline/exchange.ts";
@@ -44,9 +45,11 @@ export function redactPrompt(ex: Exchange, settings: RedactionSettings): Result<
   const pii = ex.decision?.obligations?.pii;
   if (!pii) return ok(true);
   const v = vault();
+  // Types a risk-aware routing rule asks about are looked for even where policy allows them.
+  const routed = ex.teamPolicy ? riskRoutes(ex.teamPolicy).flatMap((r) => r.when) : [];
   const red: Redaction = {
     vault: v,
-    prompt: textRedactor(settings.detector, pii.prompt, v, settings.thresholds),
+    prompt: textRedactor(settings.detector, pii.prompt, v, settings.thresholds, routed),
     answer: textRedactor(settings.detector, pii.answer, v, settings.thresholds),
   };
   ex.redaction = red;

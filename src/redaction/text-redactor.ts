@@ -24,8 +24,13 @@ export interface Applied {
   blocked?: { types: PiiType[]; at: number };
 }
 
-export function textRedactor(detector: Detector, actions: Readonly<Record<PiiType, PiiAction>>, vault: Vault, thresholds?: Partial<Record<PiiType, number>>): TextRedactor {
+/**
+ * `alsoFind`: types to look for and count even where their action is allow (risk-aware
+ * routing needs to know the prompt holds them); they are left in the text as they are.
+ */
+export function textRedactor(detector: Detector, actions: Readonly<Record<PiiType, PiiAction>>, vault: Vault, thresholds?: Partial<Record<PiiType, number>>, alsoFind: Iterable<PiiType> = []): TextRedactor {
   const types = new Set((Object.keys(actions) as PiiType[]).filter((t) => actions[t] !== "allow"));
+  for (const t of alsoFind) types.add(t);
   const options = thresholds ? { types, thresholds } : { types };
   const counts: Partial<Record<PiiType, number>> = {};
   return {

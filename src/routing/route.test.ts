@@ -164,7 +164,8 @@ describe("forward", () => {
 
   it("property: whatever fails, nothing is sent outside the allowed, pinned, running, healthy set", async () => {
     const region = fc.constantFrom(["us-east-1", "US"], ["eu-west-1", "EU"], ["westeurope", "EU"], ["eu-central-1", "EU"], ["uksouth", "UK"], ["ch-zurich", "CH"], ["local", undefined]);
-    const endpointArb = fc.record({ r: region, priority: fc.integer({ min: 0, max: 3 }), weight: fc.integer({ min: 1, max: 5 }), serves: fc.boolean() });
+    const endpointArb = fc.record({ r: region, priority: fc.integer({ min: 0, max: 3 }), weight: fc.integer({ min: 1, max: 5 }), serves: fc.boolean(), selfHosted: fc.boolean() });
+    const riskArb = fc.option(fc.record({ jurisdictions: fc.subarray(["EU", "CH"], { minLength: 1 }), tagged: fc.boolean() }));
     await fc.assert(
       fc.asyncProperty(
         fc.array(endpointArb, { minLength: 1, maxLength: 8 }),
@@ -174,12 +175,16 @@ describe("forward", () => {
         fc.array(fc.boolean(), { minLength: 8, maxLength: 8 }),
         fc.array(fc.boolean(), { minLength: 8, maxLength: 8 }),
         fc.integer({ min: 1, max: 5 }),
-        async (eps, jurisdictions, pin, behaviours, suspendedFlags, downFlags, maxAttempts) => {
-          const catalogue = eps.map((e, i) => ep(`e${i}`, { region: e.r[0], ...(e.r[1] ? { jurisdiction: e.r[1] } : {}), priority: e.priority, weight: e.weight, models: e.serves ? ["gpt-4o"] : ["other"] }));
+        riskArb,
+        async (eps, jurisdictions, pin, behaviours, suspendedFlags, downFlags, maxAttempts, riskSpec) => {
+          const catalogue = eps.map((e, i) =>
+            ep(`e${i}`, { region: e.r[0], ...(e.r[1] ? { jurisdiction: e.r[1] } : {}), priority: e.priority, weight: e.weight, models: e.serves ? ["gpt-4o"] : ["other"], tags: e.selfHosted ? ["self_hosted"] : [] }),
+          );
+          const risk = riskSpec ? [{ rule: "risk", when: ["NATIONAL_ID" as const], found: ["NATIONAL_ID" as const], jurisdictions: riskSpec.jurisdictions, ...(riskSpec.tagged ? { tags: ["self_hosted"] } : {}) }] : [];
           const constraints: RouteConstraints = jurisdictions.length > 0 ? { providers: [], regions: [{ rule: "r", jurisdictions }] } : NO_CONSTRAINTS;
           const suspended: SuspensionSet = { endpoints: new Set(catalogue.filter((_, i) => suspendedFlags[i]).map((e) => e.id)), models: new Set(), teams: new Set() };
           const health = { ready: (id: string) => !downFlags[Number(id.slice(1))] };
-          const plan = planRoute(catalogue, req({ constraints, ...(pin ? { pin } : {}), suspended, health }));
+          const plan = planRoute(catalogue, req({ constraints, ...(pin ? { pin } : {}), suspended, health, risk }));
           const sent: string[] = [];
           if (plan.ok) {
             const ex = exchange(plan.value.candidates);
@@ -193,6 +198,7 @@ describe("forward", () => {
             if (pin) expect(pin.some((p) => p === e.region || p === e.jurisdiction)).toBe(true);
             expect(suspended.endpoints.has(id)).toBe(false);
             expect(health.ready(id)).toBe(true);
+            for (const r of risk) expect((e.jurisdiction !== undefined && r.jurisdictions.includes(e.jurisdiction)) || (r.tags !== undefined && e.tags.includes("self_hosted"))).toBe(true);
           }
         },
       ),

@@ -1,7 +1,8 @@
 // Which endpoints may serve a call, in the order they are tried:
 //
 //   serving the model ∩ speaking the API ∩ allowed by policy (provider, region, jurisdiction)
-//   ∩ within the caller's pin (x-custos-pin-region) ∩ not suspended ∩ healthy,
+//   ∩ where risk-aware rules send prompts holding certain PII ∩ within the caller's pin
+//   (x-custos-pin-region) ∩ not suspended ∩ healthy,
 //
 // by priority (lower first), then by weight among equals (a weighted shuffle per call). Every
 // fallback comes from this list, so no retry can reach an endpoint outside the allowed set.
@@ -11,6 +12,8 @@ import { CustosError } from "../errors/errors.ts";
 import { err, ok, type Result } from "../errors/result.ts";
 import { adapterFor } from "../providers/registry.ts";
 import { OPERATION_ROUTES, type Operation } from "../providers/types.ts";
+import type { RiskRoute } from "../policy/engine.ts";
+import type { PiiType } from "../policy/schema.ts";
 import type { EndpointHealth } from "./health.ts";
 import { excludedBy, servesModel, type RouteConstraints } from "./select-endpoint.ts";
 import type { SuspensionSet } from "./suspensions.ts";
@@ -22,11 +25,31 @@ export interface RouteRequest {
   constraints: RouteConstraints;
   /** The caller's x-custos-pin-region, parsed: jurisdictions or region names, any of which will do. */
   pin?: readonly string[];
+  /** Risk-aware routing rules the prompt triggered: each narrows the candidates further. */
+  risk?: readonly TriggeredRisk[];
   suspended: SuspensionSet;
   health: Pick<EndpointHealth, "ready">;
   /** [0, 1): the weighted shuffle's randomness (tests pass their own). */
   random: () => number;
 }
+
+/** A risk-aware routing rule and the types in the prompt that triggered it. */
+export interface TriggeredRisk extends RiskRoute {
+  found: PiiType[];
+}
+
+/** The rules whose types the prompt holds. */
+export function triggeredRisks(rules: readonly RiskRoute[], found: Partial<Record<PiiType, number>>): TriggeredRisk[] {
+  const out: TriggeredRisk[] = [];
+  for (const r of rules) {
+    const hit = r.when.filter((t) => (found[t] ?? 0) > 0);
+    if (hit.length > 0) out.push({ ...r, found: hit });
+  }
+  return out;
+}
+
+/** An endpoint such prompts may go to: in one of the rule's jurisdictions, or carrying one of its tags. */
+const riskAllows = (r: RiskRoute, e: Endpoint) => (e.jurisdiction !== undefined && (r.jurisdictions ?? []).includes(e.jurisdiction)) || (r.tags ?? []).some((t) => e.tags.includes(t));
 
 export interface RoutePlan {
   /** In the order they are tried; never empty. */
@@ -80,6 +103,15 @@ export function planRoute(endpoints: readonly Endpoint[], q: RouteRequest): Resu
     const x = excluded!;
     if (x.kind === "region") return err(new CustosError("region_not_allowed", `No endpoint in ${allowedWhere(q.constraints)} (policy rule '${x.rule}') serves the model '${model}'.`, { param: "model" }));
     return err(new CustosError("model_not_allowed", `No provider allowed by policy rule '${x.rule}' serves the model '${model}'.`, { param: "model" }));
+  }
+
+  for (const r of q.risk ?? []) {
+    const narrowed = allowed.filter((e) => riskAllows(r, e));
+    if (narrowed.length === 0) {
+      const where = [...(r.jurisdictions ? [`the jurisdictions ${r.jurisdictions.join(", ")}`] : []), ...(r.tags ? [`endpoints tagged ${r.tags.join(", ")}`] : [])].join(" or ");
+      return err(new CustosError("region_not_allowed", `Prompts holding ${r.found.join(", ")} may only go to ${where} (policy rule '${r.rule}'); none of those serves the model '${model}'.`, { param: "model" }));
+    }
+    allowed.splice(0, allowed.length, ...narrowed);
   }
 
   const skipped: RoutePlan["skipped"] = [];

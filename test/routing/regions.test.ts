@@ -55,6 +55,24 @@ rules:
 `,
   "teams/global.yaml": "team: global\ndescription: May use any region.\n",
   "teams/compliance.yaml": "team: compliance\ndescription: Auditors.\n",
+  "teams/clinic.yaml": `team: clinic
+description: Identity and medical numbers stay on our own servers instead of being redacted.
+rules:
+  - id: clinic.sensitive-at-home
+    description: Prompts with national or medical ids go only to self-hosted endpoints.
+    routing:
+      when_prompt_has: [NATIONAL_ID, MEDICAL_ID]
+      tags: [self_hosted]
+`,
+  "teams/strict.yaml": `team: strict
+description: Identity numbers only to Swiss endpoints, of which there are none.
+rules:
+  - id: strict.ch
+    description: National ids only in Switzerland.
+    routing:
+      when_prompt_has: [NATIONAL_ID]
+      jurisdictions: [CH]
+`,
 };
 
 beforeAll(async () => {
@@ -82,8 +100,8 @@ beforeEach(() => {
 const client = async (team: string, headers: Record<string, string> = {}) =>
   new OpenAI({ apiKey: await custos.token("alice", [team]), baseURL: `${custos.url}/v1`, maxRetries: 0, defaultHeaders: headers });
 
-async function chat(team: string, headers: Record<string, string> = {}) {
-  const { data, response } = await (await client(team, headers)).chat.completions.create({ model: "gpt-4o", messages: [{ role: "user", content: "Hello" }] }).withResponse();
+async function chat(team: string, headers: Record<string, string> = {}, content = "Hello") {
+  const { data, response } = await (await client(team, headers)).chat.completions.create({ model: "gpt-4o", messages: [{ role: "user", content }] }).withResponse();
   return { data, endpoint: response.headers.get("x-custos-endpoint"), region: response.headers.get("x-custos-region"), id: response.headers.get("x-request-id")! };
 }
 
@@ -163,6 +181,33 @@ describe("region pinning", () => {
     });
   });
 
+});
+
+describe("risk-aware routing", () => {
+  const withId = "Draft a letter about the refund. Steuer-ID: 65 929 970 489.";
+
+  it("a prompt holding a national id goes only to a self-hosted endpoint, unredacted; the record says which rule and why", async () => {
+    const r = await chat("clinic", {}, withId);
+    expect(r.endpoint).toBe("vllm-eu");
+    expect(us.requests).toHaveLength(0);
+    expect(localEu.requests[0]!.body).toContain("65 929 970 489"); // routed instead of redacted
+    expect(await routeOf(r.id)).toMatchObject({ endpoint: "vllm-eu", risk: [{ rule: "clinic.sensitive-at-home", found: ["NATIONAL_ID"], tags: ["self_hosted"] }] });
+    // without one, the team's calls go where any team's go
+    expect(await chat("clinic")).toMatchObject({ endpoint: "openai-us" });
+  });
+
+  it("no endpoint where the rule sends such prompts: 403 region_not_allowed naming the rule, nothing forwarded", async () => {
+    const r = await refusal(() => chat("strict", {}, withId));
+    expect(r).toMatchObject({ status: 403, code: "region_not_allowed" });
+    expect(r.message).toContain("'strict.ch'");
+    expect(r.message).toContain("NATIONAL_ID");
+    expect(r.message).not.toContain("65 929");
+    expect(azureEu.requests.length + localEu.requests.length + us.requests.length).toBe(0);
+  });
+});
+
+// Last: it leaves the EU endpoints' breakers open for the rest of the file.
+describe("an EU outage", () => {
   it("with the whole EU down, an EU team gets an error and nothing reaches the US; the breaker then keeps the failing endpoint out", async () => {
     azureEu.outage(500);
     localEu.outage(502);
