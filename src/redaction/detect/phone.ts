@@ -22,7 +22,7 @@
 // libphonenumber-js/min: length-based validation per country (83 kB of metadata; /max
 // adds 73 kB for per-range patterns, which only matter when a phone scores alone, i.e.
 // +CC numbers, where the "+" is already strong evidence).
-import { isPossiblePhoneNumber, isValidPhoneNumber, type CountryCode } from "libphonenumber-js/min";
+import parsePhoneNumber, { type CountryCode, type PhoneNumber } from "libphonenumber-js/min";
 import { contextNear, contextWords } from "./context-gate.ts";
 import { findDigitRuns, type RunsOf } from "./digit-runs.ts";
 import { isAlnumAt, luhnValid } from "./id-checks.ts";
@@ -136,23 +136,32 @@ function phoneScore(text: string, start: number, end: number, raw: string, group
   }
   const before = text.slice(Math.max(0, start - 40), start);
   if (NOT_A_PHONE.test(before.toLowerCase()) || IBAN_BEFORE.test(before)) return 0;
+  // Each number is parsed once and asked both questions (isValidPhoneNumber() and
+  // isPossiblePhoneNumber() would each parse it again: most of their cost).
   try {
     if (international) {
-      const e164 = "+" + (raw.startsWith("+") ? digits : digits.slice(2));
-      return isValidPhoneNumber(e164) ? 0.7 : isPossiblePhoneNumber(e164) ? 0.5 : 0;
+      const parsed = parse("+" + (raw.startsWith("+") ? digits : digits.slice(2)), undefined);
+      return parsed?.isValid() ? 0.7 : parsed?.isPossible() ? 0.5 : 0;
     }
     const countries = nationalCountries(digits);
+    const parsed: (PhoneNumber | undefined)[] = [];
     for (const country of countries) {
-      if (isValidPhoneNumber(digits, country)) return distinctive ? 0.5 : 0.4;
+      const p = parse(digits, country);
+      parsed.push(p);
+      if (p?.isValid()) return distinctive ? 0.5 : 0.4;
     }
-    for (const country of countries) {
-      if (isPossiblePhoneNumber(digits, country)) return 0.35;
+    for (const p of parsed) {
+      if (p?.isPossible()) return 0.35;
     }
   } catch {
     // libphonenumber rejects some inputs by throwing; such a string is no phone
   }
   return 0;
 }
+
+/** What isValidPhoneNumber() and isPossiblePhoneNumber() parse: the whole string as one number. */
+const parse = (number: string, country: CountryCode | undefined): PhoneNumber | undefined =>
+  parsePhoneNumber(number, { defaultCountry: country, extract: false });
 
 /** What a national number without a phone word nearby scores, unvalidated. */
 const UNCHECKED = 0.3;
