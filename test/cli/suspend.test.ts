@@ -202,6 +202,28 @@ describe("custos suspend through a running server (embedded database held by the
     expect(JSON.stringify([suspend, resume])).not.toContain(custos.server.deps.adminToken!);
   });
 
+  it("a model suspended from the CLI gets 503 suspended within 5 s, and is served again within 5 s of resuming", async () => {
+    const token = await custos.token("alice", ["demo"]);
+    const call = () =>
+      fetch(`${custos.url}/v1/chat/completions`, {
+        method: "POST",
+        headers: { authorization: `Bearer ${token}`, "content-type": "application/json" },
+        body: JSON.stringify({ model: "custos-echo", messages: [{ role: "user", content: "hi" }] }),
+      });
+    expect((await call()).status).toBe(200);
+    expect((await cliProcess(["suspend", "--model", "custos-echo", "--reason", "drill"], custos.dir)).code).toBe(0);
+    const t0 = Date.now();
+    const refused = await eventually(async () => {
+      const r = await call();
+      return r.status === 503 ? r : undefined;
+    }, { timeoutMs: 5000, intervalMs: 100 });
+    expect(refused?.headers.get("x-custos-error-code")).toBe("suspended");
+    expect(Date.now() - t0).toBeLessThan(5000);
+    expect((await cliProcess(["resume", "--model", "custos-echo"], custos.dir)).code).toBe(0);
+    const served = await eventually(async () => (await call()).status === 200, { timeoutMs: 5000, intervalMs: 100 });
+    expect(served).toBe(true);
+  });
+
   it("/api/admin/suspensions refuses callers without the admin role", async () => {
     const token = await custos.token("mallory", ["demo"], { roles: ["auditor"] });
     const r = await fetch(`${custos.url}/api/admin/suspensions`, { method: "POST", headers: { authorization: `Bearer ${token}`, "content-type": "application/json" }, body: JSON.stringify({ kind: "team", name: "demo" }) });

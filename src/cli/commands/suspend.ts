@@ -19,7 +19,7 @@ import type { CliIo, ExitCode } from "../io.ts";
 const TARGET = "--endpoint E | --model M | --team T";
 export const SUSPEND_USAGE = `custos suspend ${TARGET} [--reason TEXT] [--by NAME] | suspend --list [--json]`;
 export const RESUME_USAGE = `custos resume ${TARGET} [--by NAME]`;
-export const SUSPENSIONS_USAGE = "custos suspensions [--json]      what is suspended now (as suspend --list)";
+export const SUSPENSIONS_USAGE = "custos suspensions [--json]  what is suspended now (as suspend --list)";
 
 type Op =
   | { kind: "list"; json: boolean }
