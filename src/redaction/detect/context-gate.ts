@@ -6,6 +6,8 @@
 // is still emitted; and a candidate the text ends right after is emitted too, because in a
 // stream the word that lifts it may still arrive (stream-text.ts holds such candidates back).
 
+import { asciiHash, NOT_ASCII } from "./context-match.ts";
+
 /** Where context words are around a candidate. */
 export type Near = "before" | "after" | "none" | "open";
 
@@ -18,6 +20,8 @@ const NOT_KEPT = /[^\p{L}\p{N}_-]+/u;
 export interface ContextWords {
   readonly single: ReadonlySet<string>;
   readonly phrases: ReadonlyMap<string, readonly (readonly string[])[]>;
+  /** asciiHash() of every ASCII single word and phrase-ending word: an ASCII window without one holds none. */
+  readonly hashes: ReadonlySet<number>;
 }
 
 export function contextWords(list: readonly string[]): ContextWords {
@@ -31,7 +35,12 @@ export function contextWords(list: readonly string[]): ContextWords {
       phrases.set(lastWord, [...(phrases.get(lastWord) ?? []), words]);
     }
   }
-  return { single, phrases };
+  const hashes = new Set<number>();
+  for (const w of [...single, ...phrases.keys()]) {
+    const h = asciiHash(w, 0, w.length);
+    if (h !== NOT_ASCII) hashes.add(h);
+  }
+  return { single, phrases, hashes };
 }
 
 /**
@@ -44,14 +53,35 @@ export function contextNear(text: string, start: number, end: number, words: Con
     while (i > 0 && !isWordCode(text.charCodeAt(i - 1))) i--;
     while (i > 0 && isWordCode(text.charCodeAt(i - 1))) i--;
   }
-  if (i < start && matches(wordsOf(text.slice(i, start).toLowerCase()), words)) return "before";
+  if (i < start && mayMatch(text, i, start, words) && matches(wordsOf(text.slice(i, start).toLowerCase()), words)) return "before";
   let j = end;
   for (let n = 0; j < text.length && n < 3; n++) {
     while (j < text.length && !isWordCode(text.charCodeAt(j))) j++;
     while (j < text.length && isWordCode(text.charCodeAt(j))) j++;
   }
-  if (j > end && matches(wordsOf(text.slice(end, j).toLowerCase()), words)) return "after";
+  if (j > end && mayMatch(text, end, j, words) && matches(wordsOf(text.slice(end, j).toLowerCase()), words)) return "after";
   return j >= text.length ? "open" : "none";
+}
+
+/**
+ * False when text[a, b) is ASCII and none of its words is a context word or a phrase's last
+ * word (by hash, without building the words); true otherwise (then matches() decides).
+ */
+function mayMatch(text: string, a: number, b: number, words: ContextWords): boolean {
+  let p = a;
+  while (p < b) {
+    const c = text.charCodeAt(p);
+    if (c > 127) return true;
+    if (!isWordCode(c)) {
+      p++;
+      continue;
+    }
+    const s = p;
+    while (p < b && isWordCode(text.charCodeAt(p))) p++;
+    const h = asciiHash(text, s, p);
+    if (h === NOT_ASCII || words.hashes.has(h)) return true;
+  }
+  return false;
 }
 
 /** Non-ASCII characters detect.ts's normalisation turns into spaces (the common ones). */

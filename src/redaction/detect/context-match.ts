@@ -41,10 +41,10 @@ export function contextSet(words: readonly string[]): ContextSet {
 const isWordChar = (c: number) => (c >= 48 && c <= 57) || (c >= 65 && c <= 90) || (c >= 97 && c <= 122) || c > 127 || c === 45 || c === 95;
 
 /** asciiHash() of a word with a non-ASCII character. */
-const NOT_ASCII = -1;
+export const NOT_ASCII = -1;
 
 /** A hash of text[s, e) lower-cased (ASCII only: NOT_ASCII when a character is not). */
-function asciiHash(text: string, s: number, e: number): number {
+export function asciiHash(text: string, s: number, e: number): number {
   let h = e - s;
   for (let i = s; i < e; i++) {
     let c = text.charCodeAt(i);

@@ -10,7 +10,7 @@
 import { contextNear, contextWords } from "./context-gate.ts";
 import { findDigitRuns, type DigitRuns, type RunsOf } from "./digit-runs.ts";
 import { isAlnumAt, isPastDate, pastCentury } from "./id-checks.ts";
-import type { Recognizer } from "./types.ts";
+import type { Candidate, Recognizer } from "./types.ts";
 
 const BASE_SCORE = 0.2;
 /**
@@ -68,13 +68,10 @@ export function dateOfBirthRecognizer(runsOf: RunsOf = findDigitRuns): Recognize
     types: ["DATE_OF_BIRTH"],
     context: CONTEXT,
     find(text, emit) {
-      const now = new Date();
-      const report = (start: number, end: number) => {
-        if (ABBREVIATED.test(text.slice(Math.max(0, start - 6), start))) emit({ type: "DATE_OF_BIRTH", start, end, score: ABBREVIATED_SCORE });
-        else if (contextNear(text, start, end, BIRTH_WORD) !== "none") emit({ type: "DATE_OF_BIRTH", start, end, score: BASE_SCORE });
-      };
-
       const runs = runsOf(text);
+      if (runs.count === 0) return;
+      const now = new Date();
+
       for (let k = 0; k < runs.count; k++) {
         const s = runs.starts[k]!;
         const len = runs.ends[k]! - s;
@@ -84,7 +81,7 @@ export function dateOfBirthRecognizer(runsOf: RunsOf = findDigitRuns): Recognize
           NUMERIC.lastIndex = s;
           const m = NUMERIC.exec(text);
           const end = m ? s + m[0].length : 0;
-          if (m && edges(text, s, end) && !/^[Tt]\d/.test(text.slice(end, end + 2)) && numericDateValid(m[1]!, m[3]!, m[4]!, now)) report(s, end);
+          if (m && edges(text, s, end) && !/^[Tt]\d/.test(text.slice(end, end + 2)) && numericDateValid(m[1]!, m[3]!, m[4]!, now)) report(text, s, end, emit);
         }
         // written dates end in a four-digit year a month name away: the next run tells
         const yearAt = k + 1 < runs.count && runs.ends[k + 1]! - runs.starts[k + 1]! === 4 ? runs.starts[k + 1]! - s - len : -1;
@@ -95,7 +92,7 @@ export function dateOfBirthRecognizer(runsOf: RunsOf = findDigitRuns): Recognize
           const month = MONTHS.get(w[2]!.toLowerCase());
           const end = s + w[0].length;
           const year = Number(w[3]);
-          if (month !== undefined && edges(text, s, end) && year >= MIN_YEAR && isPastDate(year, month, Number(w[1]), now)) report(s, end);
+          if (month !== undefined && edges(text, s, end) && year >= MIN_YEAR && isPastDate(year, month, Number(w[1]), now)) report(text, s, end, emit);
           continue;
         }
         // March 12, 1985: a month word, a space, then the day
@@ -108,12 +105,18 @@ export function dateOfBirthRecognizer(runsOf: RunsOf = findDigitRuns): Recognize
         const start = s - (before?.[0].length ?? 0);
         const end = s + d[0].length;
         const year = Number(d[2]);
-        if (month !== undefined && edges(text, start, end) && year >= MIN_YEAR && isPastDate(year, month, Number(d[1]), now)) report(start, end);
+        if (month !== undefined && edges(text, start, end) && year >= MIN_YEAR && isPastDate(year, month, Number(d[1]), now)) report(text, start, end, emit);
       }
       const partial = unfinishedDate(text, runs);
       if (partial >= 0) emit({ type: "DATE_OF_BIRTH", start: partial, end: text.length, score: UNFINISHED_SCORE });
     },
   };
+}
+
+/** Emits a date at text[start, end) when a birth word (or a birth abbreviation right before) says it is one. */
+function report(text: string, start: number, end: number, emit: (c: Candidate) => void): void {
+  if (ABBREVIATED.test(text.slice(Math.max(0, start - 6), start))) emit({ type: "DATE_OF_BIRTH", start, end, score: ABBREVIATED_SCORE });
+  else if (contextNear(text, start, end, BIRTH_WORD) !== "none") emit({ type: "DATE_OF_BIRTH", start, end, score: BASE_SCORE });
 }
 
 /**
