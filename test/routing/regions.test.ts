@@ -3,6 +3,7 @@
 // OpenAI in the US. An EU team's data reaches only EU endpoints: normally, when the first EU
 // endpoint fails (fallback within the EU), and when the whole EU is down (never the US).
 // The same model name goes to the Azure EU deployment for EU teams and to OpenAI for others.
+import Anthropic from "@anthropic-ai/sdk";
 import OpenAI from "openai";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { eventually, startCustos, type TestCustos } from "../helpers/custos.ts";
@@ -41,12 +42,30 @@ const providers = () => `endpoints:
     tags: [self_hosted]
     models: [gpt-4o]
     model_names: { gpt-4o: meta-llama/Llama-3.1-70B-Instruct }
+  - id: claude-us
+    kind: anthropic
+    base_url: ${us.url}
+    api_key: sk-ant-us
+    region: us-east-1
+    jurisdiction: US
+    priority: 1
+    models: [claude-sonnet-4-5]
+  - id: claude-eu
+    kind: anthropic
+    base_url: ${azureEu.url}
+    api_key: sk-ant-eu
+    region: eu-central-1
+    jurisdiction: EU
+    priority: 2
+    models: [claude-sonnet-4-5]
 `;
 
 const policies = {
   "org.yaml": "description: Routing test baseline.\nrules: []\n",
   "teams/eu.yaml": `team: eu
 description: An EU-only team.
+aliases:
+  smart: gpt-4o
 rules:
   - id: eu.only
     description: Data stays in the EU.
@@ -152,6 +171,23 @@ describe("region pinning", () => {
     expect(global).toMatchObject({ endpoint: "openai-us", region: "us-east-1" });
     expect(us.requests).toHaveLength(1);
     expect(JSON.parse(us.requests[0]!.body).model).toBe("gpt-4o");
+  });
+
+  it("an alias resolves to the model first, then routing keeps it in the team's regions", async () => {
+    const { response } = await (await client("eu")).chat.completions.create({ model: "smart", messages: [{ role: "user", content: "Hello" }] }).withResponse();
+    expect(response.headers.get("x-custos-endpoint")).toBe("azure-eu");
+    expect(azureEu.requests[0]!.url).toContain("/openai/deployments/gpt4o-eu-prod/");
+    expect(us.requests).toHaveLength(0);
+  });
+
+  it("Anthropic's API through its SDK: an EU team is served by the EU endpoint, others by the US one", async () => {
+    const anthropic = async (team: string) => new Anthropic({ apiKey: await custos.token("alice", [team]), baseURL: custos.url, maxRetries: 0 });
+    const eu = await (await anthropic("eu")).messages.create({ model: "claude-sonnet-4-5", max_tokens: 50, messages: [{ role: "user", content: "Hello" }] }).withResponse();
+    expect(eu.response.headers.get("x-custos-endpoint")).toBe("claude-eu");
+    expect(azureEu.requests[0]!.headers["x-api-key"]).toBe("sk-ant-eu");
+    expect(us.requests).toHaveLength(0);
+    const global = await (await anthropic("global")).messages.create({ model: "claude-sonnet-4-5", max_tokens: 50, messages: [{ role: "user", content: "Hello" }] }).withResponse();
+    expect(global.response.headers.get("x-custos-endpoint")).toBe("claude-us");
   });
 
   it("x-custos-pin-region narrows a team's regions, and never widens them", async () => {
