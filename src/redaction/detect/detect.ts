@@ -39,37 +39,33 @@ export interface Detector {
 export function detector(recognizers: readonly Recognizer[]): Detector {
   const all = new Set<PiiType>(PII_TYPES);
   const contexts: (ContextSet | undefined)[] = recognizers.map((r) => (r.context && r.context.length > 0 ? contextSet(r.context) : undefined));
-  const matcher = new ContextMatcher();
-  /** Every recognizer's candidates of the wanted types, raised by their context words. */
-  function scan(text: string, types: ReadonlySet<PiiType>, each: (c: Candidate) => void): void {
-    for (let i = 0; i < recognizers.length; i++) {
-      const r = recognizers[i]!;
-      if (!wanted(r.types, types)) continue;
-      const context = contexts[i];
-      r.find(text, (c) => {
-        if (!types.has(c.type) || c.end <= c.start) return;
-        if (c.type === "PERSON" || c.type === "LOCATION") {
-          // never a name or a place with the word a sentence opens with (openers.ts)
-          const start = afterLeadingOpener(text, c.start, c.end);
-          if (start >= c.end) return;
-          if (start !== c.start) c = { ...c, start };
-        }
-        if (c.score < 1 && context !== undefined && matcher.has(text, c.start, c.end, context)) {
-          c = { ...c, score: Math.max(CONTEXT_FLOOR, Math.min(1, c.score + CONTEXT_BOOST)) };
-        }
-        each(c);
-      });
+  /** Which recognizers look for one of all the types (the default). */
+  const wantedForAll = recognizers.map((r) => wanted(r.types, all));
+  const pass = new Pass(new ContextMatcher());
+  /** Every recognizer's candidates of the wanted types, raised by their context words, into `pass`. */
+  function scan(text: string, types: ReadonlySet<PiiType>): void {
+    pass.text = text;
+    pass.types = types;
+    try {
+      for (let i = 0; i < recognizers.length; i++) {
+        const r = recognizers[i]!;
+        if (types === all ? !wantedForAll[i] : !wanted(r.types, types)) continue;
+        pass.context = contexts[i];
+        r.find(text, pass.emit);
+      }
+    } finally {
+      pass.text = "";
+      pass.candidates = undefined;
     }
   }
-  const threshold = (o: DetectOptions, t: PiiType) => o.thresholds?.[t] ?? DEFAULT_THRESHOLD;
   return {
     detect(text, options = {}) {
       const types = options.types ?? all;
       if (text.length === 0 || types.size === 0) return [];
       const found: Candidate[] = [];
-      scan(text, types, (c) => {
-        if (c.score >= threshold(options, c.type)) found.push(c);
-      });
+      pass.thresholds = options.thresholds;
+      pass.reached = found;
+      scan(text, types);
       return resolveOverlaps(found);
     },
     analyze(text, options = {}) {
@@ -77,13 +73,50 @@ export function detector(recognizers: readonly Recognizer[]): Detector {
       if (text.length === 0 || types.size === 0) return { candidates: [], spans: [] };
       const candidates: (Span & { reached: boolean })[] = [];
       const reached: Candidate[] = [];
-      scan(text, types, (c) => {
-        const ok = c.score >= threshold(options, c.type);
-        candidates.push({ type: c.type, start: c.start, end: c.end, score: c.score, reached: ok });
-        if (ok) reached.push(c);
-      });
+      pass.thresholds = options.thresholds;
+      pass.reached = reached;
+      pass.candidates = candidates;
+      scan(text, types);
       return { candidates, spans: resolveOverlaps(reached) };
     },
+  };
+}
+
+/**
+ * One detector's pass over a text: what its emit callback needs to know. A single callback
+ * serves every recognizer (a closure per recognizer and text was most of what detecting a
+ * short prompt allocated); a detector runs one pass at a time (detect() is synchronous).
+ */
+class Pass {
+  text = "";
+  types: ReadonlySet<PiiType> = new Set();
+  /** The context words of the recognizer being run. */
+  context: ContextSet | undefined = undefined;
+  thresholds: DetectOptions["thresholds"] = undefined;
+  /** Where candidates that reach their threshold go. */
+  reached: Candidate[] = [];
+  /** Where every candidate goes, when analyze() wants them. */
+  candidates: (Span & { reached: boolean })[] | undefined = undefined;
+
+  constructor(private readonly matcher: ContextMatcher) {}
+
+  readonly emit = (candidate: Candidate): void => {
+    let c = candidate;
+    const text = this.text;
+    if (!this.types.has(c.type) || c.end <= c.start) return;
+    if (c.type === "PERSON" || c.type === "LOCATION") {
+      // never a name or a place with the word a sentence opens with (openers.ts)
+      const start = afterLeadingOpener(text, c.start, c.end);
+      if (start >= c.end) return;
+      if (start !== c.start) c = { ...c, start };
+    }
+    const context = this.context;
+    if (c.score < 1 && context !== undefined && this.matcher.has(text, c.start, c.end, context)) {
+      c = { ...c, score: Math.max(CONTEXT_FLOOR, Math.min(1, c.score + CONTEXT_BOOST)) };
+    }
+    const ok = c.score >= (this.thresholds?.[c.type] ?? DEFAULT_THRESHOLD);
+    if (this.candidates !== undefined) this.candidates.push({ type: c.type, start: c.start, end: c.end, score: c.score, reached: ok });
+    if (ok) this.reached.push(c);
   };
 }
 
@@ -96,13 +129,43 @@ function wanted(types: readonly PiiType[], of: ReadonlySet<PiiType>): boolean {
  * Non-overlapping spans in text order: where candidates overlap, the higher score wins, then
  * the longer span, then the earlier one. Same type and same extent from two recognizers is one span.
  */
-export function resolveOverlaps(found: Candidate[]): Span[] {
-  if (found.length <= 1) return found.map(({ type, start, end, score }) => ({ type, start, end, score }));
-  const ranked = [...found].sort((a, b) => b.score - a.score || b.end - b.start - (a.end - a.start) || a.start - b.start);
-  const kept: Candidate[] = [];
-  for (const c of ranked) {
-    if (kept.some((k) => c.start < k.end && k.start < c.end)) continue;
-    kept.push(c);
+export function resolveOverlaps(found: readonly Candidate[]): Span[] {
+  const n = found.length;
+  if (n === 0) return [];
+  // ranked best first: a stable insertion sort (what Array.prototype.sort would give, without
+  // its work arrays; a text has a handful of candidates)
+  const ranked: Candidate[] = [];
+  for (let i = 0; i < n; i++) {
+    const c = found[i]!;
+    let j = ranked.length;
+    ranked.push(c);
+    while (j > 0 && ranksBefore(c, ranked[j - 1]!)) {
+      ranked[j] = ranked[j - 1]!;
+      j--;
+    }
+    ranked[j] = c;
   }
-  return kept.sort((a, b) => a.start - b.start).map(({ type, start, end, score }) => ({ type, start, end, score }));
+  // kept in text order (no two overlap, none is empty: their starts differ)
+  const kept: Candidate[] = [];
+  for (let i = 0; i < n; i++) {
+    const c = ranked[i]!;
+    let free = true;
+    for (let k = 0; k < kept.length && free; k++) free = !(c.start < kept[k]!.end && kept[k]!.start < c.end);
+    if (!free) continue;
+    let j = kept.length;
+    kept.push(c);
+    while (j > 0 && kept[j - 1]!.start > c.start) {
+      kept[j] = kept[j - 1]!;
+      j--;
+    }
+    kept[j] = c;
+  }
+  const spans: Span[] = [];
+  for (const { type, start, end, score } of kept) spans.push({ type, start, end, score });
+  return spans;
+}
+
+/** Whether a ranks strictly before b: a higher score, then a longer span, then an earlier one. */
+function ranksBefore(a: Candidate, b: Candidate): boolean {
+  return (b.score - a.score || b.end - b.start - (a.end - a.start) || a.start - b.start) < 0;
 }
