@@ -86,7 +86,16 @@ async function governedCall(ex: Exchange, deps: Deps): Promise<Result<Response, 
 async function route(ex: Exchange, deps: Deps, constraints: RouteConstraints): Promise<Result<RoutePlan, CustosError>> {
   const pin = parsePin(ex.headers.get("x-custos-pin-region"));
   if (!pin.ok) return pin;
-  const suspended = deps.suspensions ? await deps.suspensions.current() : NOTHING_SUSPENDED;
+  let suspended = NOTHING_SUSPENDED;
+  if (deps.suspensions) {
+    try {
+      suspended = await deps.suspensions.current();
+    } catch (e) {
+      // Never read yet and the database is away: the team's audit rule says what that means.
+      if (ex.audit!.onFailure === "fail_closed") return err(toCustosError(e));
+      deps.logger.warn({ reqId: ex.id, err: e instanceof Error ? e.message : String(e) }, "suspension list unreadable: routing as if nothing were suspended (fail_open)");
+    }
+  }
   const risk = ex.teamPolicy && ex.redaction ? triggeredRisks(riskRoutes(ex.teamPolicy), ex.redaction.prompt.counts) : [];
   if (risk.length > 0) ex.routeRisk = risk;
   return planRoute(deps.config.providers.endpoints, {

@@ -20,7 +20,7 @@ const sorted = (s: ReadonlySet<string>) => [...s].sort();
 describe("storedSuspensions", () => {
   it("builds the set by kind and reuses it until refreshMs has passed, then loads again", async () => {
     const h = harness();
-    const s = storedSuspensions(h.load, h.clock, { refreshMs: 2000 });
+    const s = storedSuspensions(h.load, h.clock, { refreshMs: 2000, maxStaleMs: 0 });
     const first = s.current();
     await h.settle([{ kind: "model", name: "gpt-4o" }, { kind: "endpoint", name: "openai-eu" }, { kind: "team", name: "finance" }, { kind: "model", name: "o1" }]);
     const set = await first;
@@ -58,7 +58,7 @@ describe("storedSuspensions", () => {
 
   it("shares one load between concurrent calls (single flight), and loads again after it settled", async () => {
     const h = harness();
-    const s = storedSuspensions(h.load, h.clock, { refreshMs: 1000 });
+    const s = storedSuspensions(h.load, h.clock, { refreshMs: 1000, maxStaleMs: 0 });
     const calls = [s.current(), s.current(), s.current()];
     expect(h.pending.length).toBe(1);
     await h.settle([{ kind: "team", name: "legal" }]);
@@ -71,6 +71,32 @@ describe("storedSuspensions", () => {
     expect(h.pending.length).toBe(1);
     await h.settle([]);
     expect((await again[1]).teams.size).toBe(0);
+  });
+
+  it("serves a stale set at once while it refreshes in the background, up to maxStaleMs; then waits, at most loadTimeoutMs", async () => {
+    const h = harness();
+    const background: Promise<unknown>[] = [];
+    const s = storedSuspensions(h.load, h.clock, { refreshMs: 1000, maxStaleMs: 5000, loadTimeoutMs: 20, background: (p) => background.push(p) });
+    const p = s.current();
+    await h.settle([{ kind: "team", name: "legal" }]);
+    const set = await p;
+    h.clock.t = 3000; // stale, not too stale: the old set now, a refresh started
+    expect(await s.current()).toBe(set);
+    expect(h.pending.length).toBe(1);
+    expect(background).toHaveLength(1);
+    await h.settle([]);
+    expect((await s.current()).teams.size).toBe(0); // the refresh landed
+    h.clock.t = 10_000; // too stale: the call waits for the load…
+    const waited = s.current();
+    expect(h.pending.length).toBe(1);
+    // …but not for a load that hangs: after loadTimeoutMs the last set stands
+    expect((await waited).teams.size).toBe(0);
+  });
+
+  it("with no set yet and a load that hangs, the call fails with 503 unavailable after loadTimeoutMs", async () => {
+    const h = harness();
+    const s = storedSuspensions(h.load, h.clock, { loadTimeoutMs: 20 });
+    await expect(s.current()).rejects.toMatchObject({ code: "unavailable" });
   });
 
   it("keeps the last set when a refresh fails, reports the failure without credentials, and retries on the next call", async () => {

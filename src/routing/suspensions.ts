@@ -4,6 +4,7 @@
 // Routing reads `current()`: a suspended team or model gets 503 `suspended`, a suspended
 // endpoint is left out of the candidates (503 `suspended` when no other one serves the call).
 
+import { withDeadline } from "../deadline.ts";
 import { CustosError } from "../errors/errors.ts";
 
 export interface SuspensionSet {
@@ -47,6 +48,17 @@ export interface StoredSuspensionsOptions {
   cache?: SuspensionCache;
   /** Told when a load fails (the last set stays in force); never given the rows or the connection string. */
   onError?: (message: string) => void;
+  /**
+   * Up to this age a stale set is still served at once while a refresh runs in the
+   * background (default 5000 ms); an older one is waited for (at most `loadTimeoutMs`).
+   * Node keeps the set fresh with its own timer and passes Infinity: a call never waits on
+   * the database for it.
+   */
+  maxStaleMs?: number;
+  /** The longest a call waits for a load (default 1000 ms); then the last set, if any, stands. */
+  loadTimeoutMs?: number;
+  /** Keeps a background refresh alive past the request that started it (Workers: waitUntil). */
+  background?: (work: Promise<unknown>) => void;
 }
 
 /**
@@ -68,7 +80,8 @@ export function storedSuspensions(
     // Stamped when the load starts: the rows are at least this fresh.
     const startedAt = clock.monotonic();
     try {
-      const set = suspensionSet(await load());
+      // bounded, so a database that stopped answering cannot leave a load in flight for good
+      const set = suspensionSet(await withDeadline(load(), LOAD_LIMIT_MS, "loading the suspension list"));
       cache.last = { set, loadedAt: startedAt };
       return set;
     } catch (e) {
@@ -79,14 +92,32 @@ export function storedSuspensions(
     }
   }
 
+  const maxStaleMs = opts.maxStaleMs ?? 5000;
+  const loadTimeoutMs = opts.loadTimeoutMs ?? 1000;
   return {
     current() {
       const last = cache.last;
-      if (last && clock.monotonic() - last.loadedAt < refreshMs) return Promise.resolve(last.set);
-      return (inFlight ??= refresh().finally(() => (inFlight = undefined)));
+      const age = last ? clock.monotonic() - last.loadedAt : Infinity;
+      if (last && age < refreshMs) return Promise.resolve(last.set);
+      const loading = (inFlight ??= refresh().finally(() => (inFlight = undefined)));
+      if (last && age < maxStaleMs) {
+        // served now; the refresh lands for the next call
+        const quiet = loading.catch(() => {});
+        opts.background?.(quiet);
+        return Promise.resolve(last.set);
+      }
+      // A database that stopped answering must not hold the call: after the timeout the last
+      // set stands, and without one the caller decides (routing: per audit.on_failure).
+      return withDeadline(loading, loadTimeoutMs, "reading the suspension list").catch((e: unknown) => {
+        if (cache.last) return cache.last.set;
+        throw e instanceof CustosError ? e : new CustosError("unavailable", "Custos cannot read the suspension list right now; try again shortly.", { detail: `suspensions: ${e instanceof Error ? e.message : String(e)}` });
+      });
     },
   };
 }
+
+/** The longest one load may take before it counts as failed (and the next call tries again). */
+const LOAD_LIMIT_MS = 5000;
 
 /** Driver errors may quote a connection string; its credentials never reach a log. */
 const redactUrls = (message: string): string => message.replace(/\/\/[^\s/@]*@/g, "//…@").slice(0, 300);

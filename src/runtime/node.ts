@@ -102,6 +102,15 @@ export async function startNodeServer(opts: NodeServerOptions): Promise<RunningS
     logger,
     activated: (bundle, previous) => audit.sink.emit({ type: "policy.activate", fields: activationEntry(bundle, "reload", previous) }),
   });
+  // The kill switch's list, kept fresh by a timer so no call waits on the database for it
+  // (read once before the first call; when the database is away the last list stays in force).
+  const suspensions = storedSuspensions(() => storage.listSuspensions(), systemClock, {
+    maxStaleMs: Infinity,
+    onError: (err) => logger.warn({ err }, "could not refresh the suspension list; the last one stays in force"),
+  });
+  await suspensions.current().catch(() => {});
+  const suspensionTimer = setInterval(() => void suspensions.current().catch(() => {}), 1000);
+  suspensionTimer.unref();
   const deps: Deps = {
     config,
     policies,
@@ -124,7 +133,7 @@ export async function startNodeServer(opts: NodeServerOptions): Promise<RunningS
     apiKeys: apiKeyVerifier({ storage, hash: await keyHasher(pepper, nodeHashing), clock: systemClock, defer, logger }),
     clientAddress: (_req, platform) => (platform as { incoming?: IncomingMessage } | undefined)?.incoming?.socket.remoteAddress,
     upstream,
-    suspensions: storedSuspensions(() => storage.listSuspensions(), systemClock, { onError: (err) => logger.warn({ err }, "could not refresh the suspension list; the last one stays in force") }),
+    suspensions,
     health: endpointHealth({ failures: config.server.routing.breaker_failures, open_ms: config.server.routing.breaker_open_ms }, systemClock),
     clock: systemClock,
     newId,
@@ -151,6 +160,7 @@ export async function startNodeServer(opts: NodeServerOptions): Promise<RunningS
       const grace = config.server.shutdown.grace_ms;
       logger.info({ graceMs: grace }, "shutting down: no new connections; in-flight requests may finish");
       policyWatch.close();
+      clearInterval(suspensionTimer);
       const closed = new Promise<void>((r) => server.close(() => r()));
       const idle = setInterval(() => "closeIdleConnections" in server && server.closeIdleConnections(), 50);
       let timer: ReturnType<typeof setTimeout> | undefined;

@@ -73,7 +73,7 @@ function depsFor(state: IsolateState, env: WorkerEnv, ctx: ExecutionContext): De
     clientAddress: (req) => req.headers.get("cf-connecting-ip") ?? undefined,
     upstream: fetchUpstream(config.server.upstream),
     ...(state.suspensions
-      ? { suspensions: storedSuspensions(() => storage.listSuspensions(), systemClock, { cache: state.suspensions, onError: (err) => logger.warn({ err }, "could not refresh the suspension list; the last one stays in force") }) }
+      ? { suspensions: storedSuspensions(() => storage.listSuspensions(), systemClock, { cache: state.suspensions, background: defer, onError: (err) => logger.warn({ err }, "could not refresh the suspension list; the last one stays in force") }) }
       : {}),
     health: state.health,
     clock: systemClock,
