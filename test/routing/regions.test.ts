@@ -202,6 +202,16 @@ describe("region pinning", () => {
     expect(us.requests).toHaveLength(0);
   });
 
+  it("a streamed call falls back the same way, before any byte reaches the caller", async () => {
+    azureEu.outage(429);
+    const stream = await (await client("eu")).chat.completions.create({ model: "gpt-4o", stream: true, messages: [{ role: "user", content: "Hello" }] }).withResponse();
+    expect(stream.response.headers.get("x-custos-endpoint")).toBe("vllm-eu");
+    let text = "";
+    for await (const chunk of stream.data) text += chunk.choices[0]?.delta?.content ?? "";
+    expect(text.length).toBeGreaterThan(0);
+    expect(us.requests).toHaveLength(0);
+  });
+
   it("falls back within the EU when the first EU endpoint fails, and records each attempt", async () => {
     azureEu.outage(503);
     const r = await chat("eu");
