@@ -56,8 +56,21 @@ export function findLocations(doc: NameDoc, emit: (start: number, end: number, s
       next = f.next;
     }
   }
-  found.sort((a, b) => a.start - b.start);
+  sortByStart(found);
   for (const f of merge(doc.text, found)) if (f.score >= MIN_LOCATION_SCORE) emit(f.start, f.end, Math.min(MAX_SCORE, f.score));
+}
+
+/** Sorts by start, stably (what found.sort((a, b) => a.start - b.start) does, without its work arrays: a text has a few). */
+function sortByStart(found: Found[]): void {
+  for (let i = 1; i < found.length; i++) {
+    const f = found[i]!;
+    let j = i;
+    while (j > 0 && found[j - 1]!.start > f.start) {
+      found[j] = found[j - 1]!;
+      j--;
+    }
+    found[j] = f;
+  }
 }
 
 /** Whether offset x is inside one of spans[from…] (pieces can overlap a little; a few are looked at past the first). */
@@ -100,23 +113,43 @@ function placeHere(doc: NameDoc, i: number): { found: Found; next: number } | un
   return undefined;
 }
 
+/** What the words before a place can say (shared, never changed). */
+interface Cue {
+  readonly strength: number;
+  readonly residence: boolean;
+}
+const NO_CUE: Cue = { strength: 0, residence: false };
+const RESIDENCE_CUE: Cue = { strength: 0.4, residence: true };
+const PREP_CUE: Cue = { strength: 0.3, residence: false };
+const WEAK_PREP_CUE: Cue = { strength: 0.1, residence: false };
+
 /** What the words right before token i say: a residence phrase or place label (strong), a preposition. */
-function cueBefore(doc: NameDoc, i: number): { strength: number; residence: boolean } {
-  if (i === 0) return { strength: 0, residence: false };
-  const gap = doc.gap(i);
+function cueBefore(doc: NameDoc, i: number): Cue {
+  if (i === 0) return NO_CUE;
   const q = i - 1;
-  if (/^[ \t]*:[ \t]*$/.test(gap)) {
-    return doc.phraseEndingAt(q, PLACE_LABELS) > 0 ? { strength: 0.4, residence: true } : { strength: 0, residence: false };
+  if (colonBetween(doc.text, doc.t.end[q]!, doc.t.start[i]!)) {
+    return doc.phraseEndingAt(q, PLACE_LABELS) > 0 ? RESIDENCE_CUE : NO_CUE;
   }
   if (!doc.spaced(i)) {
     // "Paris, France": a country right after a place and a comma
-    return { strength: 0, residence: false };
+    return NO_CUE;
   }
-  if (doc.phraseEndingAt(q, RESIDENCE) > 0) return { strength: 0.4, residence: true };
+  if (doc.phraseEndingAt(q, RESIDENCE) > 0) return RESIDENCE_CUE;
   // "in der Nähe von Köln", "près de Lyon", "cerca de Sevilla"
-  if (doc.is(q, PLACE_PREPS)) return { strength: 0.3, residence: false };
-  if (doc.is(q, PLACE_PREPS_WEAK)) return { strength: 0.1, residence: false };
-  return { strength: 0, residence: false };
+  if (doc.is(q, PLACE_PREPS)) return PREP_CUE;
+  if (doc.is(q, PLACE_PREPS_WEAK)) return WEAK_PREP_CUE;
+  return NO_CUE;
+}
+
+/** Whether text[a, b) is one ':' with spaces or tabs around it (/^[ \t]*:[ \t]*$/, without cutting it out). */
+function colonBetween(text: string, a: number, b: number): boolean {
+  let colon = false;
+  for (let j = a; j < b; j++) {
+    const c = text.charCodeAt(j);
+    if (c === 58 && !colon) colon = true;
+    else if (c !== 32 && c !== 9) return false;
+  }
+  return colon;
 }
 
 /** How much the word right after a place takes away (Frankfurt region, Berlin office, Paris Hilton). */

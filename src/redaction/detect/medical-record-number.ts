@@ -30,6 +30,13 @@ const TRAILERS = new Set(["no", "nr", "number", "nummer", "num", "n", "nº", "nu
 /** The last word of every label but its trailers: the cheap first test on the word before a number. */
 const LAST_WORDS = new Set(LABELS.map((l) => l.split(" ").filter((w) => !TRAILERS.has(w)).pop()!));
 
+/** Whether PREFIX can match right before s: an upper-case ASCII letter there, or '-' after one. */
+function mayEndPrefix(text: string, s: number): boolean {
+  let c = text.charCodeAt(s - 1);
+  if (c === 45) c = text.charCodeAt(s - 2);
+  return c >= 65 && c <= 90;
+}
+
 const isLetterCode = (c: number) => ((c | 32) >= 97 && (c | 32) <= 122) || c > 127;
 
 /**
@@ -88,7 +95,8 @@ export function medicalRecordNumberRecognizer(runsOf: RunsOf = findDigitRuns): R
         if (len < 4 || len > 16) continue;
         // a dashed suffix: 4711-22, 2023/0815
         if ((text[end] === "-" || text[end] === "/") && runs.starts[k + 1] === end + 1 && runs.ends[k + 1]! - end - 1 <= 6) end = runs.ends[++k]!;
-        const prefix = PREFIX.exec(text.slice(Math.max(0, s - 6), s));
+        // (only an upper-case letter, or '-' after one, can end a prefix: most numbers have none)
+        const prefix = mayEndPrefix(text, s) ? PREFIX.exec(text.slice(Math.max(0, s - 6), s)) : null;
         // a letter prefix (AB-12345) is part of the value, unless it is the label itself (MRN-12345)
         const start = prefix && !LABEL_SET.has(prefix[1]!.replace("-", "").toLowerCase()) ? s - prefix[1]!.length : s;
         if (isAlnumAt(text, start - 1) || isAlnumAt(text, end)) continue;

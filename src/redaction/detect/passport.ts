@@ -74,10 +74,10 @@ function shapeScore(token: string): number {
 
 /** "12 345678901", "12345678-9": a digit group of a longer number, not a passport. */
 function partOfLongerNumber(text: string, start: number, end: number): boolean {
-  const joins = (c: string | undefined) => c === " " || c === "-" || c === "." || c === "/" || c === ",";
-  const digit = (c: string | undefined) => c !== undefined && c >= "0" && c <= "9";
-  return (joins(text[start - 1]) && digit(text[start - 2])) || (joins(text[end]) && digit(text[end + 1]));
+  return (joiner(text[start - 1]) && digitChar(text[start - 2])) || (joiner(text[end]) && digitChar(text[end + 1]));
 }
+const joiner = (c: string | undefined) => c === " " || c === "-" || c === "." || c === "/" || c === ",";
+const digitChar = (c: string | undefined) => c !== undefined && c >= "0" && c <= "9";
 
 function findMrz(text: string, emit: (c: Candidate) => void): void {
   const standalone = (start: number, end: number) => !/[A-Z0-9<]/.test(text[start - 1] ?? " ") && !/[A-Z0-9<]/.test(text[end] ?? " ");

@@ -30,6 +30,12 @@ const TAILS = new Set(
 const COPULA =
   /(?:[Pp]ass(?:word|wort|wd|e)?|PASSWOR[DT]|[Kk]ennwort|[Cc]ontrase(?:ñ|n)a|[Ss]enha|[Ww]achtwoord|[Pp]arola|[Ll](?:ö|o)senord|[Hh]as(?:ł|l)o|[Ss]alasana|[Hh]eslo)[ \t]+(?:is|ist|lautet|est|es|é|è|jest|to|är|on|was|war|era)[ \t:]+/g;
 
+/**
+ * A piece of every password word of COPULA, as written there ([Pp]ass → "ass", [Ll](?:ö|o)senord
+ * → "senord"): a text with none holds no "password is", and is not scanned for one (most texts).
+ */
+const COPULA_NEEDLE = /ass|ASS|ennwort|ontrase|enha|achtwoord|arola|senord|as[łl]o|alasana|eslo/;
+
 /** The first three letters, lower-cased, of each password word of COPULA. */
 const COPULA_HEADS = new Set(["pas", "ken", "con", "sen", "wac", "par", "lös", "los", "has", "sal", "hes"].map((t) => tailCode(t.charCodeAt(0), t.charCodeAt(1), t.charCodeAt(2))));
 /** ASCII letters that start one of them, either case. */
@@ -78,6 +84,7 @@ export function assignmentFinder(): (text: string, emit: (c: Candidate) => void)
       }
     }
     last = 0; // end of the last "password is": a stem inside it starts nothing
+    if (!COPULA_NEEDLE.test(text)) return;
     for (const s of copulaStarts(text)) {
       if (s < last) continue;
       copula.lastIndex = s;
