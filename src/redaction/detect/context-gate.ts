@@ -6,7 +6,7 @@
 // is still emitted; and a candidate the text ends right after is emitted too, because in a
 // stream the word that lifts it may still arrive (stream-text.ts holds such candidates back).
 
-import { asciiHash, NOT_ASCII } from "./context-match.ts";
+import { asciiHash, equalsLower, NOT_ASCII } from "./context-match.ts";
 
 /** Where context words are around a candidate. */
 export type Near = "before" | "after" | "none" | "open";
@@ -20,8 +20,8 @@ const NOT_KEPT = /[^\p{L}\p{N}_-]+/u;
 export interface ContextWords {
   readonly single: ReadonlySet<string>;
   readonly phrases: ReadonlyMap<string, readonly (readonly string[])[]>;
-  /** asciiHash() of every ASCII single word and phrase-ending word: an ASCII window without one holds none. */
-  readonly hashes: ReadonlySet<number>;
+  /** The ASCII single words and phrase-ending words by asciiHash(): an ASCII window is matched in place. */
+  readonly byHash: ReadonlyMap<number, readonly string[]>;
 }
 
 export function contextWords(list: readonly string[]): ContextWords {
@@ -35,12 +35,12 @@ export function contextWords(list: readonly string[]): ContextWords {
       phrases.set(lastWord, [...(phrases.get(lastWord) ?? []), words]);
     }
   }
-  const hashes = new Set<number>();
-  for (const w of [...single, ...phrases.keys()]) {
+  const byHash = new Map<number, string[]>();
+  for (const w of new Set([...single, ...phrases.keys()])) {
     const h = asciiHash(w, 0, w.length);
-    if (h !== NOT_ASCII) hashes.add(h);
+    if (h !== NOT_ASCII) byHash.set(h, [...(byHash.get(h) ?? []), w]);
   }
-  return { single, phrases, hashes };
+  return { single, phrases, byHash };
 }
 
 /**
@@ -53,35 +53,55 @@ export function contextNear(text: string, start: number, end: number, words: Con
     while (i > 0 && !isWordCode(text.charCodeAt(i - 1))) i--;
     while (i > 0 && isWordCode(text.charCodeAt(i - 1))) i--;
   }
-  if (i < start && mayMatch(text, i, start, words) && matches(wordsOf(text.slice(i, start).toLowerCase()), words)) return "before";
+  if (i < start && matchesIn(text, i, start, words)) return "before";
   let j = end;
   for (let n = 0; j < text.length && n < 3; n++) {
     while (j < text.length && !isWordCode(text.charCodeAt(j))) j++;
     while (j < text.length && isWordCode(text.charCodeAt(j))) j++;
   }
-  if (j > end && mayMatch(text, end, j, words) && matches(wordsOf(text.slice(end, j).toLowerCase()), words)) return "after";
+  if (j > end && matchesIn(text, end, j, words)) return "after";
   return j >= text.length ? "open" : "none";
 }
 
 /**
- * False when text[a, b) is ASCII and none of its words is a context word or a phrase's last
- * word (by hash, without building the words); true otherwise (then matches() decides).
+ * Whether a word, or a phrase ending at a word, of the list occurs in text[a, b). An ASCII
+ * window is read in place (its words are the runs of word characters; a word is compared
+ * only with the entries of its hash); one with other characters is lower-cased and split as
+ * detect.ts would, then matched.
  */
-function mayMatch(text: string, a: number, b: number, words: ContextWords): boolean {
+function matchesIn(text: string, a: number, b: number, words: ContextWords): boolean {
   let p = a;
   while (p < b) {
     const c = text.charCodeAt(p);
-    if (c > 127) return true;
+    if (c > 127) return matches(wordsOf(text.slice(a, b).toLowerCase()), words);
     if (!isWordCode(c)) {
       p++;
       continue;
     }
     const s = p;
-    while (p < b && isWordCode(text.charCodeAt(p))) p++;
-    const h = asciiHash(text, s, p);
-    if (h === NOT_ASCII || words.hashes.has(h)) return true;
+    while (p < b && isWordCode(text.charCodeAt(p)) && text.charCodeAt(p) <= 127) p++;
+    if (p < b && text.charCodeAt(p) > 127) return matches(wordsOf(text.slice(a, b).toLowerCase()), words);
+    const entries = words.byHash.get(asciiHash(text, s, p));
+    if (entries === undefined) continue;
+    for (const w of entries) {
+      if (!equalsLower(text, s, p, w)) continue;
+      if (words.single.has(w)) return true;
+      for (const phrase of words.phrases.get(w) ?? []) if (phraseBefore(text, a, s, phrase)) return true;
+    }
   }
   return false;
+}
+
+/** Whether the words of ASCII text[a, s) end with all of the phrase's words but its last. */
+function phraseBefore(text: string, a: number, s: number, phrase: readonly string[]): boolean {
+  let j = s;
+  for (let m = phrase.length - 2; m >= 0; m--) {
+    while (j > a && !isWordCode(text.charCodeAt(j - 1))) j--;
+    const e = j;
+    while (j > a && isWordCode(text.charCodeAt(j - 1))) j--;
+    if (e === j || !equalsLower(text, j, e, phrase[m]!)) return false;
+  }
+  return true;
 }
 
 /** Non-ASCII characters detect.ts's normalisation turns into spaces (the common ones). */

@@ -16,8 +16,8 @@ export interface ContextSet {
   readonly longest: number;
   /** The first word of every entry (a phrase can only start at one). */
   readonly first: ReadonlySet<string>;
-  /** asciiHash() of each first word that is ASCII. */
-  readonly firstHashes: ReadonlySet<number>;
+  /** The first words that are ASCII, by asciiHash(). */
+  readonly firstByHash: ReadonlyMap<number, readonly string[]>;
 }
 
 const contextSets = new WeakMap<readonly string[], ContextSet>();
@@ -27,12 +27,12 @@ export function contextSet(words: readonly string[]): ContextSet {
   if (!c) {
     const norm = words.map((w) => w.toLowerCase().split(/[^\p{L}\p{N}_-]+/u).filter(Boolean).join(" ")).filter(Boolean);
     const first = new Set(norm.map((w) => w.split(" ")[0]!));
-    const firstHashes = new Set<number>();
+    const firstByHash = new Map<number, string[]>();
     for (const w of first) {
       const h = asciiHash(w, 0, w.length);
-      if (h !== NOT_ASCII) firstHashes.add(h);
+      if (h !== NOT_ASCII) firstByHash.set(h, [...(firstByHash.get(h) ?? []), w]);
     }
-    c = { words: new Set(norm), longest: Math.max(1, ...norm.map((w) => w.split(" ").length)), first, firstHashes };
+    c = { words: new Set(norm), longest: Math.max(1, ...norm.map((w) => w.split(" ").length)), first, firstByHash };
     contextSets.set(words, c);
   }
   return c;
@@ -110,10 +110,20 @@ export class ContextMatcher {
     const ends = this.ends;
     for (let i = 0; i < n; i++) {
       const h = asciiHash(text, starts[i]!, ends[i]!);
-      if (h !== NOT_ASCII && !set.firstHashes.has(h)) continue;
-      let phrase = text.slice(starts[i]!, ends[i]!).toLowerCase();
-      if (!set.first.has(phrase)) continue;
-      if (set.words.has(phrase)) return true;
+      let first: string | undefined;
+      if (h === NOT_ASCII) {
+        first = text.slice(starts[i]!, ends[i]!).toLowerCase();
+        if (!set.first.has(first)) continue;
+      } else {
+        // an ASCII word: compared in place with the first words of its hash
+        const entries = set.firstByHash.get(h);
+        if (entries === undefined) continue;
+        first = undefined;
+        for (const w of entries) if (equalsLower(text, starts[i]!, ends[i]!, w)) first = w;
+        if (first === undefined) continue;
+      }
+      if (set.words.has(first)) return true;
+      let phrase = first;
       for (let k = 1; k < set.longest && i + k < n; k++) {
         phrase = `${phrase} ${text.slice(starts[i + k]!, ends[i + k]!).toLowerCase()}`;
         if (set.words.has(phrase)) return true;
@@ -121,4 +131,15 @@ export class ContextMatcher {
     }
     return false;
   }
+}
+
+/** Whether ASCII text[s, e), lower-cased, is w. */
+export function equalsLower(text: string, s: number, e: number, w: string): boolean {
+  if (e - s !== w.length) return false;
+  for (let k = 0; k < w.length; k++) {
+    let c = text.charCodeAt(s + k);
+    if (c >= 65 && c <= 90) c |= 32;
+    if (c !== w.charCodeAt(k)) return false;
+  }
+  return true;
 }
