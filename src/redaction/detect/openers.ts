@@ -8,6 +8,8 @@
 // Only words with no reading as a given name, surname or place part belong here: not the
 // articles and particles places and names start with (Le, La, De, San, St, New, Los).
 
+import { asciiHash, NOT_ASCII } from "./context-match.ts";
+
 const WORDS = `
 please sure here here's hello hi hey thanks thank yes no i i'm i've i'll i'd the this that these those it it's
 certainly of based below unfortunately great okay ok absolutely to in for as if when what how why we you your my
@@ -24,6 +26,9 @@ jag här tack hej visst absolut självklart tyvärr
 
 /** The opener words, lower case. */
 export const OPENERS: ReadonlySet<string> = new Set(WORDS.split(/\s+/).filter(Boolean));
+
+/** asciiHash() of the ASCII opener words. */
+const ASCII_OPENERS: ReadonlySet<number> = new Set([...OPENERS].map((w) => asciiHash(w, 0, w.length)).filter((h) => h !== NOT_ASCII));
 
 /** Punctuation an opener may carry ("Hello," "Sure!"). */
 const TRAILING = /[,!:;]$/;
@@ -44,7 +49,11 @@ const isSpace = (c: number) => c === 32 || c === 10 || c === 9 || c === 13 || c 
 export function afterLeadingOpener(text: string, start: number, end: number): number {
   let i = start;
   while (i < end && !isSpace(text.charCodeAt(i))) i++;
-  if (i === start || i - start > 21 || !isOpener(text.slice(start, i))) return start;
+  if (i === start || i - start > 21) return start;
+  // an ASCII word whose hash is no opener's is none (most names and places): nothing is cut out
+  const c = text.charCodeAt(i - 1);
+  const h = asciiHash(text, start, c === 44 || c === 33 || c === 58 || c === 59 ? i - 1 : i);
+  if ((h !== NOT_ASCII && !ASCII_OPENERS.has(h)) || !isOpener(text.slice(start, i))) return start;
   while (i < end && isSpace(text.charCodeAt(i))) i++;
   return i;
 }
