@@ -132,6 +132,10 @@ function wanted(types: readonly PiiType[], of: ReadonlySet<PiiType>): boolean {
 export function resolveOverlaps(found: readonly Candidate[]): Span[] {
   const n = found.length;
   if (n === 0) return [];
+  if (n === 1) {
+    const { type, start, end, score } = found[0]!;
+    return [{ type, start, end, score }];
+  }
   // ranked best first: a stable insertion sort (what Array.prototype.sort would give, without
   // its work arrays; a text has a handful of candidates)
   const ranked: Candidate[] = [];

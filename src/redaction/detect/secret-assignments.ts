@@ -30,34 +30,63 @@ const TAILS = new Set(
 const COPULA =
   /(?:[Pp]ass(?:word|wort|wd|e)?|PASSWOR[DT]|[Kk]ennwort|[Cc]ontrase(?:ñ|n)a|[Ss]enha|[Ww]achtwoord|[Pp]arola|[Ll](?:ö|o)senord|[Hh]as(?:ł|l)o|[Ss]alasana|[Hh]eslo)[ \t]+(?:is|ist|lautet|est|es|é|è|jest|to|är|on|was|war|era)[ \t:]+/g;
 
-/**
- * A piece of every password word of COPULA, as written there ([Pp]ass → "ass", [Ll](?:ö|o)senord
- * → "senord"): a text with none holds no "password is", and is not scanned for one (most texts).
- */
-const COPULA_NEEDLE = /ass|ASS|ennwort|ontrase|enha|achtwoord|arola|senord|as[łl]o|alasana|eslo/;
-
 /** The first three letters, lower-cased, of each password word of COPULA. */
 const COPULA_HEADS = new Set(["pas", "ken", "con", "sen", "wac", "par", "lös", "los", "has", "sal", "hes"].map((t) => tailCode(t.charCodeAt(0), t.charCodeAt(1), t.charCodeAt(2))));
 /** ASCII letters that start one of them, either case. */
 const COPULA_FIRST = new Uint8Array(128);
 for (const ch of "pkcswlhPKCSWLH") COPULA_FIRST[ch.charCodeAt(0)] = 1;
+/**
+ * The last three letters, lower-cased, of each password word of COPULA, with the lengths of
+ * the words that end so (Pass 4, Passe 5, Password/Lösenord 8 and Wachtwoord 10, …).
+ */
+const COPULA_TAILS = new Map<number, readonly number[]>(
+  ([["ass", [4]], ["sse", [5]], ["ord", [8, 10]], ["ort", [8]], ["swd", [6]], ["eña", [10]], ["ena", [10]], ["nha", [5]], ["ola", [6]], ["sło", [5]], ["slo", [5]], ["ana", [8]]] as const).map(
+    ([t, lengths]) => [tailCode(t.charCodeAt(0), t.charCodeAt(1), t.charCodeAt(2)), lengths],
+  ),
+);
 
 /**
- * Where a password word of COPULA may start, in text order: one table look-up a character,
- * so the regex (an alternation with no literal prefix, which the engine would try at every
- * position) runs only where the first three letters fit.
+ * Where a password word of COPULA may start, in text order: a password word is followed by a
+ * space or a tab, so only the words before one are looked at (indexOf jumps between them):
+ * their last three letters must end a password word, and the first three of the word that
+ * long must start one. The regex (an alternation with no literal prefix, which the engine
+ * would try at every position) runs only there.
  */
 function copulaStarts(text: string): number[] {
   const at: number[] = [];
-  for (let i = 0, n = text.length - 3; i < n; i++) {
-    const c = text.charCodeAt(i);
-    if (c >= 128 || COPULA_FIRST[c] !== 1) continue;
-    // every second letter is a, e, o or ö (either case): most candidates end here
-    const b = text.charCodeAt(i + 1) | 32;
-    if (b !== 97 && b !== 101 && b !== 111 && b !== 0xf6) continue;
-    if (COPULA_HEADS.has(tailCode(c, b, text.charCodeAt(i + 2)))) at.push(i);
+  wordsBefore(text, " ", at);
+  if (text.includes("\t")) {
+    wordsBefore(text, "\t", at);
+    at.sort((x, y) => x - y);
   }
+  // (a start found twice is harmless: the second time it is inside the match or fails again)
   return at;
+}
+
+/** Adds the starts of the password words that may end right before each `sep` (see copulaStarts), keeping `at` in order. */
+function wordsBefore(text: string, sep: string, at: number[]): void {
+  for (let p = text.indexOf(sep, 4); p !== -1; p = text.indexOf(sep, p + 1)) {
+    // every password word ends in s, e, d, t, a or o (either case): most words end here
+    const z = text.charCodeAt(p - 1) | 32;
+    if (z !== 115 && z !== 101 && z !== 100 && z !== 116 && z !== 97 && z !== 111) continue;
+    const lengths = COPULA_TAILS.get(tailCode(text.charCodeAt(p - 3), text.charCodeAt(p - 2), text.charCodeAt(p - 1)));
+    if (lengths === undefined) continue;
+    for (const length of lengths) {
+      const i = p - length;
+      if (i < 0) continue;
+      const c = text.charCodeAt(i);
+      if (c >= 128 || COPULA_FIRST[c] !== 1) continue;
+      if (!COPULA_HEADS.has(tailCode(c, text.charCodeAt(i + 1) | 32, text.charCodeAt(i + 2)))) continue;
+      // a longer word before a later separator can start before a shorter one
+      let j = at.length;
+      at.push(i);
+      while (j > 0 && at[j - 1]! > i) {
+        at[j] = at[j - 1]!;
+        j--;
+      }
+      at[j] = i;
+    }
+  }
 }
 
 /** A finder of assigned secrets (its own regex state, so two finders never share a lastIndex). */
@@ -84,7 +113,6 @@ export function assignmentFinder(): (text: string, emit: (c: Candidate) => void)
       }
     }
     last = 0; // end of the last "password is": a stem inside it starts nothing
-    if (!COPULA_NEEDLE.test(text)) return;
     for (const s of copulaStarts(text)) {
       if (s < last) continue;
       copula.lastIndex = s;
