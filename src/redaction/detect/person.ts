@@ -333,7 +333,8 @@ function run(doc: NameDoc, i: number, found: Found): number {
   if (core.length === 1 && !last.common && (t.flags[s]! & F_SENT) === 0 && doc.coreEnd(e) < t.end[e]! && !doc.german()) score += SHAPE_BONUS + 0.2;
   const end = doc.coreEnd(e);
   score += cues(doc, core, s, e, end);
-  score -= organisationLike(doc, i, after - 1, core, name[0] !== core[0]);
+  // (what an organisation takes off cannot matter to a run already below the minimum)
+  if (score >= MIN_PERSON_SCORE) score -= organisationLike(doc, i, after - 1, core, name[0] !== core[0]);
   if (score >= MIN_PERSON_SCORE) record(found, t.start[s]!, end, Math.min(MAX_SCORE, score), core);
   return next;
 }
