@@ -106,12 +106,14 @@ describe("recordCall", () => {
     expect(points(all, METRIC.tokenUsage).map((p) => p.attributes)).toEqual([{ ...genAi, "gen_ai.token.type": "input" }]);
   });
 
-  it("counts a denied call by rule and team, and records no client operation for it", async () => {
+  it("counts a denied call by rule and team, a call ended before any decision without either, and records no client operation for them", async () => {
     metrics.recordCall({ operation: "chat", decision: "deny", deniedBy: "no-gpt-4o", team: "research", requestModel: "gpt-4o", errorType: "policy_denied" });
     metrics.recordCall({ operation: "chat", decision: "allow", deniedBy: "ignored-when-allowed", team: "research" });
+    metrics.recordCall({ operation: "chat", decision: "none", deniedBy: "ignored-without-a-decision" });
     const all = await collect();
     expect(point<number>(all, METRIC.requests, { decision: "deny", team: "research", rule: "no-gpt-4o" })).toBe(1);
     expect(point<number>(all, METRIC.requests, { decision: "allow", team: "research" })).toBe(1);
+    expect(point<number>(all, METRIC.requests, { decision: "none" })).toBe(1);
     expect(all.get(METRIC.requests)!.dataPointType).toBe(DataPointType.SUM);
     expect(points(all, METRIC.operationDuration)).toEqual([]);
     expect(points(all, METRIC.tokenUsage)).toEqual([]);

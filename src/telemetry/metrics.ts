@@ -12,9 +12,12 @@ export type PiiSide = "prompt" | "answer";
 export interface CallFacts {
   /** gen_ai.operation.name (chat, embeddings), as the call's span has it. */
   operation: string;
-  /** The policy's verdict: deny covers every refusal before or after forwarding. */
-  decision: "allow" | "deny";
-  /** Id of the rule that refused the call. */
+  /**
+   * The policy's verdict (deny also covers the kill switch and a team without policy);
+   * none: the call ended before policy decided (authentication, a malformed body).
+   */
+  decision: "allow" | "deny" | "none";
+  /** Id of the rule that refused the call (recorded with deny only). */
   deniedBy?: string;
   team?: string;
   /** gen_ai.provider.name of the endpoint that served the call, as its span has it. */
