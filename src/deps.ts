@@ -1,5 +1,6 @@
 // Everything the app is built from. Runtime entries (src/runtime/) construct it; core
 // code receives it and never reads the environment or opens I/O by itself.
+import type { Tracer } from "@opentelemetry/api";
 import type { Pseudonymizer } from "./audit/pseudonym.ts";
 import type { ContentSealer } from "./audit/content.ts";
 import type { SystemFacts } from "./audit/events.ts";
@@ -50,6 +51,8 @@ export interface Deps {
   /** The local admin token the server wrote for the CLI (Node only). */
   adminToken?: string;
   upstream: UpstreamClient;
+  /** Spans of each call (telemetry/tracing.ts); the runtime owns the provider and its exporters. */
+  tracer: Tracer;
   /** Circuit breakers, one per endpoint; their state is per process (Node) or per isolate (Workers). */
   health: EndpointHealth;
   /** The kill switch; absent where no storage backs it (then nothing is suspended). */

@@ -1,5 +1,6 @@
 // The entries the pipeline writes (reference §2.5.1 and §5): what Custos knows about a
 // call, and nothing it does not (R1 forbids nulls; absent facts are omitted, never faked).
+import { traceIds } from "../telemetry/tracing.ts";
 import { providerModelName } from "../config/providers.ts";
 import { decimalString, rfc3339Millis } from "./canonical-json.ts";
 import type { CustosError } from "../errors/errors.ts";
@@ -122,6 +123,12 @@ export function routeOf(ex: Exchange): Fields | undefined {
   return r;
 }
 
+/** The call's span, so an auditor can jump from the event to its trace (W3C ids). */
+function traceOf(ex: Exchange): Fields | undefined {
+  const ids = traceIds(ex);
+  return ids ? { trace_id: ids.traceId, span_id: ids.spanId } : undefined;
+}
+
 export interface SystemFacts {
   proxyBuild: string;
   configSha256: string;
@@ -167,6 +174,8 @@ export function requestEntry(ex: Exchange, system: SystemFacts): Fields {
     time: { received: rfc3339Millis(ex.receivedAt) },
     policy: policyOf(ex),
   };
+  const trace = traceOf(ex);
+  if (trace) f.trace = trace;
   const route = routeOf(ex);
   if (route) f.route = route;
   return withRetention(f, ex);
@@ -181,6 +190,8 @@ export function responseEntry(ex: Exchange, status: number, error: CustosError |
     status,
     time: timesOf(ex, end),
   };
+  const trace = traceOf(ex);
+  if (trace) f.trace = trace;
   const route = routeOf(ex);
   if (route) f.route = route;
   if (ex.upstreamStatus !== undefined) f.upstream_status = ex.upstreamStatus;
@@ -212,6 +223,8 @@ export function deniedEntry(ex: Exchange, system: SystemFacts, error: CustosErro
     // Refused, whichever stage refused it (a policy rule, routing, the audit log).
     policy: { ...policyOf(ex), decision: "deny" },
   };
+  const trace = traceOf(ex);
+  if (trace) f.trace = trace;
   const route = routeOf(ex);
   if (route) f.route = route;
   return withRetention(f, ex);

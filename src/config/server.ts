@@ -41,6 +41,13 @@ export const ServerSettingsSchema = z
       })
       .strict()
       .prefault({}),
+    telemetry: z
+      .object({
+        /** Days of spans kept in otel_spans (whole days are dropped after it). Spans are not the audit record. */
+        span_retention_days: z.coerce.number().int().min(1).max(3650).default(30),
+      })
+      .strict()
+      .prefault({}),
     shutdown: z
       .object({
         /** How long in-flight requests (streams included) may run on after SIGTERM. */
@@ -102,6 +109,7 @@ export const SERVER_ENV_OVERRIDES: ReadonlyArray<readonly [string, readonly stri
   ["CUSTOS_ROUTING_DEADLINE_MS", ["routing", "deadline_ms"]],
   ["CUSTOS_ROUTING_BREAKER_FAILURES", ["routing", "breaker_failures"]],
   ["CUSTOS_ROUTING_BREAKER_OPEN_MS", ["routing", "breaker_open_ms"]],
+  ["CUSTOS_SPAN_RETENTION_DAYS", ["telemetry", "span_retention_days"]],
   ["CUSTOS_SHUTDOWN_GRACE_MS", ["shutdown", "grace_ms"]],
   ["CUSTOS_AUDIT_ORIGIN", ["audit", "origin"]],
   ["CUSTOS_AUDIT_CONTENT", ["audit", "content"]],

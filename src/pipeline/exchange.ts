@@ -1,4 +1,5 @@
 // The per-request state every pipeline stage reads and adds to.
+import type { Context, Span } from "@opentelemetry/api";
 import type { Endpoint } from "../config/providers.ts";
 import type { ErrorCode } from "../errors/errors.ts";
 import type { Principal } from "../identity/principal.ts";
@@ -87,7 +88,10 @@ export interface Exchange {
   upstreamStatus?: number;
   status?: number;
   errorCode?: ErrorCode;
-  /** Per-stage durations in ms, for logs and (later) traces. */
+  /** The call's server span and the context its children start from (telemetry/tracing.ts). */
+  span?: Span;
+  traceContext?: Context;
+  /** Per-stage durations in ms, for the log line and the span. */
   timings: Record<string, number>;
 }
 

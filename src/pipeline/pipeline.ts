@@ -23,12 +23,14 @@ import { riskRoutes } from "../policy/engine.ts";
 import { parsePin, planRoute, triggeredRisks, type RoutePlan } from "../routing/route.ts";
 import { NO_CONSTRAINTS, type RouteConstraints } from "../routing/select-endpoint.ts";
 import { NOTHING_SUSPENDED } from "../routing/suspensions.ts";
+import { nameCallSpan, startCallSpan } from "../telemetry/tracing.ts";
 import { setBody, type Exchange } from "./exchange.ts";
 import { parseBody } from "./parse-body.ts";
 import { recordExchange } from "./record.ts";
 import { watchEventStream } from "./stream-end.ts";
 
 export async function runPipeline(ex: Exchange, deps: Deps): Promise<Response> {
+  startCallSpan(deps.tracer, ex);
   let result: Result<Response, CustosError>;
   try {
     result = await governedCall(ex, deps);
@@ -59,6 +61,7 @@ async function governedCall(ex: Exchange, deps: Deps): Promise<Result<Response, 
   ex.json = body.value.json;
   ex.model = body.value.model;
   ex.stream = body.value.stream;
+  nameCallSpan(ex);
 
   const decision = await stage(ex, deps, "decide", () => decide(ex));
   if (!decision.ok) return decision;

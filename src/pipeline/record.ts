@@ -7,6 +7,7 @@ import type { Deps } from "../deps.ts";
 import { CustosError } from "../errors/errors.ts";
 import { deniedEntry, responseEntry } from "../audit/events.ts";
 import type { AnswerFacts } from "../audit/usage.ts";
+import { endCallSpan, traceIds } from "../telemetry/tracing.ts";
 import type { Exchange } from "./exchange.ts";
 
 export interface Ending {
@@ -22,6 +23,8 @@ export function recordExchange(ex: Exchange, deps: Pick<Deps, "audit" | "logger"
   const { status, error } = end;
   ex.status = status;
   if (error) ex.errorCode = error.code;
+  const ids = traceIds(ex);
+  endCallSpan(ex, { status, ...(error ? { error } : {}), ...(end.answer ? { answer: end.answer } : {}) });
   if (error && !ex.principal) {
     // Before anyone is identified (bad token, body too large) calls are counted per source
     // and reason, not recorded one by one.
@@ -49,6 +52,7 @@ export function recordExchange(ex: Exchange, deps: Pick<Deps, "audit" | "logger"
     ...(error ? { code: error.code } : {}),
     ...(error?.detail ? { detail: error.detail } : {}),
     stages: ex.timings,
+    ...(ids ? { traceId: ids.traceId, spanId: ids.spanId } : {}),
   };
   if (error && status >= 500 && error.code !== "client_closed_request") deps.logger.error(line, "request failed");
   else deps.logger.info(line, "request");

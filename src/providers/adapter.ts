@@ -9,6 +9,8 @@ export interface SendContext {
   /** Headers timeout for this call (endpoint override or server default). */
   timeoutMs: number;
   signal: AbortSignal;
+  /** The attempt's W3C trace context (traceparent, tracestate) for the provider. */
+  traceHeaders?: Record<string, string>;
 }
 
 export interface ProviderAdapter<E extends Endpoint = Endpoint> {

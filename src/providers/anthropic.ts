@@ -11,6 +11,7 @@ export const anthropicAdapter: ProviderAdapter<AnthropicEndpoint> = {
   operations: new Set<Operation>(["messages"]),
   send(ex, endpoint, ctx) {
     const headers: Record<string, string> = {
+      ...ctx.traceHeaders,
       "content-type": "application/json",
       accept: ex.stream ? "text/event-stream" : "application/json",
       "anthropic-version": ex.headers.get("anthropic-version") ?? endpoint.anthropic_version,

@@ -9,6 +9,7 @@ import type { Deps } from "../deps.ts";
 import { CustosError } from "../errors/errors.ts";
 import { err, ok, type Result } from "../errors/result.ts";
 import type { Attempt, Exchange } from "../pipeline/exchange.ts";
+import { endAttemptSpan, startAttemptSpan } from "../telemetry/tracing.ts";
 import { adapterFor } from "./registry.ts";
 import { UpstreamFailure, type UpstreamResponse } from "./types.ts";
 import { fromProviderStatus, fromUpstreamFailure } from "./upstream-errors.ts";
@@ -19,7 +20,7 @@ const ERROR_BODY_LIMIT = 64 * 1024;
 /** Statuses another endpoint may answer better: rate limits, overload and server errors. */
 const fallsBack = (status: number) => status === 429 || status >= 500;
 
-export async function forward(ex: Exchange, deps: Pick<Deps, "upstream" | "config" | "health" | "clock">): Promise<Result<UpstreamResponse, CustosError>> {
+export async function forward(ex: Exchange, deps: Pick<Deps, "upstream" | "config" | "health" | "clock" | "tracer">): Promise<Result<UpstreamResponse, CustosError>> {
   const plan = ex.candidates ?? (ex.endpoint ? [ex.endpoint] : []);
   if (plan.length === 0) return err(new CustosError("internal_error", "No endpoint was chosen.", { detail: "forward before route" }));
   const { max_attempts, deadline_ms } = deps.config.server.routing;
@@ -42,6 +43,7 @@ export async function forward(ex: Exchange, deps: Pick<Deps, "upstream" | "confi
       attempts.push(a);
     };
     deps.health.begin(endpoint.id);
+    const attempt = startAttemptSpan(deps.tracer, ex, endpoint, attempts.length + 1);
     let res: UpstreamResponse;
     try {
       res = await adapterFor(endpoint).send(ex, endpoint, {
@@ -50,19 +52,26 @@ export async function forward(ex: Exchange, deps: Pick<Deps, "upstream" | "confi
         // The request's own signal: it fires when the caller goes away, and when a shutdown
         // closes connections that outlived the grace period.
         signal: ex.signal,
+        traceHeaders: attempt.headers,
       });
     } catch (e) {
       if (ex.signal.aborted) {
         tried("cancelled");
+        endAttemptSpan(attempt.span, { error: "cancelled" });
         deps.health.settle(endpoint.id, "abandoned");
         return err(new CustosError("client_closed_request", "The caller went away before the provider answered."));
       }
-      tried(e instanceof UpstreamFailure && e.kind !== "aborted" ? e.kind : "unreachable");
+      const kind = e instanceof UpstreamFailure && e.kind !== "aborted" ? e.kind : "unreachable";
+      tried(kind);
+      endAttemptSpan(attempt.span, { error: kind });
       deps.health.settle(endpoint.id, "failure");
       last = fromUpstreamFailure(e, endpoint);
       continue;
     }
     ex.upstreamStatus = res.status;
+    // The client span covers the attempt until the provider's headers (the answer's body,
+    // streamed or not, belongs to the call's server span).
+    endAttemptSpan(attempt.span, { status: res.status });
     if (res.status >= 200 && res.status < 300) {
       tried("ok", res.status);
       deps.health.settle(endpoint.id, "success");

@@ -38,6 +38,7 @@ function openAiFamilyAdapter<E extends KindEndpoint<OpenAiFamilyKind>>(spec: Fam
         headers: {
           "content-type": "application/json",
           accept: ex.stream ? "text/event-stream" : "application/json",
+          ...ctx.traceHeaders,
           ...spec.auth(endpoint.api_key),
         },
         body: providerBody(ex, endpoint),

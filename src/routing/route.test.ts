@@ -1,6 +1,7 @@
 // Route planning and fallback. The property: for random catalogues, policies, pins,
 // suspensions, breaker states and failure patterns, no request is ever sent to an endpoint
 // outside the allowed set, and no more are tried than routing.max_attempts.
+import { BasicTracerProvider, InMemorySpanExporter, SimpleSpanProcessor } from "@opentelemetry/sdk-trace-base";
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { EndpointSchema, type Endpoint } from "../config/providers.ts";
@@ -129,7 +130,9 @@ function exchange(candidates: Endpoint[]): Exchange {
 function deps(upstream: UpstreamClient, routing: Record<string, number> = {}) {
   const config = { server: ServerSettingsSchema.parse({ routing }) } as Parameters<typeof forward>[1]["config"];
   const clock = { now: () => 0, monotonic: () => performance.now() };
-  return { upstream, config, clock, health: endpointHealth({ failures: 2, open_ms: 60_000 }, clock) };
+  const spans = new InMemorySpanExporter();
+  const tracer = new BasicTracerProvider({ spanProcessors: [new SimpleSpanProcessor(spans)] }).getTracer("test");
+  return { upstream, config, clock, tracer, spans, health: endpointHealth({ failures: 2, open_ms: 60_000 }, clock) };
 }
 
 describe("forward", () => {
@@ -137,7 +140,15 @@ describe("forward", () => {
     const sent: string[] = [];
     const plan = [ep("a"), ep("b"), ep("c"), ep("d")];
     const ex = exchange(plan);
-    const r = await forward(ex, deps(client((h) => ({ a: "500", b: "timeout", c: "429", d: "ok" })[h] as Behaviour, sent), { max_attempts: 4 }));
+    const d = deps(client((h) => ({ a: "500", b: "timeout", c: "429", d: "ok" })[h] as Behaviour, sent), { max_attempts: 4 });
+    const r = await forward(ex, d);
+    // one client span per attempt, each saying where it went and how it went
+    expect(d.spans.getFinishedSpans().map((s) => [s.attributes["custos.endpoint"], s.attributes["custos.attempt"], s.attributes["error.type"] ?? null])).toEqual([
+      ["a", 1, "500"],
+      ["b", 2, "timeout"],
+      ["c", 3, "429"],
+      ["d", 4, null],
+    ]);
     expect(r.ok).toBe(true);
     expect(sent).toEqual(["a", "b", "c", "d"]);
     expect(ex.endpoint!.id).toBe("d");

@@ -1,5 +1,6 @@
 // The Node runtime: reads the environment and the policy directory, opens storage,
 // builds the deps, serves the app, and shuts down gracefully.
+import { startNodeTracing } from "./node-tracing.ts";
 import { endpointHealth } from "../routing/health.ts";
 import { serve, type ServerType } from "@hono/node-server";
 import { randomBytes } from "node:crypto";
@@ -93,6 +94,7 @@ export async function startNodeServer(opts: NodeServerOptions): Promise<RunningS
     await lock?.release();
     throw e;
   });
+  const tracing = await startNodeTracing({ storage, env, logger, build, retentionDays: config.server.telemetry.span_retention_days });
   const adminToken = randomBytes(32).toString("base64url");
   audit.sink.emit({ type: "policy.activate", fields: activationEntry(policies.current, "start") });
   const policyWatch = watchPolicies({
@@ -133,6 +135,7 @@ export async function startNodeServer(opts: NodeServerOptions): Promise<RunningS
     apiKeys: apiKeyVerifier({ storage, hash: await keyHasher(pepper, nodeHashing), clock: systemClock, defer, logger }),
     clientAddress: (_req, platform) => (platform as { incoming?: IncomingMessage } | undefined)?.incoming?.socket.remoteAddress,
     upstream,
+    tracer: tracing.tracer,
     suspensions,
     health: endpointHealth({ failures: config.server.routing.breaker_failures, open_ms: config.server.routing.breaker_open_ms }, systemClock),
     clock: systemClock,
@@ -181,6 +184,7 @@ export async function startNodeServer(opts: NodeServerOptions): Promise<RunningS
       // Calls that ended write their last events in background work: let it finish, so
       // writer.close is really this writer's last entry.
       while (pending.size > 0) await Promise.allSettled([...pending]);
+      await tracing.shutdown();
       await audit.close().catch((e: unknown) => logger.error({ err: e instanceof Error ? e.message : String(e) }, "audit: closing the log failed"));
       while (pending.size > 0) await Promise.allSettled([...pending]);
       await upstream.close?.();

@@ -1,6 +1,9 @@
 // What a Worker isolate builds once from its bindings and keeps: the parsed
 // configuration, the logger and the token verifier. None of them holds I/O, so the
 // isolate's requests may share them; everything that does I/O is made per request.
+import type { Tracer } from "@opentelemetry/api";
+import { resourceFromAttributes } from "@opentelemetry/resources";
+import { BasicTracerProvider } from "@opentelemetry/sdk-trace-base";
 import { systemClock } from "../deps.ts";
 import { endpointHealth, type EndpointHealth } from "../routing/health.ts";
 import { contentSealers, type ContentSealer } from "../audit/content.ts";
@@ -42,6 +45,8 @@ export interface IsolateState {
   config: Config;
   /** Compiled in at build time; ${VAR}s resolved from this isolate's bindings. */
   policies: PolicyBundle;
+  /** Spans of this isolate's calls (ids in records, logs and traceparent; not exported yet on Workers). */
+  tracer: Tracer;
   /** Circuit breakers per endpoint: this isolate's view of endpoint health. */
   health: EndpointHealth;
   /** The PII detector (its gazetteers load once per isolate). */
@@ -88,6 +93,7 @@ export async function buildIsolateState(env: WorkerEnv, write: (line: string) =>
     activation: { reported: false },
     ...(db ? { suspensions: {} } : {}),
     redaction: redactionSettings(config.server.redaction),
+    tracer: new BasicTracerProvider({ resource: resourceFromAttributes({ "service.name": "custos", "service.runtime": "workers" }) }).getTracer("custos"),
     health: endpointHealth({ failures: config.server.routing.breaker_failures, open_ms: config.server.routing.breaker_open_ms }, systemClock),
     logger,
     verifier,

@@ -33,6 +33,9 @@ export function unconfiguredStorage(): Storage {
     listSuspensions: refuse,
     suspend: refuse,
     resume: refuse,
+    insertSpans: refuse,
+    spansOfTrace: refuse,
+    maintainSpans: refuse,
     unsafeExecute: refuse,
     close: async () => {},
   };

@@ -75,6 +75,7 @@ function depsFor(state: IsolateState, env: WorkerEnv, ctx: ExecutionContext): De
     ...(state.suspensions
       ? { suspensions: storedSuspensions(() => storage.listSuspensions(), systemClock, { cache: state.suspensions, background: defer, onError: (err) => logger.warn({ err }, "could not refresh the suspension list; the last one stays in force") }) }
       : {}),
+    tracer: state.tracer,
     health: state.health,
     clock: systemClock,
     newId: () => uuidv7(),

@@ -4,7 +4,7 @@ import { and, asc, desc, eq, inArray, isNull, sql } from "drizzle-orm";
 import type { PgDatabase, PgQueryResultHKT } from "drizzle-orm/pg-core";
 import { auditStore, type RawQuery } from "./audit-store.ts";
 import { apiKeys, suspensions } from "./schema.ts";
-import type { Storage, SuspensionKind, SuspensionRecord } from "./types.ts";
+import type { SpanRow, Storage, SuspensionKind, SuspensionRecord } from "./types.ts";
 
 export type AnyPgDatabase = PgDatabase<PgQueryResultHKT, Record<string, never>>;
 
@@ -33,6 +33,26 @@ export function drizzleStorage(kind: Storage["kind"], db: () => AnyPgDatabase, c
     async touchApiKeys(ids, at) {
       if (ids.length === 0) return;
       await db().update(apiKeys).set({ lastUsedAt: at }).where(inArray(apiKeys.id, [...ids]));
+    },
+    async insertSpans(rows) {
+      if (rows.length === 0) return;
+      // The whole batch as one JSON parameter, unpacked by the database: one statement, no
+      // per-row placeholders.
+      await db().execute(sql`INSERT INTO otel_spans SELECT * FROM jsonb_to_recordset(${JSON.stringify(rows)}::jsonb) AS x(
+        "timestamp" timestamptz, trace_id text, span_id text, parent_span_id text, trace_state text, span_name text, span_kind text,
+        service_name text, resource_attributes jsonb, scope_name text, scope_version text, span_attributes jsonb, duration_ns bigint,
+        status_code text, status_message text, events jsonb, links jsonb)`);
+    },
+    async spansOfTrace(traceId) {
+      const r = await db().execute(sql`SELECT to_char("timestamp" AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"') AS "timestamp", trace_id, span_id, parent_span_id, trace_state, span_name, span_kind, service_name,
+        resource_attributes, scope_name, scope_version, span_attributes, duration_ns::text AS duration_ns, status_code, status_message, events, links
+        FROM otel_spans WHERE trace_id = ${traceId} ORDER BY "timestamp", span_id`);
+      return (Array.isArray(r) ? r : (r as { rows: SpanRow[] }).rows) as SpanRow[];
+    },
+    async maintainSpans(retainDays) {
+      const r = await db().execute(sql`SELECT otel_spans_maintain(${retainDays}::int, 3) AS n`);
+      const rows = (Array.isArray(r) ? r : (r as { rows: { n: number }[] }).rows) as { n: number }[];
+      return Number(rows[0]?.n ?? 0);
     },
     async listSuspensions() {
       return (await db().select().from(suspensions).orderBy(asc(suspensions.kind), asc(suspensions.name))).map(suspensionOf);

@@ -29,6 +29,28 @@ export interface SuspensionRecord {
   suspendedAt: Date;
 }
 
+/** One span as otel_spans holds it (migrations/0004_otel_spans.sql). */
+export interface SpanRow {
+  timestamp: string;
+  trace_id: string;
+  span_id: string;
+  parent_span_id: string | null;
+  trace_state: string | null;
+  span_name: string;
+  span_kind: string;
+  service_name: string;
+  resource_attributes: Record<string, unknown>;
+  scope_name: string | null;
+  scope_version: string | null;
+  span_attributes: Record<string, unknown>;
+  /** Nanoseconds, as a decimal string (beyond 2^53 is possible). */
+  duration_ns: string;
+  status_code: string;
+  status_message: string | null;
+  events: unknown[];
+  links: unknown[];
+}
+
 export interface Storage {
   readonly kind: "postgres" | "pglite";
   /** Throws when the database cannot answer (used by /readyz). */
@@ -51,6 +73,13 @@ export interface Storage {
   suspend(row: SuspensionRecord): Promise<{ created: boolean; record: SuspensionRecord }>;
   /** Lifts a suspension; the row it removed, or undefined when that target was not suspended. */
   resume(kind: SuspensionKind, name: string): Promise<SuspensionRecord | undefined>;
+
+  /** Spans (telemetry), one statement per batch. */
+  insertSpans(rows: readonly SpanRow[]): Promise<void>;
+  /** The spans of one trace, oldest first (the console's and tests' way from an audit event to its trace). */
+  spansOfTrace(traceId: string): Promise<SpanRow[]>;
+  /** Creates the coming days' span partitions and drops the days older than `retainDays`; how many were dropped. */
+  maintainSpans(retainDays: number): Promise<number>;
 
   /** Runs one SQL statement as given: for tests and operators' tools, never for request data. */
   unsafeExecute(statement: string): Promise<void>;
