@@ -87,12 +87,22 @@ export class IntSet {
   }
 }
 
-/** A map from hashes (non-negative 30-bit integers) to integers, laid out like IntSet. */
+/**
+ * A map from hashes (non-negative 30-bit integers) to integers, open addressing like IntSet
+ * with each key and its value side by side in one Int32Array: a look-up in a large gazetteer
+ * misses the cache once, not once for the key and again for the value.
+ */
 export class IntMap {
-  private keys = new Int32Array(16).fill(-1);
-  private vals = new Int32Array(16);
+  /** Slot j: key at 2j (-1 when empty), value at 2j + 1. */
+  private slots = IntMap.empty(16);
   private shift = 28;
   size = 0;
+
+  private static empty(capacity: number): Int32Array {
+    const slots = new Int32Array(capacity * 2);
+    for (let j = 0; j < slots.length; j += 2) slots[j] = -1;
+    return slots;
+  }
 
   get(k: number): number | undefined {
     // Values are Int32Array entries, so NaN can only mean "not there".
@@ -102,12 +112,12 @@ export class IntMap {
 
   /** The value of k, or `otherwise` when k is not in the map. */
   getOr(k: number, otherwise: number): number {
-    const keys = this.keys;
-    const mask = keys.length - 1;
+    const slots = this.slots;
+    const mask = (slots.length >> 1) - 1;
     let j = Math.imul(k, 0x9e3779b1) >>> this.shift;
     for (;;) {
-      const x = keys[j]!;
-      if (x === k) return this.vals[j]!;
+      const x = slots[j << 1]!;
+      if (x === k) return slots[(j << 1) + 1]!;
       if (x === -1) return otherwise;
       j = (j + 1) & mask;
     }
@@ -119,25 +129,23 @@ export class IntMap {
 
   set(k: number, v: number): this {
     if (k < 0) throw new RangeError("IntMap keys are non-negative");
-    const keys = this.keys;
-    const mask = keys.length - 1;
+    const slots = this.slots;
+    const mask = (slots.length >> 1) - 1;
     let j = Math.imul(k, 0x9e3779b1) >>> this.shift;
-    while (keys[j] !== -1 && keys[j] !== k) j = (j + 1) & mask;
-    if (keys[j] === -1) {
-      keys[j] = k;
-      this.vals[j] = v;
-      if (++this.size * 2 > keys.length) this.grow();
-    } else this.vals[j] = v;
+    while (slots[j << 1] !== -1 && slots[j << 1] !== k) j = (j + 1) & mask;
+    if (slots[j << 1] === -1) {
+      slots[j << 1] = k;
+      slots[(j << 1) + 1] = v;
+      if (++this.size * 4 > slots.length) this.grow();
+    } else slots[(j << 1) + 1] = v;
     return this;
   }
 
   private grow(): void {
-    const oldK = this.keys;
-    const oldV = this.vals;
-    this.keys = new Int32Array(oldK.length * 2).fill(-1);
-    this.vals = new Int32Array(oldK.length * 2);
+    const old = this.slots;
+    this.slots = IntMap.empty(old.length);
     this.shift--;
     this.size = 0;
-    for (let j = 0; j < oldK.length; j++) if (oldK[j] !== -1) this.set(oldK[j]!, oldV[j]!);
+    for (let j = 0; j < old.length; j += 2) if (old[j] !== -1) this.set(old[j]!, old[j + 1]!);
   }
 }

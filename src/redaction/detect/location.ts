@@ -19,7 +19,7 @@ import * as tokens_ from "./tokens.ts";
 // Imported bindings can compile to getter calls (tsx loading these files as CommonJS, test
 // transforms); the hot loops use module-local copies, read once here.
 const { CAP, F_SENT, LOWER } = tokens_;
-const { P_AMBIGUOUS, P_COUNTRY, P_KIND, placeOfWord, W_PLACE } = lexicon_;
+const { P_AMBIGUOUS, P_COUNTRY, P_KIND, placeOfWord, W_COMMON, W_DENY, W_FIRST, W_PLACE } = lexicon_;
 const { cueSet, PLACE_LABELS, PLACE_NEGATIVE_AFTER, PLACE_PREPS, PLACE_PREPS_WEAK, RESIDENCE } = name_cues_;
 const { findAddresses, POSTAL, STREET } = address_;
 const { placeAt } = place_lookup_;
@@ -82,15 +82,16 @@ function inside(spans: readonly Found[], x: number, from: number): boolean {
 /** A gazetteer place, or an unknown capitalised word after a residence phrase or place label, at token i. */
 function placeHere(doc: NameDoc, i: number): { found: Found; next: number } | undefined {
   const { t, lex } = doc;
-  const hit = (lex.word.getOr(t.hash[i]!, 0) & W_PLACE) !== 0 || (i > 0 && t.kind[i - 1] === LOWER) ? placeAt(doc, i) : undefined;
+  // the lists a word is in, from the one look-up (lex.common.has(h) is (bits & W_COMMON) !== 0, and so on)
+  const bits = lex.word.getOr(t.hash[i]!, 0);
+  const hit = (bits & W_PLACE) !== 0 || (i > 0 && t.kind[i - 1] === LOWER) ? placeAt(doc, i) : undefined;
   if (!hit && !(i > 0 && (RESIDENCE.last.has(t.hash[i - 1]!) || PLACE_LABELS.last.has(t.hash[i - 1]!)))) return undefined;
   const before = cueBefore(doc, i);
   if (hit) {
     const kind = hit.flags & P_KIND;
-    const h = t.hash[i]!;
-    const ambiguous = (hit.flags & P_AMBIGUOUS) !== 0 || ((t.flags[i]! & F_SENT) !== 0 && lex.common.has(h));
+    const ambiguous = (hit.flags & P_AMBIGUOUS) !== 0 || ((t.flags[i]! & F_SENT) !== 0 && (bits & W_COMMON) !== 0);
     let score = ambiguous ? 0.3 : kind === P_COUNTRY ? 0.55 : 0.6;
-    if (!ambiguous && hit.last === i && lex.first.has(h)) score -= 0.05; // India, Santiago
+    if (!ambiguous && hit.last === i && (bits & W_FIRST) !== 0) score -= 0.05; // India, Santiago
     if (ambiguous && before.strength < 0.25) score = Math.min(score, 0.2);
     score += before.strength;
     score -= negativeAfter(doc, hit.last);
@@ -98,13 +99,12 @@ function placeHere(doc: NameDoc, i: number): { found: Found; next: number } | un
   }
   if (before.residence) {
     // "wohnt in Kleinmachnow", "Wohnort: Bad Vilbel": capitalised words that are not common words
-    const h = t.hash[i]!;
     // a common first word only before a name word (Bad Vilbel, Saint-Ouen is one token anyway)
-    if (lex.deny.has(h)) return undefined;
-    if (lex.common.has(h) && !(i + 1 < t.n && t.kind[i + 1] === CAP && doc.spaced(i + 1) && !lex.common.has(t.hash[i + 1]!))) return undefined;
+    if ((bits & W_DENY) !== 0) return undefined;
+    if ((bits & W_COMMON) !== 0 && !(i + 1 < t.n && t.kind[i + 1] === CAP && doc.spaced(i + 1) && (lex.word.getOr(t.hash[i + 1]!, 0) & W_COMMON) === 0)) return undefined;
     let last = i;
     while (last + 1 < t.n && last - i < 3 && doc.spaced(last + 1) && !doc.glued(last + 1)) {
-      if (t.kind[last + 1] === CAP && !lex.common.has(t.hash[last + 1]!)) last++;
+      if (t.kind[last + 1] === CAP && (lex.word.getOr(t.hash[last + 1]!, 0) & W_COMMON) === 0) last++;
       else if (t.kind[last + 1] === LOWER && last + 2 < t.n && t.kind[last + 2] === CAP && doc.spaced(last + 2) && doc.is(last + 1, TOWN_CONNECTORS)) last += 2;
       else break;
     }
@@ -159,7 +159,7 @@ function negativeAfter(doc: NameDoc, last: number): number {
   if (j >= t.n || !doc.spaced(j)) return 0;
   if (doc.is(j, PLACE_NEGATIVE_AFTER)) return 0.45;
   const h = t.hash[j]!;
-  if (t.kind[j] === CAP && !doc.glued(j) && !lex.common.has(h) && placeOfWord(lex, h) === undefined) return 0.3; // part of a longer proper name
+  if (t.kind[j] === CAP && !doc.glued(j) && (lex.word.getOr(h, 0) & W_COMMON) === 0 && placeOfWord(lex, h) === undefined) return 0.3; // part of a longer proper name
   return 0;
 }
 

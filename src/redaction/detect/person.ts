@@ -443,8 +443,9 @@ function organisationItem(doc: NameDoc, a: number, b: number): boolean {
   if (hasCompanyWord(doc, a, b)) return true;
   if (a !== b) return false;
   const h = t.hash[a]!;
-  if (lex.deny.has(h) && !lex.first.has(h)) return true;
-  return !lex.first.has(h) && !lex.sur.has(h) && !lex.common.has(h) && placeOfWord(lex, h) === undefined && !isHonorific(doc, a);
+  const w = lex.word.getOr(h, 0); // the lists it is in, from one look-up
+  if ((w & W_DENY) !== 0 && (w & W_FIRST) === 0) return true;
+  return (w & (W_FIRST | W_SUR | W_COMMON)) === 0 && placeOfWord(lex, h) === undefined && !isHonorific(doc, a);
 }
 
 /** The most enumeration items looked at on either side. */
