@@ -2,9 +2,11 @@
 // GenAI names follow OpenTelemetry semantic conventions v1.41 (audit-and-compliance.md §3.4);
 // governance metrics the conventions lack live under custos.*. Written out rather than
 // imported from @opentelemetry/semantic-conventions so core code depends on the API only;
-// src/telemetry/metrics.test.ts checks them against that package. The values of
-// gen_ai.operation.name and gen_ai.provider.name come from the span table
-// (attributes.ts), so spans and metrics name a provider the same way.
+// src/telemetry/metrics.test.ts checks them against that package. Attribute keys spans
+// also carry, and the values of gen_ai.operation.name and gen_ai.provider.name, come from
+// the span table (attributes.ts), so spans and metrics use the same names.
+import { ERROR_TYPE, GEN_AI } from "./attributes.ts";
+
 export const METRIC = {
   tokenUsage: "gen_ai.client.token.usage",
   operationDuration: "gen_ai.client.operation.duration",
@@ -18,12 +20,12 @@ export const METRIC = {
 } as const;
 
 export const ATTR = {
-  operationName: "gen_ai.operation.name",
-  providerName: "gen_ai.provider.name",
-  requestModel: "gen_ai.request.model",
-  responseModel: "gen_ai.response.model",
+  operationName: GEN_AI.operation,
+  providerName: GEN_AI.provider,
+  requestModel: GEN_AI.requestModel,
+  responseModel: GEN_AI.responseModel,
   tokenType: "gen_ai.token.type",
-  errorType: "error.type",
+  errorType: ERROR_TYPE,
   // Our own labels: short, because they become Prometheus label names as they are.
   decision: "decision",
   team: "team",
