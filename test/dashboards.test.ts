@@ -9,9 +9,9 @@ import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { parse } from "yaml";
 import { PACKAGE_ROOT } from "../src/runtime/node-files.ts";
-import { DATABASE_URL } from "./helpers/pg.ts";
+import { DATABASE_URL, SUPERUSER_URL } from "./helpers/pg.ts";
 import { expandSql, type Selection, type Variable } from "./dashboards/grafana.ts";
-import { seedAuditLog, type Column, type QueryResult, type SeededLog } from "./dashboards/seed.ts";
+import { READER, seedAuditLog, type Column, type QueryResult, type SeededLog } from "./dashboards/seed.ts";
 
 const DIR = path.join(PACKAGE_ROOT, "dashboards");
 const DATASOURCE_TYPES = ["grafana-postgresql-datasource", "postgres"];
@@ -65,6 +65,7 @@ function checkShape(panel: Panel, target: Target, r: QueryResult): void {
       expect(r.columns.length, at).toBe(1);
       expect(NUMERIC.has(r.columns[0]!.type), at).toBe(true);
       expect(r.rows.length, at).toBe(1);
+      expect(r.rows[0]![r.columns[0]!.name], `${at}: a value`).not.toBeNull();
       break;
     case "table": {
       expect(target.format, at).toBe("table");
@@ -186,6 +187,11 @@ describe("dashboards", () => {
       });
     }
   }
+
+  it.runIf(DATABASE_URL && SUPERUSER_URL)("on Postgres the panels run as the read-only role, which cannot write", async () => {
+    expect((await log.query("SELECT current_user AS u")).rows[0]!.u).toBe(READER);
+    await expect(log.query("INSERT INTO audit.anchor (tree_size, kind, ref) VALUES (1, 'x', 'y')")).rejects.toThrow(/permission denied/);
+  });
 
   it("a panel whose SQL names a column the schema lacks fails", async () => {
     const { dash } = dashboards.find((d) => d.file === "custos-overview.json")!;

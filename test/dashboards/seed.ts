@@ -1,7 +1,8 @@
 // An audit log for the dashboard tests, written through the real audit writer, integrator,
 // checkpoint signer and file anchor from entries recorded off the real server
 // (entries.json; record-entries.test.ts re-records them). On PGlite, or with DATABASE_URL on
-// a fresh Postgres database read as the runtime role (what a Grafana reader can see).
+// a fresh Postgres database read as the dashboards' read-only role (the runtime role when
+// no superuser URL is given).
 import { mkdtemp, readFile, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import path from "node:path";
@@ -46,6 +47,13 @@ export interface SeededLog {
 type Entry = Record<string, unknown> & { type: string; event_id: string; ts: string; request_event_id?: string };
 
 const MINUTE = 60_000;
+
+/** The dashboards' read-only role and what it is granted (the README shows the same). */
+export const READER = "custos_grafana";
+export const READER_GRANTS = [
+  `GRANT USAGE ON SCHEMA audit TO ${READER}`,
+  `GRANT SELECT ON audit.calls, audit.event, audit.pending, audit.leaf, audit.tree_state, audit.checkpoint, audit.anchor TO ${READER}`,
+];
 
 /**
  * Writes the recorded entries twice (ten and two minutes ago, so time series have more than
@@ -95,7 +103,14 @@ export async function seedAuditLog(): Promise<SeededLog> {
     } finally {
       await storage.close();
     }
-    const sql = postgres(db.url, { max: 1, onnotice: () => {} });
+    // With a superuser at hand, read as the read-only role the README grants (SET ROLE on
+    // one connection); otherwise as the runtime role.
+    const sql = postgres(db.superUrl ?? db.url, { max: 1, onnotice: () => {} });
+    if (db.superUrl) {
+      await sql.unsafe(`DO $$ BEGIN IF NOT EXISTS (SELECT 1 FROM pg_roles WHERE rolname = '${READER}') THEN CREATE ROLE ${READER} NOLOGIN; END IF; END $$`);
+      for (const grant of READER_GRANTS) await sql.unsafe(grant);
+      await sql.unsafe(`SET ROLE ${READER}`);
+    }
     return {
       driver: "postgres",
       async query(text) {
