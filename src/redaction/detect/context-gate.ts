@@ -6,7 +6,7 @@
 // is still emitted; and a candidate the text ends right after is emitted too, because in a
 // stream the word that lifts it may still arrive (stream-text.ts holds such candidates back).
 
-import { asciiHash, equalsLower, NOT_ASCII } from "./context-match.ts";
+import { asciiHash, bloomOf, equalsLower, inBloom, NOT_ASCII } from "./context-match.ts";
 
 /** Where context words are around a candidate. */
 export type Near = "before" | "after" | "none" | "open";
@@ -22,6 +22,8 @@ export interface ContextWords {
   readonly phrases: ReadonlyMap<string, readonly (readonly string[])[]>;
   /** The ASCII single words and phrase-ending words by asciiHash(): an ASCII window is matched in place. */
   readonly byHash: ReadonlyMap<number, readonly string[]>;
+  /** bloomOf() those hashes. */
+  readonly bloom: Uint32Array;
 }
 
 export function contextWords(list: readonly string[]): ContextWords {
@@ -40,7 +42,7 @@ export function contextWords(list: readonly string[]): ContextWords {
     const h = asciiHash(w, 0, w.length);
     if (h !== NOT_ASCII) byHash.set(h, [...(byHash.get(h) ?? []), w]);
   }
-  return { single, phrases, byHash };
+  return { single, phrases, byHash, bloom: bloomOf(byHash.keys()) };
 }
 
 /**
@@ -81,7 +83,9 @@ function matchesIn(text: string, a: number, b: number, words: ContextWords): boo
     const s = p;
     while (p < b && isWordCode(text.charCodeAt(p)) && text.charCodeAt(p) <= 127) p++;
     if (p < b && text.charCodeAt(p) > 127) return matches(wordsOf(text.slice(a, b).toLowerCase()), words);
-    const entries = words.byHash.get(asciiHash(text, s, p));
+    const h = asciiHash(text, s, p);
+    if (!inBloom(words.bloom, h)) continue;
+    const entries = words.byHash.get(h);
     if (entries === undefined) continue;
     for (const w of entries) {
       if (!equalsLower(text, s, p, w)) continue;

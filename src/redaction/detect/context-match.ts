@@ -18,6 +18,8 @@ export interface ContextSet {
   readonly first: ReadonlySet<string>;
   /** The first words that are ASCII, by asciiHash(). */
   readonly firstByHash: ReadonlyMap<number, readonly string[]>;
+  /** inBloom() bits of those hashes: most words are rejected before the map is asked. */
+  readonly bloom: Uint32Array;
 }
 
 const contextSets = new WeakMap<readonly string[], ContextSet>();
@@ -32,13 +34,23 @@ export function contextSet(words: readonly string[]): ContextSet {
       const h = asciiHash(w, 0, w.length);
       if (h !== NOT_ASCII) firstByHash.set(h, [...(firstByHash.get(h) ?? []), w]);
     }
-    c = { words: new Set(norm), longest: Math.max(1, ...norm.map((w) => w.split(" ").length)), first, firstByHash };
+    c = { words: new Set(norm), longest: Math.max(1, ...norm.map((w) => w.split(" ").length)), first, firstByHash, bloom: bloomOf(firstByHash.keys()) };
     contextSets.set(words, c);
   }
   return c;
 }
 
 const isWordChar = (c: number) => (c >= 48 && c <= 57) || (c >= 65 && c <= 90) || (c >= 97 && c <= 122) || c > 127 || c === 45 || c === 95;
+
+/** A 2048-bit filter of hashes (built once per word list): a hash whose bit is clear is not among them. */
+export function bloomOf(hashes: Iterable<number>): Uint32Array {
+  const bits = new Uint32Array(64);
+  for (const h of hashes) bits[(h >>> 5) & 63]! |= 1 << (h & 31);
+  return bits;
+}
+
+/** Whether the hash's bit is set in a bloomOf() filter (it may be among the hashes; if not, it is not). */
+export const inBloom = (bits: Uint32Array, h: number): boolean => (bits[(h >>> 5) & 63]! & (1 << (h & 31))) !== 0;
 
 /** asciiHash() of a word with a non-ASCII character. */
 export const NOT_ASCII = -1;
@@ -116,6 +128,7 @@ export class ContextMatcher {
         if (!set.first.has(first)) continue;
       } else {
         // an ASCII word: compared in place with the first words of its hash
+        if (!inBloom(set.bloom, h)) continue;
         const entries = set.firstByHash.get(h);
         if (entries === undefined) continue;
         first = undefined;
