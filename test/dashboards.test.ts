@@ -212,9 +212,10 @@ describe("dashboards", () => {
     expect(prov.providers).toHaveLength(1);
     expect(prov.providers[0]).toMatchObject({ type: "file", folder: "Custos" });
     expect(prov.providers[0]!.options.path).toBeTruthy();
-    const ds = parse(await readFile(path.join(DIR, "provisioning/datasources/custos.yaml"), "utf8")) as { apiVersion: number; datasources: { type: string; uid: string; jsonData: { database: string } }[] };
+    const ds = parse(await readFile(path.join(DIR, "provisioning/datasources/custos.yaml"), "utf8")) as { apiVersion: number; datasources: { type: string; uid: string; user: string; jsonData: { database: string } }[] };
     expect(ds.apiVersion).toBe(1);
     expect(DATASOURCE_TYPES).toContain(ds.datasources[0]!.type);
     expect(ds.datasources[0]!.jsonData.database).toBeTruthy();
+    expect(ds.datasources[0]).toMatchObject({ user: READER });
   });
 });
