@@ -1,5 +1,5 @@
-// npm run bench [-- --quick] [-- --embedded]: the proxy benchmark, identity's and policy's
-// cost per request, then the audit log's targets, one after the other, each in its own process.
+// npm run bench [-- --quick] [-- --embedded]: the proxy benchmark, identity's, policy's and
+// tracing's cost per request, then the audit log's targets, one after the other, each in its own process.
 import { spawnSync } from "node:child_process";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
@@ -11,6 +11,7 @@ const runs: [string, string[], string[]][] = [
   ["bench.ts", [], args],
   ["identity.ts", [], quick ? ["--n", "500"] : []],
   ["policy.ts", [], quick ? ["--n", "20000"] : []],
+  ["tracing.ts", [], quick ? ["--n", "10000"] : []],
   ["audit.ts", ["--expose-gc"], quick ? ["--seconds", "3", "--export-events", "100000"] : []],
 ];
 for (const [file, nodeFlags, scriptArgs] of runs) {
