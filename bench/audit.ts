@@ -119,7 +119,7 @@ function get(port: number, p: string): Promise<number> {
 }
 
 async function startServer(port: number, env: Record<string, string>, cwd: string): Promise<ChildProcess> {
-  const child = spawn(process.execPath, [path.join(ROOT, "bin/custos.mjs"), "serve"], { cwd, env: { ...process.env, PORT: String(port), LOG_LEVEL: "warn", ...env }, stdio: ["ignore", "ignore", "inherit"] });
+  const child = spawn(process.execPath, [path.join(ROOT, "bin/custos.mjs"), "serve"], { cwd, env: { ...process.env, PORT: String(port), CUSTOS_METRICS_PORT: "0", LOG_LEVEL: "warn", ...env }, stdio: ["ignore", "ignore", "inherit"] });
   for (let i = 0; i < 300; i++) {
     if ((await get(port, "/readyz")) === 200) return child;
     await new Promise((r) => setTimeout(r, 100));

@@ -592,7 +592,7 @@ async function main(): Promise<void> {
   log(`custos storage: ${DB_MODE.label}`);
   const custos = spawnGroup("custos", process.execPath, [path.join(ROOT, "bin/custos.mjs"), "serve"], {
     cwd: custosCwd,
-    env: { PORT: String(PORTS.custos), HOST: "127.0.0.1", CUSTOS_POLICIES: path.join(BENCH, "policies"), CUSTOS_DATA_DIR: path.join(tmpDir, "custos-data"), LOG_LEVEL: "warn", BENCH_UPSTREAM: FAKE_URL, ...DB_MODE.env },
+    env: { PORT: String(PORTS.custos), HOST: "127.0.0.1", CUSTOS_POLICIES: path.join(BENCH, "policies"), CUSTOS_DATA_DIR: path.join(tmpDir, "custos-data"), LOG_LEVEL: "warn", CUSTOS_METRICS_PORT: "0", BENCH_UPSTREAM: FAKE_URL, ...DB_MODE.env },
     logFile: custosLog,
   });
   if (!(await waitFor(FAKE_URL + "/v1/models", fake, 30_000))) throw new Error(`the fake provider did not start: ${fs.readFileSync(path.join(tmpDir, "fake.log"), "utf8").slice(-400)}`);

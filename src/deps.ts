@@ -1,6 +1,7 @@
 // Everything the app is built from. Runtime entries (src/runtime/) construct it; core
 // code receives it and never reads the environment or opens I/O by itself.
 import type { Tracer } from "@opentelemetry/api";
+import type { CallMetrics } from "./telemetry/metrics.ts";
 import type { Pseudonymizer } from "./audit/pseudonym.ts";
 import type { ContentSealer } from "./audit/content.ts";
 import type { SystemFacts } from "./audit/events.ts";
@@ -53,6 +54,8 @@ export interface Deps {
   upstream: UpstreamClient;
   /** Spans of each call (telemetry/tracing.ts); the runtime owns the provider and its exporters. */
   tracer: Tracer;
+  /** The calls' metrics (telemetry/metrics.ts); on Node the /metrics listener reads them. */
+  metrics: CallMetrics;
   /** Circuit breakers, one per endpoint; their state is per process (Node) or per isolate (Workers). */
   health: EndpointHealth;
   /** The kill switch; absent where no storage backs it (then nothing is suspended). */

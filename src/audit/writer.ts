@@ -11,7 +11,7 @@ import { encodeEntry, rfc3339Millis } from "./canonical-json.ts";
 import { leafHash, type Sha256 } from "./merkle.ts";
 import { projectionOf } from "./projection.ts";
 import type { Spool, SpoolBatch } from "./spool.ts";
-import { withDeadline } from "../deadline.ts";
+import { DeadlineError, withDeadline } from "../deadline.ts";
 
 export const ENTRY_VERSION = 1;
 
@@ -88,6 +88,8 @@ export interface WriterOptions {
   retryMs?: number;
   /** A write that takes longer counts as failed (the database hangs): its events go to the spool. */
   writeTimeoutMs?: number;
+  /** Each database write of a batch: seconds, and why it failed if it did (for metrics). */
+  onWrite?: (seconds: number, errorType?: string) => void;
 }
 
 interface Queued {
@@ -190,7 +192,14 @@ export function auditWriter(o: WriterOptions): AuditSink {
     // While older events wait in the spool, new ones join them there, so replay keeps order.
     if (!o.spool.hasData()) {
       try {
-        await withDeadline(insert(b), writeTimeoutMs, "the audit write");
+        const t0 = performance.now();
+        try {
+          await withDeadline(insert(b), writeTimeoutMs, "the audit write");
+        } catch (e) {
+          o.onWrite?.((performance.now() - t0) / 1000, e instanceof DeadlineError ? "timeout" : "write_failed");
+          throw e;
+        }
+        o.onWrite?.((performance.now() - t0) / 1000);
         for (const q of batch) q.resolve();
         return;
       } catch (e) {

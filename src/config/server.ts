@@ -45,6 +45,10 @@ export const ServerSettingsSchema = z
       .object({
         /** Days of spans kept in otel_spans (whole days are dropped after it). Spans are not the audit record. */
         span_retention_days: z.coerce.number().int().min(1).max(3650).default(30),
+        /** Serve Prometheus /metrics on its own listener (no authentication: keep it on loopback or a private network). */
+        metrics_enabled: z.preprocess((v) => (v === "false" ? false : v === "true" ? true : v), z.boolean()).default(true),
+        metrics_host: z.string().min(1).default("127.0.0.1"),
+        metrics_port: z.coerce.number().int().min(0).max(65535).default(9464),
       })
       .strict()
       .prefault({}),
@@ -110,6 +114,9 @@ export const SERVER_ENV_OVERRIDES: ReadonlyArray<readonly [string, readonly stri
   ["CUSTOS_ROUTING_BREAKER_FAILURES", ["routing", "breaker_failures"]],
   ["CUSTOS_ROUTING_BREAKER_OPEN_MS", ["routing", "breaker_open_ms"]],
   ["CUSTOS_SPAN_RETENTION_DAYS", ["telemetry", "span_retention_days"]],
+  ["CUSTOS_METRICS_ENABLED", ["telemetry", "metrics_enabled"]],
+  ["CUSTOS_METRICS_HOST", ["telemetry", "metrics_host"]],
+  ["CUSTOS_METRICS_PORT", ["telemetry", "metrics_port"]],
   ["CUSTOS_SHUTDOWN_GRACE_MS", ["shutdown", "grace_ms"]],
   ["CUSTOS_AUDIT_ORIGIN", ["audit", "origin"]],
   ["CUSTOS_AUDIT_CONTENT", ["audit", "content"]],

@@ -80,6 +80,9 @@ export interface Exchange {
   /** What the log keeps of the input and output (size, hash or commitment). */
   inputFacts?: PartFacts;
   outputFacts?: PartFacts;
+  /** Monotonic ms: forwarded (with dispatchedAt); the first chunk of a streamed answer arrived (metrics). */
+  upstreamStartMono?: number;
+  firstChunkMono?: number;
   /** Epoch ms: forwarded; provider's headers arrived. */
   dispatchedAt?: number;
   firstByteAt?: number;

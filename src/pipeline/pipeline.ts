@@ -161,6 +161,7 @@ async function auditRequest(ex: Exchange, deps: Deps): Promise<Result<true, Cust
     }
   }
   ex.dispatchedAt = deps.clock.now();
+  ex.upstreamStartMono = deps.clock.monotonic();
   return ok(true);
 }
 
@@ -195,6 +196,7 @@ async function answer(ex: Exchange, deps: Deps, res: UpstreamResponse): Promise<
     };
     const body = watchEventStream(res.stream(), {
       each(events) {
+        ex.firstChunkMono ??= deps.clock.monotonic();
         facts.observe(events);
         let out = ex.stripUsage ? stripUsageChunk(events) : events;
         if (rewriter) out = utf8.encode(rewriter.each(utf8d.decode(out)));

@@ -7,6 +7,8 @@ import type { Deps } from "../deps.ts";
 import { CustosError } from "../errors/errors.ts";
 import { deniedEntry, responseEntry } from "../audit/events.ts";
 import type { AnswerFacts } from "../audit/usage.ts";
+import { OPERATION_NAME, PROVIDER_NAME } from "../telemetry/attributes.ts";
+import type { CallFacts } from "../telemetry/metrics.ts";
 import { endCallSpan, traceIds } from "../telemetry/tracing.ts";
 import type { Exchange } from "./exchange.ts";
 
@@ -18,13 +20,14 @@ export interface Ending {
   output?: Uint8Array;
 }
 
-export function recordExchange(ex: Exchange, deps: Pick<Deps, "audit" | "logger" | "clock" | "config" | "system" | "sealer" | "defer">, end: Ending): void {
+export function recordExchange(ex: Exchange, deps: Pick<Deps, "audit" | "logger" | "clock" | "config" | "system" | "sealer" | "defer" | "metrics">, end: Ending): void {
   if (ex.status !== undefined) return; // recorded already (a stream reports its end once)
   const { status, error } = end;
   ex.status = status;
   if (error) ex.errorCode = error.code;
   const ids = traceIds(ex);
   endCallSpan(ex, { status, ...(error ? { error } : {}), ...(end.answer ? { answer: end.answer } : {}) });
+  deps.metrics.recordCall(callFacts(ex, end, deps.clock.monotonic()));
   if (error && !ex.principal) {
     // Before anyone is identified (bad token, body too large) calls are counted per source
     // and reason, not recorded one by one.
@@ -56,6 +59,31 @@ export function recordExchange(ex: Exchange, deps: Pick<Deps, "audit" | "logger"
   };
   if (error && status >= 500 && error.code !== "client_closed_request") deps.logger.error(line, "request failed");
   else deps.logger.info(line, "request");
+}
+
+/** What the metrics keep of a finished call: names that configuration bounds, never ids. */
+function callFacts(ex: Exchange, end: Ending, nowMono: number): CallFacts {
+  const usage = end.answer?.usage;
+  const start = ex.upstreamStartMono;
+  return {
+    operation: OPERATION_NAME[ex.operation],
+    decision: ex.decision === undefined ? "none" : ex.decision.allowed ? "allow" : "deny",
+    ...(ex.decision?.deniedBy ? { deniedBy: ex.decision.deniedBy } : {}),
+    // only teams with a policy file: the team claim comes from a token, so config does not bound it
+    ...(ex.teamPolicy && ex.team ? { team: ex.team } : {}),
+    ...(ex.endpoint ? { provider: PROVIDER_NAME[ex.endpoint.kind] ?? ex.endpoint.kind } : {}),
+    ...(start !== undefined && ex.model ? { requestModel: ex.model } : {}),
+    ...(end.answer?.model ? { responseModel: end.answer.model } : {}),
+    ...(end.error ? { errorType: end.error.code } : {}),
+    ...(start !== undefined ? { upstreamSeconds: (nowMono - start) / 1000 } : {}),
+    ...(ex.stream && start !== undefined && ex.firstChunkMono !== undefined ? { firstChunkSeconds: (ex.firstChunkMono - start) / 1000 } : {}),
+    ...(usage?.input !== undefined ? { inputTokens: usage.input } : {}),
+    ...(usage?.output !== undefined ? { outputTokens: usage.output } : {}),
+    ...(ex.redaction ? { pii: { prompt: ex.redaction.prompt.counts, answer: ex.redaction.answer.counts } } : {}),
+    upstreamFailures: (ex.attempts ?? [])
+      .filter((a) => a.outcome !== "ok" && a.outcome !== "cancelled")
+      .map((a) => ({ endpoint: a.endpoint, region: a.region, errorType: a.outcome === "status" ? String(a.status) : a.outcome })),
+  };
 }
 
 async function writeEnding(ex: Exchange, deps: Pick<Deps, "audit" | "config" | "system" | "sealer">, end: Ending, endAt: number): Promise<void> {

@@ -78,6 +78,8 @@ export async function startNodeAudit(o: {
   defer: (p: Promise<unknown>) => void;
   newId: () => string;
   build: string;
+  /** Each audit write's duration and outcome (metrics). */
+  onWrite?: (seconds: number, errorType?: string) => void;
 }): Promise<NodeAudit> {
   const audit = o.config.server.audit;
   await o.storage.audit.ensurePartitions(new Date(Date.now() - 31 * 86_400_000), 4);
@@ -107,6 +109,7 @@ export async function startNodeAudit(o: {
     open: { proxy_build: o.build, config_sha256: o.config.sha256, runtime: `node ${process.version}`, storage: o.storage.kind },
     batchMs: audit.batch_ms,
     writeTimeoutMs: audit.write_timeout_ms,
+    ...(o.onWrite ? { onWrite: o.onWrite } : {}),
   });
   // Spooled events from an earlier run go in first.
   await sink.replay().catch(() => {});

@@ -82,6 +82,9 @@ export async function startMetrics(opts: MetricsOptions): Promise<RunningMetrics
     await provider.shutdown();
     throw e;
   }
+  // The API listener keeps the process alive; this one alone must not (a server that fails
+  // to start after it, a CLI that ends, must still exit).
+  server.unref();
   // Unexpected errors after listening (rare: EMFILE on accept) are logged, not thrown.
   server.on("error", (e) => opts.logger.error({ err: e.message }, "metrics listener error"));
   const address = server.address() as AddressInfo;

@@ -1,5 +1,8 @@
 // The Node runtime: reads the environment and the policy directory, opens storage,
 // builds the deps, serves the app, and shuts down gracefully.
+import { createNoopMeter } from "@opentelemetry/api";
+import { createCallMetrics } from "../telemetry/metrics.ts";
+import { startMetrics } from "./node-metrics.ts";
 import { startNodeTracing } from "./node-tracing.ts";
 import { endpointHealth } from "../routing/health.ts";
 import { serve, type ServerType } from "@hono/node-server";
@@ -44,12 +47,16 @@ export interface NodeServerOptions {
   logger?: Logger;
   /** Overrides the configured port (tests use 0). */
   port?: number;
+  /** Overrides the configured metrics port (tests use 0). */
+  metricsPort?: number;
 }
 
 export interface RunningServer {
   readonly url: string;
   readonly port: number;
   readonly deps: Deps;
+  /** Prometheus /metrics, when enabled (telemetry.metrics_*). */
+  readonly metricsUrl?: string;
   /** Re-reads the policy files now (the file watcher does this on its own after a change). */
   reloadPolicies(): Promise<void>;
   /** Stop accepting, let in-flight requests finish within the grace period, flush, close. */
@@ -76,6 +83,10 @@ export async function startNodeServer(opts: NodeServerOptions): Promise<RunningS
   const policies = { current: await loadNodePolicies(paths.policiesDir, env) };
   const logger = opts.logger ?? nodeLogger(config.server.logging.level, { pretty: process.stdout.isTTY });
 
+  // Metrics first: a taken port is found before anything else is opened.
+  const t = config.server.telemetry;
+  const metricsListener = t.metrics_enabled ? await startMetrics({ host: t.metrics_host, port: opts.metricsPort ?? t.metrics_port, logger, version: proxyBuild().replace(/^custos /, "") }) : undefined;
+  const metrics = createCallMetrics(metricsListener?.meter ?? createNoopMeter());
   const pepper = await apiKeyPepper(env, paths.stateDir, (file) => logger.warn({ file }, "generated the development API key pepper"));
   const kek = parseKek(await kekText(env, paths.stateDir, (file) => logger.warn({ file }, "generated the development key-encryption key")));
   const { storage, lock } = await openStorage(paths, env, logger);
@@ -89,12 +100,14 @@ export async function startNodeServer(opts: NodeServerOptions): Promise<RunningS
 
   const newId = () => uuidv7();
   const build = proxyBuild();
-  const audit = await startNodeAudit({ storage, config, env, paths, logger, kek, defer, newId, build }).catch(async (e: unknown) => {
+  const audit = await startNodeAudit({ storage, config, env, paths, logger, kek, defer, newId, build, onWrite: (s, e) => metrics.auditWrite(s, e) }).catch(async (e: unknown) => {
     await storage.close();
     await lock?.release();
+    await metricsListener?.close();
     throw e;
   });
   const tracing = await startNodeTracing({ storage, env, logger, build, retentionDays: config.server.telemetry.span_retention_days });
+  const stopObserving = metrics.observe({ auditBacklog: () => audit.sink.backlog().queued, spansDropped: () => tracing.dropped() });
   const adminToken = randomBytes(32).toString("base64url");
   audit.sink.emit({ type: "policy.activate", fields: activationEntry(policies.current, "start") });
   const policyWatch = watchPolicies({
@@ -136,6 +149,7 @@ export async function startNodeServer(opts: NodeServerOptions): Promise<RunningS
     clientAddress: (_req, platform) => (platform as { incoming?: IncomingMessage } | undefined)?.incoming?.socket.remoteAddress,
     upstream,
     tracer: tracing.tracer,
+    metrics,
     suspensions,
     health: endpointHealth({ failures: config.server.routing.breaker_failures, open_ms: config.server.routing.breaker_open_ms }, systemClock),
     clock: systemClock,
@@ -191,10 +205,12 @@ export async function startNodeServer(opts: NodeServerOptions): Promise<RunningS
       await storage.close();
       await removeHandle();
       await lock?.release();
+      stopObserving();
+      await metricsListener?.close();
       logger.info({}, "stopped");
     })());
 
-  return { url, port, deps, close, reloadPolicies: policyWatch.reload };
+  return { url, port, deps, close, reloadPolicies: policyWatch.reload, ...(metricsListener ? { metricsUrl: metricsListener.url } : {}) };
 }
 
 /** The package version, recorded in every writer.open and request entry. */

@@ -2,6 +2,8 @@
 // bindings. Parsed configuration, logger and verifier are kept per isolate; storage,
 // audit sink and upstream client are made per request, since workerd forbids I/O
 // objects that outlive the request that created them. Background work is waitUntil.
+import { createNoopMeter } from "@opentelemetry/api";
+import { createCallMetrics } from "../telemetry/metrics.ts";
 import { createApp } from "../app.ts";
 import { webhookAnchor } from "../audit/anchor.ts";
 import { importSigningKey, type SigningKey } from "../audit/checkpoint.ts";
@@ -76,6 +78,8 @@ function depsFor(state: IsolateState, env: WorkerEnv, ctx: ExecutionContext): De
       ? { suspensions: storedSuspensions(() => storage.listSuspensions(), systemClock, { cache: state.suspensions, background: defer, onError: (err) => logger.warn({ err }, "could not refresh the suspension list; the last one stays in force") }) }
       : {}),
     tracer: state.tracer,
+    // no scrape listener in a Worker (OTLP push of metrics is later work)
+    metrics: createCallMetrics(createNoopMeter()),
     health: state.health,
     clock: systemClock,
     newId: () => uuidv7(),

@@ -16,7 +16,8 @@ export interface CliResult {
 const baseEnv = (env: Record<string, string>) => {
   const e: Record<string, string> = {};
   for (const [k, v] of Object.entries(process.env)) if (v !== undefined && k !== "DATABASE_URL" && k !== "CUSTOS_MIGRATE_URL") e[k] = v;
-  return { ...e, NO_COLOR: "1", ...env };
+  // every server a test starts takes a free metrics port (two test files run at once)
+  return { ...e, NO_COLOR: "1", CUSTOS_METRICS_PORT: "0", ...env };
 };
 
 export function runCli(args: string[], opts: { cwd: string; env?: Record<string, string>; timeoutMs?: number; input?: string }): Promise<CliResult> {

@@ -91,7 +91,7 @@ export async function startCustos(opts: StartOptions): Promise<TestCustos> {
   if (opts.identityYaml !== undefined) await writeFile(path.join(policies, "identity.yaml"), opts.identityYaml);
   const logs: string[] = [];
   const env: Record<string, string> = { CUSTOS_DATA_DIR: "memory://", ...opts.env };
-  const server = await startNodeServer({ env, cwd: dir, port: 0, logger: jsonLogger("debug", (l) => logs.push(l)) });
+  const server = await startNodeServer({ env, cwd: dir, port: 0, metricsPort: 0, logger: jsonLogger("debug", (l) => logs.push(l)) });
   const key = await devIssuerKey(path.join(dir, ".custos"), () => {});
   return {
     url: server.url,
