@@ -136,40 +136,71 @@ export function resolveOverlaps(found: readonly Candidate[]): Span[] {
     const { type, start, end, score } = found[0]!;
     return [{ type, start, end, score }];
   }
-  // ranked best first: a stable insertion sort (what Array.prototype.sort would give, without
-  // its work arrays; a text has a handful of candidates)
-  const ranked: Candidate[] = [];
-  for (let i = 0; i < n; i++) {
-    const c = found[i]!;
-    let j = ranked.length;
-    ranked.push(c);
-    while (j > 0 && ranksBefore(c, ranked[j - 1]!)) {
-      ranked[j] = ranked[j - 1]!;
-      j--;
+  // Best first. A text has a handful of candidates: a stable insertion sort gives what
+  // Array.prototype.sort would, without its work arrays; a long text's many use the sort.
+  let ordered: Candidate[];
+  if (n <= FEW) {
+    const ranked = insertionSorted(found, ranksBefore);
+    const kept: Candidate[] = [];
+    for (let i = 0; i < n; i++) {
+      const c = ranked[i]!;
+      let free = true;
+      for (let k = 0; k < kept.length && free; k++) free = !(c.start < kept[k]!.end && kept[k]!.start < c.end);
+      if (free) kept.push(c);
     }
-    ranked[j] = c;
-  }
-  // kept in text order (no two overlap, none is empty: their starts differ)
-  const kept: Candidate[] = [];
-  for (let i = 0; i < n; i++) {
-    const c = ranked[i]!;
-    let free = true;
-    for (let k = 0; k < kept.length && free; k++) free = !(c.start < kept[k]!.end && kept[k]!.start < c.end);
-    if (!free) continue;
-    let j = kept.length;
-    kept.push(c);
-    while (j > 0 && kept[j - 1]!.start > c.start) {
-      kept[j] = kept[j - 1]!;
-      j--;
-    }
-    kept[j] = c;
-  }
+    // in text order (no two overlap and none is empty: their starts differ)
+    ordered = insertionSorted(kept, startsBefore);
+  } else ordered = keptInOrder([...found].sort(compareRank));
   const spans: Span[] = [];
-  for (const { type, start, end, score } of kept) spans.push({ type, start, end, score });
+  for (const { type, start, end, score } of ordered) spans.push({ type, start, end, score });
   return spans;
 }
 
+/**
+ * The candidates (best first) that overlap none kept before them, in text order. The kept
+ * spans are disjoint, so sorted by start their ends are sorted too: a candidate overlaps one
+ * of them if and only if it overlaps the last that starts before it ends (a binary search, where
+ * comparing with every kept span made a long text's many candidates quadratic).
+ */
+function keptInOrder(ranked: readonly Candidate[]): Candidate[] {
+  const kept: Candidate[] = [];
+  for (const c of ranked) {
+    // the first kept span starting at or after c.end
+    let lo = 0;
+    let hi = kept.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >> 1;
+      if (kept[mid]!.start < c.end) lo = mid + 1;
+      else hi = mid;
+    }
+    if (lo > 0 && kept[lo - 1]!.end > c.start) continue;
+    kept.splice(lo, 0, c);
+  }
+  return kept;
+}
+
+/** Up to this many candidates are sorted by insertion. */
+const FEW = 16;
+
+/** A sorted copy (stable: an element moves only past those it strictly comes before). */
+function insertionSorted(items: readonly Candidate[], before: (a: Candidate, b: Candidate) => boolean): Candidate[] {
+  const out: Candidate[] = [];
+  for (const c of items) {
+    let j = out.length;
+    out.push(c);
+    while (j > 0 && before(c, out[j - 1]!)) {
+      out[j] = out[j - 1]!;
+      j--;
+    }
+    out[j] = c;
+  }
+  return out;
+}
+
+const compareRank = (a: Candidate, b: Candidate): number => b.score - a.score || b.end - b.start - (a.end - a.start) || a.start - b.start;
+const startsBefore = (a: Candidate, b: Candidate): boolean => a.start < b.start;
+
 /** Whether a ranks strictly before b: a higher score, then a longer span, then an earlier one. */
 function ranksBefore(a: Candidate, b: Candidate): boolean {
-  return (b.score - a.score || b.end - b.start - (a.end - a.start) || a.start - b.start) < 0;
+  return compareRank(a, b) < 0;
 }

@@ -6,23 +6,34 @@ export interface HashSet {
   readonly size: number;
 }
 
-/** A few hashes found in one text (e-mail parts, names found): a plain array is cheaper to build than a table. */
+/**
+ * A few hashes found in one text (e-mail parts, names found): a plain array is cheaper to build
+ * than a table. Past SMALL of them (a long text's many names) a Set takes over, so a look-up
+ * does not cost one compare per hash held.
+ */
 export class SmallSet implements HashSet {
   private readonly items: number[] = [];
+  private set: Set<number> | undefined;
 
   get size(): number {
     return this.items.length;
   }
 
   has(h: number): boolean {
-    return this.items.includes(h);
+    return this.set !== undefined ? this.set.has(h) : this.items.includes(h);
   }
 
   add(h: number): this {
-    if (!this.items.includes(h)) this.items.push(h);
+    if (this.has(h)) return this;
+    this.items.push(h);
+    if (this.set !== undefined) this.set.add(h);
+    else if (this.items.length > SMALL) this.set = new Set(this.items);
     return this;
   }
 }
+
+/** The most hashes a SmallSet keeps in its array alone. */
+const SMALL = 32;
 
 /**
  * A set of word or phrase hashes (non-negative 30-bit integers): open addressing in an
