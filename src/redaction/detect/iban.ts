@@ -3,7 +3,8 @@
 // so the scan takes exactly that many characters and never swallows a trailing word or
 // number; mod-97 must give 1 and the check digits must be 02–98 (score 1). A lower-case
 // country code is accepted when the rest validates.
-import { isAsciiAlnum, isDigit, isWordChar } from "./chars.ts";
+import { isAsciiAlnum, isAsciiLetter, isDigit, isWordChar } from "./chars.ts";
+import { findDigitRuns, type RunsOf } from "./digit-runs.ts";
 import type { Recognizer } from "./types.ts";
 
 /** IBAN length per country, SWIFT IBAN registry (release 99, 2025). */
@@ -16,23 +17,29 @@ export const IBAN_LENGTHS: Readonly<Record<string, number>> = {
   SV: 28, TL: 23, TN: 24, TR: 26, UA: 29, VA: 22, VG: 24, XK: 20, YE: 30,
 };
 
-const START = /[A-Za-z]{2}\d\d/g;
-
-export function ibanRecognizer(): Recognizer {
-  const start = new RegExp(START.source, "g");
+/**
+ * An IBAN starts with two letters and two digits ([A-Za-z]{2}\d\d): where a run of two or
+ * more digits starts right after two ASCII letters. The digit runs are the text's (shared with
+ * the identifier recognizers when the list is built with one cache, recognizers.ts), so no
+ * pass over the text is made for this.
+ */
+export function ibanRecognizer(runsOf: RunsOf = findDigitRuns): Recognizer {
   return {
     name: "iban",
     types: ["IBAN"],
     context: ["iban", "bank", "konto", "kontonummer", "bankverbindung", "compte", "cuenta", "conto", "rekening", "rachunek", "transfer", "überweisung", "virement"],
     find(text, emit) {
-      start.lastIndex = 0;
-      for (let m = start.exec(text); m !== null; m = start.exec(text)) {
-        const s = m.index;
+      const runs = runsOf(text);
+      let done = 0; // the end of the last IBAN: nothing inside it starts another
+      for (let k = 0; k < runs.count; k++) {
+        const r = runs.starts[k]!;
+        const s = r - 2;
+        if (s < done || runs.ends[k]! - r < 2 || !isAsciiLetter(text.charCodeAt(s)) || !isAsciiLetter(text.charCodeAt(s + 1))) continue;
         if (s > 0 && isWordChar(text.charCodeAt(s - 1))) continue;
         const end = ibanEnd(text, s);
         if (end !== -1) {
           emit({ type: "IBAN", start: s, end, score: 1 });
-          start.lastIndex = end;
+          done = end;
         }
       }
     },

@@ -2,6 +2,7 @@
 // national identifiers, phone numbers and dates of birth, and names and places. A function,
 // not a list: the identifier recognizers share each text's digit runs and the name
 // recognizers its tokenization, and those caches belong to the detector a runtime builds.
+import { digitRunsCache } from "./digit-runs.ts";
 import { identifierRecognizers } from "./identifiers.ts";
 import { nameRecognizers } from "./names.ts";
 import type { IpOptions } from "./ip.ts";
@@ -9,5 +10,7 @@ import { structuredRecognizers } from "./structured.ts";
 import type { Recognizer } from "./types.ts";
 
 export function shippedRecognizers(options: { ip?: IpOptions } = {}): Recognizer[] {
-  return [...structuredRecognizers(options.ip), ...identifierRecognizers(), ...nameRecognizers()];
+  // one digit-runs cache for the IBAN and the identifier recognizers: each text's runs are found once
+  const runsOf = digitRunsCache();
+  return [...structuredRecognizers(options.ip, runsOf), ...identifierRecognizers(runsOf), ...nameRecognizers()];
 }

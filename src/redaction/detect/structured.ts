@@ -4,6 +4,7 @@
 // ipRecognizer({ ignoreLoopback: true, … }).
 import { cardRecognizer } from "./card.ts";
 import { cryptoWalletRecognizer } from "./crypto-wallet.ts";
+import { digitRunsCache, type RunsOf } from "./digit-runs.ts";
 import { emailRecognizer } from "./email.ts";
 import { highEntropyRecognizer } from "./high-entropy.ts";
 import { ibanRecognizer } from "./iban.ts";
@@ -12,12 +13,16 @@ import { secretsRecognizer } from "./secrets.ts";
 import type { Recognizer } from "./types.ts";
 import { urlCredentialsRecognizer } from "./url-credentials.ts";
 
-/** The structured recognizers, with the IP address ranges to leave alone (server.yaml redaction.ip). */
-export function structuredRecognizers(ip: IpOptions = {}): Recognizer[] {
+/**
+ * The structured recognizers, with the IP address ranges to leave alone (server.yaml
+ * redaction.ip); the IBAN recognizer reads the text's digit runs from `runsOf` (pass the
+ * identifier recognizers' cache to find them once, recognizers.ts).
+ */
+export function structuredRecognizers(ip: IpOptions = {}, runsOf: RunsOf = digitRunsCache()): Recognizer[] {
   return [
     emailRecognizer(),
     cardRecognizer(),
-    ibanRecognizer(),
+    ibanRecognizer(runsOf),
     ipRecognizer(ip),
     cryptoWalletRecognizer(),
     secretsRecognizer(),
