@@ -1,13 +1,14 @@
 // The maximal runs of ASCII digits in a text, found once and shared by the identifier
-// recognizers: every identifier contains digits, so each recognizer looks only at the runs
-// (checking lengths and the characters around them, then a sticky regex at a run where the
-// shape fits) instead of scanning the whole text with a regex of its own. Nineteen scans of
-// a 4 KB prompt become one.
+// recognizers (and the IBAN recognizer): every identifier contains digits, so each recognizer
+// looks only at the runs (checking lengths and the characters around them, then a sticky
+// regex at a run where the shape fits) instead of scanning the whole text with a regex of its
+// own. Twenty scans of a 4 KB prompt become one.
 //
 // Sharing goes through a cache of the last text's runs that identifierRecognizers() builds
-// for the recognizers it returns (the detector calls each of them on one text in turn), so
-// the cache belongs to that list, not to this module; keyed by the text itself, it is never
-// stale. A recognizer built alone finds the runs itself.
+// for the recognizers it returns, or that shippedRecognizers() builds for those and the IBAN
+// recognizer (the detector calls each of them on one text in turn), so the cache belongs to
+// that list, not to this module; keyed by the text itself, it is never stale. A recognizer
+// built alone finds the runs itself.
 
 export interface DigitRuns {
   readonly text: string;

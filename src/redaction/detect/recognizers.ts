@@ -1,6 +1,6 @@
 // Every recognizer Custos ships: the structured formats (validated by their checksums),
 // national identifiers, phone numbers and dates of birth, and names and places. A function,
-// not a list: the identifier recognizers share each text's digit runs and the name
+// not a list: the identifier and IBAN recognizers share each text's digit runs and the name
 // recognizers its tokenization, and those caches belong to the detector a runtime builds.
 import { digitRunsCache } from "./digit-runs.ts";
 import { identifierRecognizers } from "./identifiers.ts";
