@@ -2,7 +2,7 @@
 // configuration, the logger and the token verifier. None of them holds I/O, so the
 // isolate's requests may share them; everything that does I/O is made per request.
 import type { Tracer } from "@opentelemetry/api";
-import { resourceFromAttributes } from "@opentelemetry/resources";
+import { resourceFromAttributes, type Resource } from "@opentelemetry/resources";
 import { BasicTracerProvider } from "@opentelemetry/sdk-trace-base";
 import { systemClock } from "../deps.ts";
 import { endpointHealth, type EndpointHealth } from "../routing/health.ts";
@@ -45,8 +45,10 @@ export interface IsolateState {
   config: Config;
   /** Compiled in at build time; ${VAR}s resolved from this isolate's bindings. */
   policies: PolicyBundle;
-  /** Spans of this isolate's calls (ids in records, logs and traceparent; not exported yet on Workers). */
+  /** Without a database: spans still give ids to records, logs and providers, but go nowhere. */
   tracer: Tracer;
+  /** The resource every request's tracer provider describes itself with. */
+  traceResource: Resource;
   /** Circuit breakers per endpoint: this isolate's view of endpoint health. */
   health: EndpointHealth;
   /** The PII detector (its gazetteers load once per isolate). */
@@ -87,13 +89,15 @@ export async function buildIsolateState(env: WorkerEnv, write: (line: string) =>
     // (no Queue or Durable Object spool yet), so it refuses to serve rather than lose them.
     throw new ConfigError([{ file: "policies/server.yaml", line: 1, column: 1, message: "audit.on_failure: fail_open needs a durable spool, which the Worker target does not have; use fail_closed (CUSTOS_AUDIT_ON_FAILURE) on Workers" }]);
   }
+  const traceResource = resourceFromAttributes({ "service.name": "custos", "custos.runtime": "workers" });
   return {
     config,
     policies: policies.value,
     activation: { reported: false },
     ...(db ? { suspensions: {} } : {}),
     redaction: redactionSettings(config.server.redaction),
-    tracer: new BasicTracerProvider({ resource: resourceFromAttributes({ "service.name": "custos", "service.runtime": "workers" }) }).getTracer("custos"),
+    tracer: new BasicTracerProvider({ resource: traceResource }).getTracer("custos"),
+    traceResource,
     health: endpointHealth({ failures: config.server.routing.breaker_failures, open_ms: config.server.routing.breaker_open_ms }, systemClock),
     logger,
     verifier,

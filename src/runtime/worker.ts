@@ -2,6 +2,8 @@
 // bindings. Parsed configuration, logger and verifier are kept per isolate; storage,
 // audit sink and upstream client are made per request, since workerd forbids I/O
 // objects that outlive the request that created them. Background work is waitUntil.
+import { BasicTracerProvider } from "@opentelemetry/sdk-trace-base";
+import { ExportOnCallEnd, PostgresSpanExporter } from "../telemetry/span-export.ts";
 import { createNoopMeter } from "@opentelemetry/api";
 import { createCallMetrics } from "../telemetry/metrics.ts";
 import { createApp } from "../app.ts";
@@ -20,7 +22,7 @@ import { uuidv7 } from "../ids.ts";
 import type { WorkerEnv } from "./worker-env.ts";
 import { jsonLogger } from "../telemetry/logger.ts";
 import { buildIsolateState, consoleLine, LOG_BINDINGS, workerSha256, type IsolateState } from "./worker-isolate.ts";
-import { workerStorage } from "./worker-storage.ts";
+import { databaseUrl, workerStorage } from "./worker-storage.ts";
 import { fetchUpstream } from "./worker-upstream.ts";
 import { storedSuspensions } from "../routing/suspensions.ts";
 
@@ -40,6 +42,7 @@ function depsFor(state: IsolateState, env: WorkerEnv, ctx: ExecutionContext): De
   const defer = (work: Promise<unknown>) =>
     ctx.waitUntil(work.catch((e: unknown) => logger.error({ err: e instanceof Error ? e.message : String(e) }, "background work failed")));
   const storage = workerStorage(env);
+  const db = databaseUrl(env) !== undefined;
   const audit = auditWriter({
       store: storage.audit,
       sha: workerSha256,
@@ -77,7 +80,8 @@ function depsFor(state: IsolateState, env: WorkerEnv, ctx: ExecutionContext): De
     ...(state.suspensions
       ? { suspensions: storedSuspensions(() => storage.listSuspensions(), systemClock, { cache: state.suspensions, background: defer, onError: (err) => logger.warn({ err }, "could not refresh the suspension list; the last one stays in force") }) }
       : {}),
-    tracer: state.tracer,
+    // Spans go to otel_spans through this request's connection when its call ends.
+    tracer: db ? new BasicTracerProvider({ resource: state.traceResource, spanProcessors: [new ExportOnCallEnd(new PostgresSpanExporter((rows) => storage.insertSpans(rows)), defer)] }).getTracer("custos", BUILD) : state.tracer,
     // no scrape listener in a Worker (OTLP push of metrics is later work)
     metrics: createCallMetrics(createNoopMeter()),
     health: state.health,
@@ -113,6 +117,7 @@ async function integrate(env: WorkerEnv): Promise<void> {
   if (anchors.length === 0) logger.warn({}, "CUSTOS_ANCHOR_WEBHOOK is not set: checkpoints are signed but not anchored outside the database");
   const storage = workerStorage(env);
   const s = await integrator(storage.audit, workerSha256, logger).run();
+  await storage.maintainSpans(config.server.telemetry.span_retention_days).catch((e: unknown) => logger.warn({ err: e instanceof Error ? e.message : String(e) }, "tracing: span partition upkeep failed"));
   const cp = await checkpointSigner({ store: storage.audit, sha: workerSha256, key, origin: config.server.audit.origin, anchors, logger, now: Date.now }).checkpoint();
   logger.info({ size: s?.size, checkpoint: cp?.size }, "audit integration run");
 }

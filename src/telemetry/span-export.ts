@@ -137,3 +137,41 @@ export class PostgresSpanExporter implements SpanExporter {
     await this.forceFlush();
   }
 }
+
+/**
+ * For runtimes without a process to batch in (Workers): a call's spans are kept until its
+ * server span ends, then exported together in one write kept alive by `background`
+ * (waitUntil). One processor per request: at most `max` spans, the rest dropped.
+ */
+export class ExportOnCallEnd implements SpanProcessor {
+  private spans: ReadableSpan[] = [];
+  private droppedCount = 0;
+
+  constructor(
+    private readonly exporter: SpanExporter,
+    private readonly background: (work: Promise<unknown>) => void,
+    private readonly max = 64,
+  ) {}
+
+  get dropped(): number {
+    return this.droppedCount;
+  }
+
+  onStart(): void {}
+
+  onEnd(span: ReadableSpan): void {
+    if (this.spans.length >= this.max) this.droppedCount++;
+    else this.spans.push(span);
+    if (span.kind === 1 /* SERVER */) this.background(this.forceFlush());
+  }
+
+  forceFlush(): Promise<void> {
+    const batch = this.spans.splice(0);
+    if (batch.length === 0) return Promise.resolve();
+    return new Promise<void>((resolve) => this.exporter.export(batch, () => resolve()));
+  }
+
+  async shutdown(): Promise<void> {
+    await this.forceFlush();
+  }
+}

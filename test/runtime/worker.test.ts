@@ -285,6 +285,25 @@ describe("Custos in workerd", () => {
     }
   });
 
+  it.runIf(DATABASE_URL)("writes a call's spans to otel_spans under the caller's traceparent when the call ends", async () => {
+    const trace = [...crypto.getRandomValues(new Uint8Array(16))].map((b) => b.toString(16).padStart(2, "0")).join(""); // the database outlives runs
+    const res = await mf!.dispatchFetch(`${BASE}/v1/chat/completions`, {
+      method: "POST",
+      headers: { "content-type": "application/json", authorization: `Bearer ${token}`, traceparent: `00-${trace}-00f067aa0ba902b7-01` },
+      body: JSON.stringify({ model: "gpt-4o-mini", messages: [{ role: "user", content: "hi" }] }),
+    });
+    expect(res.status).toBe(200);
+    expect(fake!.requests.at(-1)!.headers.traceparent).toMatch(new RegExp(`^00-${trace}-`));
+    const sql = postgres(DATABASE_URL!, { max: 1, onnotice: () => {} });
+    try {
+      await expect
+        .poll(async () => (await sql`select span_kind, span_name from otel_spans where trace_id = ${trace} order by span_kind`).map((r) => `${r.span_kind} ${r.span_name}`), { timeout: 5000 })
+        .toEqual(["CLIENT chat gpt-4o-mini", "SERVER chat gpt-4o-mini"]);
+    } finally {
+      await sql.end({ timeout: 5 });
+    }
+  });
+
   it.runIf(DATABASE_URL)("is ready when the database answers", async () => {
     const res = await mf!.dispatchFetch(`${BASE}/readyz`);
     expect(res.status).toBe(200);
