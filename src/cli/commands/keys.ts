@@ -10,11 +10,9 @@ import { systemClock } from "../../deps.ts";
 import { keyHasher } from "../../identity/api-keys.ts";
 import { createKey, listKeys, revokeKey, type KeyInfo } from "../../identity/key-admin.ts";
 import { uuidv7 } from "../../ids.ts";
-import { acquireLock, DataDirLockedError } from "../../runtime/lock.ts";
-import { apiKeyPepper, MIGRATIONS_DIR, readServerHandle, resolvePaths, type ServerHandle } from "../../runtime/node-files.ts";
-import { pgliteStorage } from "../../storage/pglite.ts";
-import { postgresStorage } from "../../storage/postgres.ts";
+import { apiKeyPepper, resolvePaths, type ServerHandle } from "../../runtime/node-files.ts";
 import type { Storage } from "../../storage/types.ts";
+import { withAdminStorage } from "../admin-storage.ts";
 import type { CliIo, ExitCode } from "../io.ts";
 
 export const KEYS_USAGE = "custos keys create --team T --name N [--expires 90d] | keys list [--json] | keys revoke ID";
@@ -95,14 +93,6 @@ async function viaServer(handle: ServerHandle, op: Op): Promise<Outcome> {
   return { ok: true, created: body as unknown as { key: string; info: KeyInfo } };
 }
 
-function processAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (e) {
-    return (e as NodeJS.ErrnoException).code === "EPERM";
-  }
-}
 
 const iso = (d: Date | string | null) => (d === null ? "-" : new Date(d).toISOString().replace(/\.\d{3}Z$/, "Z"));
 
@@ -140,41 +130,12 @@ export async function keysCommand(argv: string[], io: CliIo): Promise<ExitCode> 
 }
 
 async function run(op: Op, io: CliIo): Promise<Outcome> {
-  const paths = resolvePaths(io.cwd, io.env);
-  if (io.env.DATABASE_URL) {
-    const pepper = await apiKeyPepper(io.env, paths.stateDir, () => {});
-    const storage = postgresStorage(io.env.DATABASE_URL, { max: 1 });
-    try {
-      return await direct(storage, pepper, op, io);
-    } finally {
-      await storage.close();
-    }
-  }
-  if (paths.dataDir === "memory://") {
-    // An in-memory database exists only inside the server that holds it: opening "another" one here
-    // would create keys in a throw-away database and report success.
-    const handle = await readServerHandle(paths.stateDir);
-    if (handle && processAlive(handle.pid)) return viaServer(handle, op);
-    throw new Error(`CUSTOS_DATA_DIR=memory:// exists only inside a running server, and none left a handle in ${paths.stateDir}; run this where \`custos serve\` runs, or use a data directory or DATABASE_URL`);
-  }
-  let lock;
-  try {
-    lock = await acquireLock(paths.dataDir, "custos keys");
-  } catch (e) {
-    if (!(e instanceof DataDirLockedError)) throw e;
-    const handle = await readServerHandle(paths.stateDir);
-    if (!handle || handle.pid !== e.pid) throw new Error(`${e.message}, and it left no server handle in ${paths.stateDir}; run this where the server runs, or stop it`, { cause: e });
-    return viaServer(handle, op);
-  }
-  try {
-    const pepper = await apiKeyPepper(io.env, paths.stateDir, (file) => io.err(`warning: generated the development API key pepper at ${file}`));
-    const storage = await pgliteStorage(paths.dataDir, MIGRATIONS_DIR);
-    try {
-      return await direct(storage, pepper, op, io);
-    } finally {
-      await storage.close();
-    }
-  } finally {
-    await lock.release();
-  }
+  return withAdminStorage(io, "custos keys", {
+    direct: async (storage, embedded) => {
+      const stateDir = resolvePaths(io.cwd, io.env).stateDir;
+      const pepper = await apiKeyPepper(io.env, stateDir, embedded ? (file) => io.err(`warning: generated the development API key pepper at ${file}`) : () => {});
+      return direct(storage, pepper, op, io);
+    },
+    viaServer: (handle) => viaServer(handle, op),
+  });
 }

@@ -6,14 +6,12 @@ import { userInfo } from "node:os";
 import { parseArgs } from "node:util";
 import { systemClock } from "../../deps.ts";
 import { listSuspensions, resumeTarget, suspendTarget } from "../../routing/suspension-admin.ts";
-import { acquireLock, DataDirLockedError } from "../../runtime/lock.ts";
 import { cliAudit } from "../../runtime/node-audit.ts";
-import { MIGRATIONS_DIR, readServerHandle, resolvePaths, type ServerHandle } from "../../runtime/node-files.ts";
+import { resolvePaths, type ServerHandle } from "../../runtime/node-files.ts";
 import { loadNodeServerSettings } from "../../runtime/node.ts";
-import { pgliteStorage } from "../../storage/pglite.ts";
-import { postgresStorage } from "../../storage/postgres.ts";
 import type { Storage, SuspensionKind, SuspensionRecord } from "../../storage/types.ts";
 import { jsonLogger } from "../../telemetry/logger.ts";
+import { withAdminStorage } from "../admin-storage.ts";
 import type { CliIo, ExitCode } from "../io.ts";
 
 const TARGET = "--endpoint E | --model M | --team T";
@@ -162,48 +160,10 @@ async function runCommand(command: Command, argv: string[], io: CliIo): Promise<
   return 0;
 }
 
-function processAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (e) {
-    return (e as NodeJS.ErrnoException).code === "EPERM";
-  }
-}
 
 async function run(op: Op, io: CliIo): Promise<Outcome> {
-  const paths = resolvePaths(io.cwd, io.env);
-  if (io.env.DATABASE_URL) {
-    const storage = postgresStorage(io.env.DATABASE_URL, { max: 1 });
-    try {
-      return await direct(storage, op, io);
-    } finally {
-      await storage.close();
-    }
-  }
-  if (paths.dataDir === "memory://") {
-    // An in-memory database exists only inside the server that holds it: suspending in a throw-away one would report success and change nothing.
-    const handle = await readServerHandle(paths.stateDir);
-    if (handle && processAlive(handle.pid)) return viaServer(handle, op);
-    throw new Error(`CUSTOS_DATA_DIR=memory:// exists only inside a running server, and none left a handle in ${paths.stateDir}; run this where \`custos serve\` runs, or use a data directory or DATABASE_URL`);
-  }
-  let lock;
-  try {
-    lock = await acquireLock(paths.dataDir, "custos suspend");
-  } catch (e) {
-    if (!(e instanceof DataDirLockedError)) throw e;
-    const handle = await readServerHandle(paths.stateDir);
-    if (!handle || handle.pid !== e.pid) throw new Error(`${e.message}, and it left no server handle in ${paths.stateDir}; run this where the server runs, or stop it`, { cause: e });
-    return viaServer(handle, op);
-  }
-  try {
-    const storage = await pgliteStorage(paths.dataDir, MIGRATIONS_DIR);
-    try {
-      return await direct(storage, op, io);
-    } finally {
-      await storage.close();
-    }
-  } finally {
-    await lock.release();
-  }
+  return withAdminStorage(io, "custos suspend", {
+    direct: (storage) => direct(storage, op, io),
+    viaServer: (handle) => viaServer(handle, op),
+  });
 }
