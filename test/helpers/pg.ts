@@ -4,6 +4,9 @@
 import postgres from "postgres";
 import { MIGRATIONS_DIR } from "../../src/runtime/node-files.ts";
 import { migratePostgres } from "../../src/storage/migrate.ts";
+import { pgliteStorage } from "../../src/storage/pglite.ts";
+import { postgresStorage } from "../../src/storage/postgres.ts";
+import type { Storage } from "../../src/storage/types.ts";
 
 export const DATABASE_URL = process.env.DATABASE_URL || undefined;
 export const MIGRATE_URL = process.env.CUSTOS_MIGRATE_URL || DATABASE_URL;
@@ -55,4 +58,33 @@ export async function freshDatabase(prefix: string): Promise<FreshDb> {
   };
   await migratePostgres(db.ownerUrl, MIGRATIONS_DIR);
   return db;
+}
+
+/**
+ * The storage drivers a storage test runs on: PGlite always; real Postgres when
+ * DATABASE_URL is set (a fresh database migrated by the owner, opened as the runtime role).
+ * `db()` is that database once opened (its owner URL for edits the application never
+ * makes); `close(storage)` closes the storage and drops the database.
+ */
+export function storageDrivers(prefix: string): { drivers: [string, () => Promise<Storage>][]; db: () => FreshDb | undefined; close: (storage: Storage | undefined) => Promise<void> } {
+  let db: FreshDb | undefined;
+  const drivers: [string, () => Promise<Storage>][] = [["pglite", () => pgliteStorage("memory://", MIGRATIONS_DIR)]];
+  if (DATABASE_URL) {
+    drivers.push([
+      "postgres",
+      async () => {
+        db = await freshDatabase(prefix);
+        return postgresStorage(db.url, { max: 2 });
+      },
+    ]);
+  }
+  return {
+    drivers,
+    db: () => db,
+    async close(storage) {
+      await storage?.close();
+      await db?.drop();
+      db = undefined;
+    },
+  };
 }

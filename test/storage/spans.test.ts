@@ -2,24 +2,11 @@
 // DATABASE_URL is set): a batch goes in as one statement and reads back by trace, and
 // retention drops whole days past it while keeping today's.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { MIGRATIONS_DIR } from "../../src/runtime/node-files.ts";
-import { pgliteStorage } from "../../src/storage/pglite.ts";
-import { postgresStorage } from "../../src/storage/postgres.ts";
 import type { SpanRow, Storage } from "../../src/storage/types.ts";
-import { DATABASE_URL, freshDatabase, type FreshDb } from "../helpers/pg.ts";
+import { storageDrivers } from "../helpers/pg.ts";
 import postgres from "postgres";
 
-let db: FreshDb | undefined;
-const drivers: [string, () => Promise<Storage>][] = [["pglite", () => pgliteStorage("memory://", MIGRATIONS_DIR)]];
-if (DATABASE_URL) {
-  drivers.push([
-    "postgres",
-    async () => {
-      db = await freshDatabase("custos_spans");
-      return postgresStorage(db.url, { max: 2 });
-    },
-  ]);
-}
+const { drivers, db, close } = storageDrivers("custos_spans");
 
 const span = (over: Partial<SpanRow> = {}): SpanRow => ({
   timestamp: new Date().toISOString(),
@@ -47,10 +34,7 @@ describe.each(drivers)("otel_spans on %s", (name, open) => {
   beforeAll(async () => {
     storage = await open();
   });
-  afterAll(async () => {
-    await storage?.close();
-    await db?.drop();
-  });
+  afterAll(() => close(storage));
 
   it("a batch in one statement, read back by trace in time order, values intact", async () => {
     const t0 = Date.now();
@@ -76,7 +60,7 @@ describe.each(drivers)("otel_spans on %s", (name, open) => {
     const ddl = `CREATE TABLE ${part} PARTITION OF otel_spans FOR VALUES FROM ('${old} 00:00:00+00') TO ('${old} 00:00:00+00'::timestamptz + interval '1 day')`;
     if (name === "pglite") await storage.unsafeExecute(ddl);
     else {
-      const owner = postgres(db!.ownerUrl, { max: 1, onnotice: () => {} });
+      const owner = postgres(db()!.ownerUrl, { max: 1, onnotice: () => {} });
       await owner.unsafe(ddl).finally(() => owner.end());
     }
     expect(await storage.maintainSpans(30)).toBe(1);

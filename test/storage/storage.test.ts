@@ -10,7 +10,6 @@ import { acquireLock, DataDirLockedError } from "../../src/runtime/lock.ts";
 import { MIGRATIONS_DIR } from "../../src/runtime/node-files.ts";
 import { migratePostgres, pendingMigrations } from "../../src/storage/migrate.ts";
 import { pgliteStorage } from "../../src/storage/pglite.ts";
-import { postgresStorage } from "../../src/storage/postgres.ts";
 import type { Storage } from "../../src/storage/types.ts";
 import { memorySpool } from "../../src/audit/spool.ts";
 import { auditWriter } from "../../src/audit/writer.ts";
@@ -22,7 +21,7 @@ import { consistencyFromStore, inclusionFromStore } from "../../src/audit/proofs
 import { parseKek, pseudonyms } from "../../src/audit/pseudonym.ts";
 import { nodeSha256 } from "../../src/runtime/node-audit.ts";
 import { jsonLogger } from "../../src/telemetry/logger.ts";
-import { DATABASE_URL, freshDatabase, MIGRATE_URL, type FreshDb } from "../helpers/pg.ts";
+import { DATABASE_URL, MIGRATE_URL, storageDrivers } from "../helpers/pg.ts";
 
 const KEK = "00112233445566778899aabbccddeeff00112233445566778899aabbccddeeff";
 const quiet = jsonLogger("silent", () => {});
@@ -31,21 +30,11 @@ function writer(storage: Storage) {
   return auditWriter({ store: storage.audit, sha: nodeSha256, origin: "test/storage", logger: quiet, spool: memorySpool(1000), now: Date.now, newId: uuidv7, defer: () => {}, open: { test: true }, batchMs: 0 });
 }
 
-const drivers: [string, () => Promise<Storage>][] = [["pglite", () => pgliteStorage("memory://", MIGRATIONS_DIR)]];
-if (DATABASE_URL) {
-  drivers.push([
-    "postgres",
-    async () => {
-      db = await freshDatabase("custos_storage");
-      return postgresStorage(db.url, { max: 2 });
-    },
-  ]);
-}
-let db: FreshDb | undefined;
+const { drivers, db, close } = storageDrivers("custos_storage");
 
 /** The fresh Postgres database as its owner, for edits the application never makes. */
 async function asOwner<T>(fn: (sql: postgres.Sql) => Promise<T>): Promise<T> {
-  const sql = postgres(db!.ownerUrl, { max: 1, onnotice: () => {} });
+  const sql = postgres(db()!.ownerUrl, { max: 1, onnotice: () => {} });
   try {
     return await fn(sql);
   } finally {
@@ -58,10 +47,7 @@ describe.each(drivers)("audit storage on %s", (_name, open) => {
   beforeAll(async () => {
     storage = await open();
   });
-  afterAll(async () => {
-    await storage?.close();
-    await db?.drop();
-  });
+  afterAll(() => close(storage));
 
   it("answers a ping", async () => {
     await expect(storage.ping()).resolves.toBeUndefined();

@@ -2,23 +2,10 @@
 // role, on a fresh database migrated by the owner) when DATABASE_URL is set.
 import postgres from "postgres";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { MIGRATIONS_DIR } from "../../src/runtime/node-files.ts";
-import { pgliteStorage } from "../../src/storage/pglite.ts";
-import { postgresStorage } from "../../src/storage/postgres.ts";
 import type { Storage, SuspensionRecord } from "../../src/storage/types.ts";
-import { DATABASE_URL, freshDatabase, type FreshDb } from "../helpers/pg.ts";
+import { storageDrivers } from "../helpers/pg.ts";
 
-let db: FreshDb | undefined;
-const drivers: [string, () => Promise<Storage>][] = [["pglite", () => pgliteStorage("memory://", MIGRATIONS_DIR)]];
-if (DATABASE_URL) {
-  drivers.push([
-    "postgres",
-    async () => {
-      db = await freshDatabase("custos_suspensions");
-      return postgresStorage(db.url, { max: 2 });
-    },
-  ]);
-}
+const { drivers, db, close } = storageDrivers("custos_suspensions");
 
 const row = (over: Partial<SuspensionRecord> = {}): SuspensionRecord => ({
   kind: "model",
@@ -35,10 +22,7 @@ describe.each(drivers)("suspensions on %s", (name, open) => {
   beforeAll(async () => {
     storage = await open();
   });
-  afterAll(async () => {
-    await storage?.close();
-    await db?.drop();
-  });
+  afterAll(() => close(storage));
 
   it("round trip: suspend, list (every field as written), suspend again keeps the first row, resume once", async () => {
     expect(await storage.listSuspensions()).toEqual([]);
@@ -79,7 +63,7 @@ describe.each(drivers)("suspensions on %s", (name, open) => {
   });
 
   it.runIf(name === "postgres")("the runtime role reads, inserts and deletes suspensions but may not rewrite one", async () => {
-    const sql = postgres(db!.url, { max: 1, onnotice: () => {} });
+    const sql = postgres(db()!.url, { max: 1, onnotice: () => {} });
     try {
       await storage.suspend(row());
       await expect(sql`update suspensions set reason = 'rewritten'`).rejects.toThrow(/permission denied/);
