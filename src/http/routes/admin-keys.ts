@@ -3,11 +3,12 @@
 import { Hono } from "hono";
 import { z } from "zod";
 import type { Deps } from "../../deps.ts";
-import { CustosError } from "../../errors/errors.ts";
+import type { CustosError } from "../../errors/errors.ts";
 import { errorResponse } from "../../errors/to-response.ts";
 import { createKey, listKeys, revokeKey } from "../../identity/key-admin.ts";
 import type { Principal } from "../../identity/principal.ts";
 import type { AppEnv } from "../app-env.ts";
+import { jsonBody } from "../json-body.ts";
 import { requireRole } from "../middleware/api-auth.ts";
 
 const CreateBody = z.object({ team: z.string(), name: z.string(), expires_in_days: z.number().optional() }).strict();
@@ -21,23 +22,14 @@ export function adminKeyRoutes(deps: Deps): Hono<AppEnv & { Variables: { princip
   app.post("/", async (c) => {
     const denied = requireRole(c, "admin");
     if (denied) return denied;
-    let body: unknown;
-    try {
-      body = await c.req.json();
-    } catch {
-      return problem(new CustosError("invalid_request", "The body must be JSON: {team, name, expires_in_days?}."), c.get("requestId"));
-    }
-    const parsed = CreateBody.safeParse(body);
-    if (!parsed.success) {
-      const issue = parsed.error.issues[0]!;
-      return problem(new CustosError("invalid_request", `${issue.path.join(".") || "body"}: ${issue.message}`, { param: issue.path.join(".") }), c.get("requestId"));
-    }
+    const parsed = await jsonBody(c, CreateBody, "{team, name, expires_in_days?}", c.get("requestId"));
+    if (!parsed.ok) return parsed.response;
     const p = c.get("principal");
     const actor = await actorOf(deps, p);
     const created = await createKey(
       deps.storage,
       deps.apiKeys.hash,
-      { team: parsed.data.team, name: parsed.data.name, createdBy: `${p.issuerName}:${await deps.pseudonym(p.issuer, p.subject)}`, ...(parsed.data.expires_in_days === undefined ? {} : { expiresInDays: parsed.data.expires_in_days }) },
+      { team: parsed.value.team, name: parsed.value.name, createdBy: `${p.issuerName}:${await deps.pseudonym(p.issuer, p.subject)}`, ...(parsed.value.expires_in_days === undefined ? {} : { expiresInDays: parsed.value.expires_in_days }) },
       { now: deps.clock.now(), newId: deps.newId, audit: deps.audit, actor },
     );
     if (!created.ok) return problem(created.error, c.get("requestId"));

@@ -3,11 +3,12 @@
 import { Hono } from "hono";
 import { z } from "zod";
 import type { Deps } from "../../deps.ts";
-import { CustosError } from "../../errors/errors.ts";
+import type { CustosError } from "../../errors/errors.ts";
 import { errorResponse } from "../../errors/to-response.ts";
 import type { Principal } from "../../identity/principal.ts";
 import { checkTarget, listSuspensions, resumeTarget, suspendTarget } from "../../routing/suspension-admin.ts";
 import type { AppEnv } from "../app-env.ts";
+import { jsonBody } from "../json-body.ts";
 import { requireRole } from "../middleware/api-auth.ts";
 
 // `by`: the operator the CLI names (--by or the OS user); recorded next to the authenticated actor.
@@ -24,23 +25,14 @@ export function adminSuspensionRoutes(deps: Deps): Hono<Env> {
   app.post("/", async (c) => {
     const denied = requireRole(c, "admin");
     if (denied) return denied;
-    let body: unknown;
-    try {
-      body = await c.req.json();
-    } catch {
-      return problem(new CustosError("invalid_request", "The body must be JSON: {kind, name, reason?, by?}."), c.get("requestId"));
-    }
-    const parsed = SuspendBody.safeParse(body);
-    if (!parsed.success) {
-      const issue = parsed.error.issues[0]!;
-      return problem(new CustosError("invalid_request", `${issue.path.join(".") || "body"}: ${issue.message}`, { param: issue.path.join(".") }), c.get("requestId"));
-    }
-    const who = await whoOf(deps, c.get("principal"), parsed.data.by);
-    const target = checkTarget(parsed.data.kind, parsed.data.name);
+    const parsed = await jsonBody(c, SuspendBody, "{kind, name, reason?, by?}", c.get("requestId"));
+    if (!parsed.ok) return parsed.response;
+    const who = await whoOf(deps, c.get("principal"), parsed.value.by);
+    const target = checkTarget(parsed.value.kind, parsed.value.name);
     if (!target.ok) return problem(target.error, c.get("requestId"));
     const r = await suspendTarget(
       deps.storage,
-      { ...target.value, by: who.by, ...(parsed.data.reason === undefined ? {} : { reason: parsed.data.reason }) },
+      { ...target.value, by: who.by, ...(parsed.value.reason === undefined ? {} : { reason: parsed.value.reason }) },
       { now: deps.clock.now(), audit: deps.audit, actor: who.actor },
     );
     if (!r.ok) return problem(r.error, c.get("requestId"));
