@@ -39,13 +39,35 @@ export interface RunningMetrics {
   close(): Promise<void>;
 }
 
+/** This server's own MeterProvider with the exporter as its reader (not registered globally), and the listener. */
 export async function startMetrics(opts: MetricsOptions): Promise<RunningMetrics> {
-  const host = opts.host ?? DEFAULT_METRICS_HOST;
   const exporter = new PrometheusExporter({ preventServerStart: true });
   const provider = new MeterProvider({
     resource: resourceFromAttributes({ "service.name": "custos", ...(opts.version ? { "service.version": opts.version } : {}) }),
     readers: [exporter],
   });
+  try {
+    const listener = await metricsListener({ ...opts, exporter });
+    return { meter: provider.getMeter("custos"), ...listener, close: () => listener.close().then(() => provider.shutdown()) };
+  } catch (e) {
+    await provider.shutdown();
+    throw e;
+  }
+}
+
+export interface MetricsListener {
+  readonly url: string;
+  readonly port: number;
+  close(): Promise<void>;
+}
+
+/**
+ * /metrics for a Prometheus exporter some MeterProvider reads through (this module's own,
+ * or the one NodeSDK registers when `custos serve` runs it).
+ */
+export async function metricsListener(opts: Omit<MetricsOptions, "version"> & { exporter: PrometheusExporter }): Promise<MetricsListener> {
+  const host = opts.host ?? DEFAULT_METRICS_HOST;
+  const { exporter } = opts;
   const serializer = new PrometheusSerializer();
 
   const scrape = async (res: ServerResponse) => {
@@ -70,18 +92,13 @@ export async function startMetrics(opts: MetricsOptions): Promise<RunningMetrics
   };
 
   const server = createServer(handle);
-  try {
-    await new Promise<void>((resolve, reject) => {
-      server.once("error", reject);
-      server.listen({ host, port: opts.port ?? DEFAULT_METRICS_PORT }, () => {
-        server.off("error", reject);
-        resolve();
-      });
+  await new Promise<void>((resolve, reject) => {
+    server.once("error", reject);
+    server.listen({ host, port: opts.port ?? DEFAULT_METRICS_PORT }, () => {
+      server.off("error", reject);
+      resolve();
     });
-  } catch (e) {
-    await provider.shutdown();
-    throw e;
-  }
+  });
   // The API listener keeps the process alive; this one alone must not (a server that fails
   // to start after it, a CLI that ends, must still exit).
   server.unref();
@@ -94,7 +111,6 @@ export async function startMetrics(opts: MetricsOptions): Promise<RunningMetrics
 
   let closing: Promise<void> | undefined;
   return {
-    meter: provider.getMeter("custos"),
     url,
     port: address.port,
     close: () =>
@@ -102,7 +118,6 @@ export async function startMetrics(opts: MetricsOptions): Promise<RunningMetrics
         const closed = new Promise<void>((r) => server.close(() => r()));
         server.closeAllConnections(); // a scrape still running, or a scraper holding its connection open, must not hold up shutdown
         await closed;
-        await provider.shutdown();
       })()),
   };
 }

@@ -2,7 +2,8 @@
 // builds the deps, serves the app, and shuts down gracefully.
 import { createNoopMeter } from "@opentelemetry/api";
 import { createCallMetrics } from "../telemetry/metrics.ts";
-import { startMetrics } from "./node-metrics.ts";
+import { PrometheusExporter } from "@opentelemetry/exporter-prometheus";
+import { metricsListener as prometheusListener, startMetrics } from "./node-metrics.ts";
 import { startNodeTracing } from "./node-tracing.ts";
 import { endpointHealth } from "../routing/health.ts";
 import { serve, type ServerType } from "@hono/node-server";
@@ -49,6 +50,11 @@ export interface NodeServerOptions {
   port?: number;
   /** Overrides the configured metrics port (tests use 0). */
   metricsPort?: number;
+  /**
+   * Register the tracer and meter providers globally through the OpenTelemetry NodeSDK:
+   * what `custos serve` does (one server per process). Embedded servers leave it off.
+   */
+  globalTelemetry?: boolean;
 }
 
 export interface RunningServer {
@@ -83,10 +89,13 @@ export async function startNodeServer(opts: NodeServerOptions): Promise<RunningS
   const policies = { current: await loadNodePolicies(paths.policiesDir, env) };
   const logger = opts.logger ?? nodeLogger(config.server.logging.level, { pretty: process.stdout.isTTY });
 
-  // Metrics first: a taken port is found before anything else is opened.
+  // Metrics first: a taken port is found before anything else is opened. Under NodeSDK
+  // (custos serve) the Prometheus reader belongs to the registered meter provider.
   const t = config.server.telemetry;
-  const metricsListener = t.metrics_enabled ? await startMetrics({ host: t.metrics_host, port: opts.metricsPort ?? t.metrics_port, logger, version: proxyBuild().replace(/^custos /, "") }) : undefined;
-  const metrics = createCallMetrics(metricsListener?.meter ?? createNoopMeter());
+  const listen = { host: t.metrics_host, port: opts.metricsPort ?? t.metrics_port, logger };
+  const promReader = opts.globalTelemetry && t.metrics_enabled ? new PrometheusExporter({ preventServerStart: true }) : undefined;
+  const ownMetrics = !opts.globalTelemetry && t.metrics_enabled ? await startMetrics({ ...listen, version: proxyBuild().replace(/^custos /, "") }) : undefined;
+  const metricsListener = promReader ? await prometheusListener({ ...listen, exporter: promReader }) : ownMetrics;
   const pepper = await apiKeyPepper(env, paths.stateDir, (file) => logger.warn({ file }, "generated the development API key pepper"));
   const kek = parseKek(await kekText(env, paths.stateDir, (file) => logger.warn({ file }, "generated the development key-encryption key")));
   const { storage, lock } = await openStorage(paths, env, logger);
@@ -100,13 +109,15 @@ export async function startNodeServer(opts: NodeServerOptions): Promise<RunningS
 
   const newId = () => uuidv7();
   const build = proxyBuild();
+  const tracing = await startNodeTracing({ storage, env, logger, build, retentionDays: t.span_retention_days, ...(opts.globalTelemetry ? { global: promReader ? { metricReader: promReader } : {} } : {}) });
+  const metrics = createCallMetrics(tracing.meter ?? ownMetrics?.meter ?? createNoopMeter());
   const audit = await startNodeAudit({ storage, config, env, paths, logger, kek, defer, newId, build, onWrite: (s, e) => metrics.auditWrite(s, e) }).catch(async (e: unknown) => {
+    await tracing.shutdown();
     await storage.close();
     await lock?.release();
     await metricsListener?.close();
     throw e;
   });
-  const tracing = await startNodeTracing({ storage, env, logger, build, retentionDays: config.server.telemetry.span_retention_days });
   const stopObserving = metrics.observe({ auditBacklog: () => audit.sink.backlog().queued, spansDropped: () => tracing.dropped() });
   const adminToken = randomBytes(32).toString("base64url");
   audit.sink.emit({ type: "policy.activate", fields: activationEntry(policies.current, "start") });

@@ -7,7 +7,7 @@ import type { CliIo, ExitCode } from "../io.ts";
 export async function serveCommand(_argv: string[], io: CliIo): Promise<ExitCode> {
   let server;
   try {
-    server = await startNodeServer({ env: io.env, cwd: io.cwd });
+    server = await startNodeServer({ env: io.env, cwd: io.cwd, globalTelemetry: true });
   } catch (e) {
     if (e instanceof ConfigError) io.err(`configuration errors:\n${e.message}`);
     else if (e instanceof DataDirLockedError) io.err(`${e.message}; stop it first, or set CUSTOS_DATA_DIR to use another directory`);
