@@ -1,13 +1,8 @@
-// Which endpoint serves a call: the first in the catalogue that lists the model, speaks the
-// operation, and is one the caller's policy lets the data go to (provider, region,
-// jurisdiction). (The routing issue adds priorities, health and fallbacks.)
+// Where policy lets a call's data go (provider, region, jurisdiction) and which catalogue
+// endpoints serve a model: the pieces route.ts plans with and /v1/models lists by.
 import type { Endpoint } from "../config/providers.ts";
-import { CustosError } from "../errors/errors.ts";
-import { err, ok, type Result } from "../errors/result.ts";
 import type { Obligations } from "../policy/engine.ts";
 import { matchesAny } from "../policy/glob.ts";
-import { adapterFor } from "../providers/registry.ts";
-import { OPERATION_ROUTES, type Operation } from "../providers/types.ts";
 
 export const modelMatches = (pattern: string, model: string): boolean =>
   pattern.endsWith("*") ? model.startsWith(pattern.slice(0, -1)) : pattern === model;
@@ -29,33 +24,6 @@ export function excludedBy(e: Endpoint, c: RouteConstraints): { rule: string; ki
     if ((r.allow && !matchesAny(r.allow, e.region)) || (r.jurisdictions && (e.jurisdiction === undefined || !r.jurisdictions.includes(e.jurisdiction)))) return { rule: r.rule, kind: "region" };
   }
   return undefined;
-}
-
-export function selectEndpoint(endpoints: readonly Endpoint[], model: string, operation: Operation, constraints: RouteConstraints = NO_CONSTRAINTS): Result<Endpoint, CustosError> {
-  const serving = endpoints.filter((e) => servesModel(e, model));
-  if (serving.length === 0) {
-    return err(new CustosError("model_not_found", `The model '${model}' is not offered by this Custos deployment.`, { param: "model" }));
-  }
-  const speaking = serving.filter((e) => adapterFor(e).operations.has(operation));
-  if (speaking.length === 0) {
-    return err(
-      new CustosError("invalid_request", `The model '${model}' cannot be called through ${OPERATION_ROUTES[operation]}; its provider does not offer that API.`, {
-        param: "model",
-      }),
-    );
-  }
-  let excluded: ReturnType<typeof excludedBy>;
-  for (const e of speaking) {
-    const why = excludedBy(e, constraints);
-    if (!why) return ok(e);
-    // A region exclusion is the one to report: it is what the caller can act on (another model, or asking for the region).
-    if (!excluded || why.kind === "region") excluded = why;
-  }
-  const x = excluded!;
-  if (x.kind === "region") {
-    return err(new CustosError("region_not_allowed", `No endpoint in the regions allowed by policy rule '${x.rule}' serves the model '${model.slice(0, 100)}'.`, { param: "model" }));
-  }
-  return err(new CustosError("model_not_allowed", `No provider allowed by policy rule '${x.rule}' serves the model '${model.slice(0, 100)}'.`, { param: "model" }));
 }
 
 /** Every concrete (non-wildcard) model name in the catalogue, with the endpoint kind that serves it first. */

@@ -22,9 +22,8 @@ export interface NodeTracing {
   tracer: Tracer;
   /** With `global`: the meter of the registered provider (the Prometheus reader's); else undefined. */
   meter?: Meter;
-  /** Spans dropped (queue full) and failed (export error), since start. */
+  /** Spans dropped (queue full), since start. */
   dropped(): number;
-  failed(): number;
   /** Exports what is queued, then stops. */
   shutdown(): Promise<void>;
 }
@@ -74,7 +73,6 @@ export async function startNodeTracing(o: {
     tracer,
     ...(meter ? { meter } : {}),
     dropped: () => toPostgres.dropped,
-    failed: () => toPostgres.failed,
     async shutdown() {
       clearInterval(timer);
       await stop().catch((e: unknown) => o.logger.warn({ err: e instanceof Error ? e.message : String(e) }, "tracing: the last spans could not be exported"));
