@@ -53,6 +53,17 @@ export async function withAdminStorage<T>(io: CliIo, command: string, routes: Ad
   }
 }
 
+/** One call to the running server's admin API with the token its handle holds: the status and the JSON answer (its `detail` as the message when it failed). */
+export async function adminCall(handle: ServerHandle, path: string, init: { method?: "GET" | "POST" | "DELETE"; body?: unknown } = {}): Promise<{ ok: boolean; status: number; body: Record<string, unknown>; message: string }> {
+  const res = await fetch(`${handle.url}${path}`, {
+    method: init.method ?? "GET",
+    headers: { authorization: `Bearer ${handle.token}`, "content-type": "application/json" },
+    ...(init.body === undefined ? {} : { body: JSON.stringify(init.body) }),
+  });
+  const body = (await res.json()) as Record<string, unknown>;
+  return { ok: res.ok, status: res.status, body, message: String(body.detail ?? `the server answered ${res.status}`) };
+}
+
 function processAlive(pid: number): boolean {
   try {
     process.kill(pid, 0);

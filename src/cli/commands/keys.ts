@@ -12,7 +12,7 @@ import { createKey, listKeys, revokeKey, type KeyInfo } from "../../identity/key
 import { uuidv7 } from "../../ids.ts";
 import { apiKeyPepper, resolvePaths, type ServerHandle } from "../../runtime/node-files.ts";
 import type { Storage } from "../../storage/types.ts";
-import { withAdminStorage } from "../admin-storage.ts";
+import { adminCall, withAdminStorage } from "../admin-storage.ts";
 import type { CliIo, ExitCode } from "../io.ts";
 
 export const KEYS_USAGE = "custos keys create --team T --name N [--expires 90d] | keys list [--json] | keys revoke ID";
@@ -77,20 +77,18 @@ async function direct(storage: Storage, pepper: string, op: Op, io: CliIo): Prom
 }
 
 async function viaServer(handle: ServerHandle, op: Op): Promise<Outcome> {
-  const base = `${handle.url}/api/admin/keys`;
-  const headers = { authorization: `Bearer ${handle.token}`, "content-type": "application/json" };
-  const res =
+  const base = "/api/admin/keys";
+  const r =
     op.kind === "list"
-      ? await fetch(base, { headers })
+      ? await adminCall(handle, base)
       : op.kind === "revoke"
-        ? await fetch(`${base}/${encodeURIComponent(op.id)}`, { method: "DELETE", headers })
-        : await fetch(base, { method: "POST", headers, body: JSON.stringify({ team: op.team, name: op.name, ...(op.expiresInDays === undefined ? {} : { expires_in_days: op.expiresInDays }) }) });
-  const body = (await res.json()) as Record<string, unknown>;
-  if (!res.ok) return { ok: false, message: String(body.detail ?? `the server answered ${res.status}`) };
+        ? await adminCall(handle, `${base}/${encodeURIComponent(op.id)}`, { method: "DELETE" })
+        : await adminCall(handle, base, { method: "POST", body: { team: op.team, name: op.name, ...(op.expiresInDays === undefined ? {} : { expires_in_days: op.expiresInDays }) } });
+  if (!r.ok) return { ok: false, message: r.message };
   // Dates arrive as ISO strings; printing takes either.
-  if (op.kind === "list") return { ok: true, keys: body.keys as KeyInfo[] };
-  if (op.kind === "revoke") return { ok: true, revoked: body as unknown as KeyInfo };
-  return { ok: true, created: body as unknown as { key: string; info: KeyInfo } };
+  if (op.kind === "list") return { ok: true, keys: r.body.keys as KeyInfo[] };
+  if (op.kind === "revoke") return { ok: true, revoked: r.body as unknown as KeyInfo };
+  return { ok: true, created: r.body as unknown as { key: string; info: KeyInfo } };
 }
 
 

@@ -11,7 +11,7 @@ import { resolvePaths, type ServerHandle } from "../../runtime/node-files.ts";
 import { loadNodeServerSettings } from "../../runtime/node.ts";
 import type { Storage, SuspensionKind, SuspensionRecord } from "../../storage/types.ts";
 import { jsonLogger } from "../../telemetry/logger.ts";
-import { withAdminStorage } from "../admin-storage.ts";
+import { adminCall, withAdminStorage } from "../admin-storage.ts";
 import type { CliIo, ExitCode } from "../io.ts";
 
 const TARGET = "--endpoint E | --model M | --team T";
@@ -99,20 +99,18 @@ async function direct(storage: Storage, op: Op, io: CliIo): Promise<Outcome> {
 }
 
 async function viaServer(handle: ServerHandle, op: Op): Promise<Outcome> {
-  const base = `${handle.url}/api/admin/suspensions`;
-  const headers = { authorization: `Bearer ${handle.token}`, "content-type": "application/json" };
-  const res =
+  const base = "/api/admin/suspensions";
+  const r =
     op.kind === "list"
-      ? await fetch(base, { headers })
+      ? await adminCall(handle, base)
       : op.kind === "resume"
-        ? await fetch(`${base}/${op.target}/${encodeURIComponent(op.name)}?by=${encodeURIComponent(op.by)}`, { method: "DELETE", headers })
-        : await fetch(base, { method: "POST", headers, body: JSON.stringify({ kind: op.target, name: op.name, by: op.by, ...(op.reason === undefined ? {} : { reason: op.reason }) }) });
-  const body = (await res.json()) as Record<string, unknown>;
-  if (!res.ok) return { ok: false, notSuspended: res.status === 404 && op.kind === "resume", message: String(body.detail ?? `the server answered ${res.status}`) };
+        ? await adminCall(handle, `${base}/${op.target}/${encodeURIComponent(op.name)}?by=${encodeURIComponent(op.by)}`, { method: "DELETE" })
+        : await adminCall(handle, base, { method: "POST", body: { kind: op.target, name: op.name, by: op.by, ...(op.reason === undefined ? {} : { reason: op.reason }) } });
+  if (!r.ok) return { ok: false, notSuspended: r.status === 404 && op.kind === "resume", message: r.message };
   // Dates arrive as ISO strings; printing takes either.
-  if (op.kind === "list") return { ok: true, list: body.suspensions as SuspensionRecord[] };
-  if (op.kind === "resume") return { ok: true, resumed: body.resumed as SuspensionRecord };
-  return { ok: true, suspended: { created: body.created === true, record: body.suspension as SuspensionRecord } };
+  if (op.kind === "list") return { ok: true, list: r.body.suspensions as SuspensionRecord[] };
+  if (op.kind === "resume") return { ok: true, resumed: r.body.resumed as SuspensionRecord };
+  return { ok: true, suspended: { created: r.body.created === true, record: r.body.suspension as SuspensionRecord } };
 }
 
 const iso = (d: Date | string) => new Date(d).toISOString().replace(/\.\d{3}Z$/, "Z");
