@@ -23,7 +23,7 @@ export const AUDIT_USAGE = `custos audit verify --trust F [--bundle DIR] [--from
   custos audit trust [--out F]
   custos audit keygen
   custos audit subject --sub S [--iss ISSUER] | --email E
-  custos audit erase --subject PSEUDONYM`;
+  custos audit erase --subject=PSEUDONYM`;
 
 export type Flags = Record<string, string | boolean | undefined>;
 
