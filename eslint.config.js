@@ -14,7 +14,7 @@ export default tseslint.config(
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {
-    files: ["**/*.ts"],
+    files: ["**/*.ts", "**/*.tsx"],
     languageOptions: { parserOptions: { projectService: true, tsconfigRootDir: import.meta.dirname } },
     rules: {
       "@typescript-eslint/no-floating-promises": "error",
@@ -27,13 +27,13 @@ export default tseslint.config(
     },
   },
   {
-    // Core: everything under src/ except the runtime, CLI, storage and HTTP layers.
+    // Core: everything under src/ except the runtime, CLI, storage and HTTP layers (the console is HTTP).
     files: ["src/**/*.ts"],
-    ignores: ["src/runtime/**", "src/cli/**", "src/storage/**", "src/http/**", "src/app.ts", "src/**/*.test.ts"],
+    ignores: ["src/runtime/**", "src/cli/**", "src/storage/**", "src/http/**", "src/console/**", "src/app.ts", "src/**/*.test.ts"],
     rules: { "no-restricted-imports": ["error", { patterns: [nodeBuiltins, hono, databases, nodeOnlyLibs] }] },
   },
   {
-    files: ["src/http/**/*.ts", "src/app.ts"],
+    files: ["src/http/**/*.ts", "src/console/**/*.ts", "src/console/**/*.tsx", "src/app.ts"],
     ignores: ["src/**/*.test.ts"],
     rules: { "no-restricted-imports": ["error", { patterns: [nodeBuiltins, databases, nodeOnlyLibs] }] },
   },

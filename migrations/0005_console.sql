@@ -5,7 +5,7 @@
 -- table cannot be replayed as cookies. Idle and absolute expiry are checked on every use;
 -- sign-out deletes the row.
 CREATE TABLE "console_sessions" (
-	"id_hash" bytea PRIMARY KEY,
+	"id_hash" text PRIMARY KEY,
 	"csrf" text NOT NULL,
 	"issuer" text NOT NULL,
 	"issuer_name" text NOT NULL,
@@ -25,7 +25,7 @@ CREATE INDEX "console_sessions_expires_idx" ON "console_sessions" ("expires_at")
 -- (their jti): each row is consumed once, by a DELETE ... RETURNING, so a replayed
 -- callback or link finds nothing.
 CREATE TABLE "console_logins" (
-	"key_hash" bytea PRIMARY KEY,
+	"key_hash" text PRIMARY KEY,
 	"kind" text NOT NULL,
 	"data" jsonb NOT NULL,
 	"expires_at" timestamp with time zone NOT NULL,

@@ -13,6 +13,7 @@ import { adminKeyRoutes } from "./http/routes/admin-keys.ts";
 import { adminSuspensionRoutes } from "./http/routes/admin-suspensions.ts";
 import { auditRoutes } from "./http/routes/audit.ts";
 import { apiAuth } from "./http/middleware/api-auth.ts";
+import { consoleRoutes } from "./console/routes.tsx";
 
 export function createApp(deps: Deps): Hono<AppEnv> {
   const app = new Hono<AppEnv>();
@@ -22,6 +23,7 @@ export function createApp(deps: Deps): Hono<AppEnv> {
   app.use(requestId(deps.newId));
   app.route("/", healthRoutes(deps));
   app.route("/", modelRoutes(deps));
+  app.route("/", consoleRoutes(deps));
   app.use("/api/*", apiAuth(deps));
   app.route("/api/admin/keys", adminKeyRoutes(deps));
   app.route("/api/admin/suspensions", adminSuspensionRoutes(deps));

@@ -1,6 +1,7 @@
 // Everything the app is built from. Runtime entries (src/runtime/) construct it; core
 // code receives it and never reads the environment or opens I/O by itself.
 import type { Tracer } from "@opentelemetry/api";
+import type { JWK } from "jose";
 import type { CallMetrics } from "./telemetry/metrics.ts";
 import type { Pseudonymizer } from "./audit/pseudonym.ts";
 import type { ContentSealer } from "./audit/content.ts";
@@ -43,6 +44,8 @@ export interface Deps {
   /** Build and configuration facts every request entry carries. */
   system: SystemFacts;
   logger: Logger;
+  /** The development issuer's public key, only where this listener trusts it (console links). */
+  devIssuerKey?: JWK;
   /** JWTs from trusted issuers. */
   verifier: Verifier;
   /** Custos API keys (cst_…). */

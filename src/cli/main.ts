@@ -7,12 +7,14 @@ import { keysCommand, KEYS_USAGE } from "./commands/keys.ts";
 import { auditCommand, AUDIT_USAGE } from "./commands/audit.ts";
 import { policyCommand, POLICY_USAGE } from "./commands/policy.ts";
 import { redactCommand, REDACT_USAGE } from "./commands/redact.ts";
+import { consoleLinkCommand, CONSOLE_LINK_USAGE } from "./commands/console-link.ts";
 import { resumeCommand, RESUME_USAGE, suspendCommand, suspensionsCommand, SUSPEND_USAGE, SUSPENSIONS_USAGE } from "./commands/suspend.ts";
 
 const COMMANDS: Record<string, { run: (argv: string[], io: CliIo) => Promise<ExitCode>; usage: string }> = {
   serve: { run: serveCommand, usage: "custos serve                 run the proxy (npm start)" },
   migrate: { run: migrateCommand, usage: "custos migrate               apply migrations/ (CUSTOS_MIGRATE_URL, DATABASE_URL, or the embedded database)" },
   token: { run: tokenCommand, usage: TOKEN_USAGE },
+  "console-link": { run: consoleLinkCommand, usage: CONSOLE_LINK_USAGE },
   keys: { run: keysCommand, usage: KEYS_USAGE },
   audit: { run: auditCommand, usage: AUDIT_USAGE },
   policy: { run: policyCommand, usage: POLICY_USAGE },

@@ -79,7 +79,20 @@ export const IssuerSchema = z
     default_roles: z.array(role).default(["user"]),
     /** The console's sign-in client (OIDC authorization code + PKCE). */
     console: z
-      .object({ client_id: z.string().min(1), client_secret: z.string().optional(), redirect_url: z.string().url() })
+      .object({
+        /** Empty: no console sign-in through this issuer (so the example can read it from an unset variable). */
+        client_id: z.string(),
+        /** Empty or absent: a public client (PKCE alone). */
+        client_secret: z
+          .string()
+          .optional()
+          .transform((s) => (s === "" ? undefined : s)),
+        /** Where the IdP sends the browser back; absent: this server's /console/callback at the address the browser used (register it with the IdP). */
+        redirect_url: z.url().optional(),
+        scopes: z.array(z.string().regex(/^[\x21\x23-\x5b\x5d-\x7e]+$/)).default(["openid", "email", "profile"]),
+        /** The label on the sign-in button (default: the issuer's name). */
+        label: z.string().min(1).max(80).optional(),
+      })
       .strict()
       .optional(),
     /** Seconds a fetched key set stays fresh before it is refreshed (rotation without restart). */

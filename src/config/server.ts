@@ -52,6 +52,15 @@ export const ServerSettingsSchema = z
       })
       .strict()
       .prefault({}),
+    console: z
+      .object({
+        /** A console session unused this long is over (sign in again). */
+        idle_timeout_minutes: z.coerce.number().int().min(1).max(1440).default(30),
+        /** A console session is over this long after sign-in, used or not. */
+        absolute_timeout_hours: z.coerce.number().int().min(1).max(168).default(12),
+      })
+      .strict()
+      .prefault({}),
     shutdown: z
       .object({
         /** How long in-flight requests (streams included) may run on after SIGTERM. */
@@ -117,6 +126,8 @@ export const SERVER_ENV_OVERRIDES: ReadonlyArray<readonly [string, readonly stri
   ["CUSTOS_METRICS_ENABLED", ["telemetry", "metrics_enabled"]],
   ["CUSTOS_METRICS_HOST", ["telemetry", "metrics_host"]],
   ["CUSTOS_METRICS_PORT", ["telemetry", "metrics_port"]],
+  ["CUSTOS_CONSOLE_IDLE_TIMEOUT_MINUTES", ["console", "idle_timeout_minutes"]],
+  ["CUSTOS_CONSOLE_ABSOLUTE_TIMEOUT_HOURS", ["console", "absolute_timeout_hours"]],
   ["CUSTOS_SHUTDOWN_GRACE_MS", ["shutdown", "grace_ms"]],
   ["CUSTOS_AUDIT_ORIGIN", ["audit", "origin"]],
   ["CUSTOS_AUDIT_CONTENT", ["audit", "content"]],

@@ -16,6 +16,7 @@ export const ERROR_CODES = {
   pii_blocked: 403,
   region_not_allowed: 403,
   forbidden: 403,
+  csrf_rejected: 403,
   not_found: 404,
   model_not_found: 404,
   request_too_large: 413,

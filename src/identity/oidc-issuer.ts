@@ -8,7 +8,7 @@ import { CustosError } from "../errors/errors.ts";
 import { err, ok, type Result } from "../errors/result.ts";
 import type { Logger } from "../telemetry/logger.ts";
 import { stringClaim, stringList, claimAt } from "./claims.ts";
-import { groupMapper } from "./mapping.ts";
+import { groupMapper, type GroupMapper } from "./mapping.ts";
 import type { Principal, TokenFacts } from "./principal.ts";
 
 export interface VerifiedToken {
@@ -104,29 +104,6 @@ export function oidcIssuer(cfg: IssuerConfig, logger: Logger, now: () => number 
     }
   };
 
-  function principalOf(payload: JWTPayload): Result<Principal, CustosError> {
-    const claims = payload as Record<string, unknown>;
-    const subject = stringClaim(claims, cfg.claims.subject);
-    if (!subject) return err(authError(`The token has no '${cfg.claims.subject}' claim to identify you by.`, "missing subject"));
-    const groups = cfg.claims.groups.flatMap((p) => stringList(claimAt(claims, p)));
-    const email = stringClaim(claims, cfg.claims.email);
-    const tenant = cfg.claims.tenant ? stringClaim(claims, cfg.claims.tenant) : undefined;
-    const clientId = clientIdOf(claims);
-    return ok({
-      kind: "user",
-      credential: "jwt",
-      issuer: cfg.issuer,
-      issuerName: name,
-      subject,
-      ...(email ? { email } : {}),
-      teams: mapper.teams(groups),
-      roles: mapper.roles(groups),
-      ...(clientId ? { clientId } : {}),
-      ...(tenant ? { tenant } : {}),
-      ...(typeof payload.jti === "string" ? { tokenId: payload.jti } : {}),
-    });
-  }
-
   return {
     issuer: cfg.issuer,
     name,
@@ -155,12 +132,36 @@ export function oidcIssuer(cfg: IssuerConfig, logger: Logger, now: () => number 
         const party = clientIdOf(payload as Record<string, unknown>);
         if (!party || !cfg.authorized_parties.includes(party)) return err(authError("The token was issued to a client this server does not accept (azp).", "azp"));
       }
-      const principal = principalOf(payload);
+      const principal = claimsPrincipal(cfg, name, mapper, payload);
       if (!principal.ok) return principal;
       principal.value.token = tokenFacts(header, payload);
       return ok({ principal: principal.value, expiresAt: payload.exp! * 1000 + cfg.clock_skew_seconds * 1000 });
     },
   };
+}
+
+/** The principal an issuer's claims (an access or ID token's) describe: subject, email, and teams and roles from its groups. */
+export function claimsPrincipal(cfg: IssuerConfig, name: string, mapper: GroupMapper, payload: JWTPayload): Result<Principal, CustosError> {
+  const claims = payload as Record<string, unknown>;
+  const subject = stringClaim(claims, cfg.claims.subject);
+  if (!subject) return err(authError(`The token has no '${cfg.claims.subject}' claim to identify you by.`, "missing subject"));
+  const groups = cfg.claims.groups.flatMap((p) => stringList(claimAt(claims, p)));
+  const email = stringClaim(claims, cfg.claims.email);
+  const tenant = cfg.claims.tenant ? stringClaim(claims, cfg.claims.tenant) : undefined;
+  const clientId = clientIdOf(claims);
+  return ok({
+    kind: "user",
+    credential: "jwt",
+    issuer: cfg.issuer,
+    issuerName: name,
+    subject,
+    ...(email ? { email } : {}),
+    teams: mapper.teams(groups),
+    roles: mapper.roles(groups),
+    ...(clientId ? { clientId } : {}),
+    ...(tenant ? { tenant } : {}),
+    ...(typeof payload.jti === "string" ? { tokenId: payload.jti } : {}),
+  });
 }
 
 /** What the audit log records about a verified token (never the token or its signature). */

@@ -2,7 +2,7 @@
 export type Role = "user" | "auditor" | "auditor_content" | "admin";
 export const ROLES: readonly Role[] = ["user", "auditor", "auditor_content", "admin"];
 
-export type CredentialKind = "jwt" | "api_key" | "dev" | "admin_token";
+export type CredentialKind = "jwt" | "api_key" | "dev" | "admin_token" | "session";
 
 export interface TokenFacts {
   alg: string;

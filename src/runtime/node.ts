@@ -109,6 +109,7 @@ export async function startNodeServer(opts: NodeServerOptions): Promise<RunningS
 
   const newId = () => uuidv7();
   const build = proxyBuild();
+  const devKey = await trustedDevKey(config, host, env, paths, logger);
   const tracing = await startNodeTracing({ storage, env, logger, build, retentionDays: t.span_retention_days, ...(opts.globalTelemetry ? { global: promReader ? { metricReader: promReader } : {} } : {}) });
   const metrics = createCallMetrics(tracing.meter ?? ownMetrics?.meter ?? createNoopMeter());
   const audit = await startNodeAudit({ storage, config, env, paths, logger, kek, defer, newId, build, onWrite: (s, e) => metrics.auditWrite(s, e) }).catch(async (e: unknown) => {
@@ -155,7 +156,8 @@ export async function startNodeServer(opts: NodeServerOptions): Promise<RunningS
       : {}),
     system: { proxyBuild: build, configSha256: config.sha256 },
     logger,
-    verifier: await verifierFor(config, host, env, paths, logger),
+    verifier: await verifierFor(config, host, env, paths, logger, devKey ?? null),
+    ...(devKey ? { devIssuerKey: devKey } : {}),
     apiKeys: apiKeyVerifier({ storage, hash: await keyHasher(pepper, nodeHashing), clock: systemClock, defer, logger }),
     clientAddress: (_req, platform) => (platform as { incoming?: IncomingMessage } | undefined)?.incoming?.socket.remoteAddress,
     upstream,
@@ -251,15 +253,19 @@ async function openStorage(paths: Paths, env: Env, logger: Logger): Promise<{ st
   }
 }
 
-/** The token verifier as the server builds it (also what `custos policy explain --token` checks a token with). */
-export async function verifierFor(config: Config, host: string, env: Env, paths: Paths, logger: Logger): Promise<Verifier> {
+/** The development issuer's public key where this listener trusts it (loopback, or CUSTOS_DEV_ISSUER=1); logs why either way. */
+export async function trustedDevKey(config: Config, host: string, env: Env, paths: Paths, logger: Logger): Promise<JWK | undefined> {
   const trust = devIssuerTrust(config.identity.development_issuer.trusted, host, env.CUSTOS_DEV_ISSUER === "1");
-  let devKey: JWK | undefined;
   if (trust.trusted) {
     logger.warn({}, trust.warning);
-    devKey = publicJwk(await devIssuerKey(paths.stateDir, (file) => logger.warn({ file }, "generated the development issuer key")));
-  } else if (config.identity.development_issuer.trusted) {
-    logger.warn({}, `development issuer not trusted: ${trust.reason}`);
+    return publicJwk(await devIssuerKey(paths.stateDir, (file) => logger.warn({ file }, "generated the development issuer key")));
   }
-  return identityVerifier(config.identity, devKey, logger, nodeHashing);
+  if (config.identity.development_issuer.trusted) logger.warn({}, `development issuer not trusted: ${trust.reason}`);
+  return undefined;
+}
+
+/** The token verifier as the server builds it (also what `custos policy explain --token` checks a token with). */
+export async function verifierFor(config: Config, host: string, env: Env, paths: Paths, logger: Logger, devKey?: JWK | null): Promise<Verifier> {
+  const key = devKey === undefined ? await trustedDevKey(config, host, env, paths, logger) : (devKey ?? undefined);
+  return identityVerifier(config.identity, key, logger, nodeHashing);
 }

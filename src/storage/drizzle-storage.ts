@@ -3,6 +3,7 @@
 import { and, asc, desc, eq, inArray, isNull, sql } from "drizzle-orm";
 import type { PgDatabase, PgQueryResultHKT } from "drizzle-orm/pg-core";
 import { auditStore, type RawQuery } from "./audit-store.ts";
+import { consoleStore } from "./console-store.ts";
 import { apiKeys, suspensions } from "./schema.ts";
 import type { SpanRow, Storage, SuspensionKind, SuspensionRecord } from "./types.ts";
 
@@ -12,6 +13,7 @@ export function drizzleStorage(kind: Storage["kind"], db: () => AnyPgDatabase, c
   return {
     kind,
     audit: auditStore(db, raw),
+    console: consoleStore(db),
     async ping() {
       await db().execute(sql`select 1`);
     },

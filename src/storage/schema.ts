@@ -2,7 +2,7 @@
 // (drizzle-kit generate); the audit log's tables are raw SQL (partitions, triggers, grants
 // drizzle-kit cannot express) in migrations/0002_audit.sql, queried through audit-schema.ts.
 import { sql } from "drizzle-orm";
-import { check, pgTable, primaryKey, text, timestamp, uniqueIndex } from "drizzle-orm/pg-core";
+import { check, jsonb, pgTable, primaryKey, text, timestamp, uniqueIndex } from "drizzle-orm/pg-core";
 
 /** Custos API keys for services. Only a peppered hash of each key is stored. */
 export const apiKeys = pgTable(
@@ -36,3 +36,35 @@ export const suspensions = pgTable(
   },
   (t) => [primaryKey({ columns: [t.kind, t.name] }), check("suspensions_kind_check", sql`${t.kind} in ('endpoint', 'model', 'team')`)],
 );
+
+/** Console sessions (migrations/0005_console.sql): the cookie's token is never stored, only its SHA-256. */
+export const consoleSessions = pgTable("console_sessions", {
+  idHash: text("id_hash").primaryKey(),
+  csrf: text("csrf").notNull(),
+  issuer: text("issuer").notNull(),
+  issuerName: text("issuer_name").notNull(),
+  subject: text("subject").notNull(),
+  email: text("email"),
+  teams: text("teams").array().notNull(),
+  roles: text("roles").array().notNull(),
+  method: text("method").notNull(),
+  createdAt: timestamp("created_at", { withTimezone: true, mode: "date" }).notNull(),
+  lastSeenAt: timestamp("last_seen_at", { withTimezone: true, mode: "date" }).notNull(),
+  expiresAt: timestamp("expires_at", { withTimezone: true, mode: "date" }).notNull(),
+});
+
+/** Sign-ins in flight and used one-time links, each consumed once. */
+export const consoleLogins = pgTable("console_logins", {
+  keyHash: text("key_hash").primaryKey(),
+  kind: text("kind").notNull(),
+  data: jsonb("data").notNull(),
+  expiresAt: timestamp("expires_at", { withTimezone: true, mode: "date" }).notNull(),
+});
+
+export const consoleSavedSearches = pgTable("console_saved_searches", {
+  id: text("id").primaryKey(),
+  owner: text("owner").notNull(),
+  name: text("name").notNull(),
+  query: text("query").notNull(),
+  createdAt: timestamp("created_at", { withTimezone: true, mode: "date" }).notNull(),
+});

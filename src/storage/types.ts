@@ -51,8 +51,59 @@ export interface SpanRow {
   links: unknown[];
 }
 
+/** A console session; `idHash` is the SHA-256 (hex) of the cookie's random token. */
+export interface ConsoleSessionRecord {
+  idHash: string;
+  csrf: string;
+  issuer: string;
+  issuerName: string;
+  subject: string;
+  email: string | null;
+  teams: string[];
+  roles: string[];
+  /** How the session began: "oidc:<issuer name>" or "link". */
+  method: string;
+  createdAt: Date;
+  lastSeenAt: Date;
+  /** The absolute timeout. */
+  expiresAt: Date;
+}
+
+/** A sign-in in flight (OIDC state), an unused link, or a used link's id (so it cannot be used twice). */
+export type LoginKind = "oidc" | "link" | "link_used";
+
+export interface SavedSearchRecord {
+  id: string;
+  /** The owner's pseudonym. */
+  owner: string;
+  name: string;
+  /** The search as a query string (the /api/audit/events parameters). */
+  query: string;
+  createdAt: Date;
+}
+
+export interface ConsoleStore {
+  createSession(row: ConsoleSessionRecord): Promise<void>;
+  session(idHash: string): Promise<ConsoleSessionRecord | undefined>;
+  touchSession(idHash: string, at: Date): Promise<void>;
+  /** Deletes the session; the row it removed, if any. */
+  endSession(idHash: string): Promise<ConsoleSessionRecord | undefined>;
+  /** Inserts unless the key exists; false when it did (a replay). */
+  putLogin(keyHash: string, kind: LoginKind, data: unknown, expiresAt: Date): Promise<boolean>;
+  /** Deletes and returns an unexpired row of that kind: each can be taken once. */
+  takeLogin(keyHash: string, kind: LoginKind, now: Date): Promise<unknown>;
+  savedSearches(owner: string): Promise<SavedSearchRecord[]>;
+  /** Saves (or replaces, by owner and name) a search. */
+  saveSearch(row: SavedSearchRecord): Promise<void>;
+  deleteSavedSearch(owner: string, id: string): Promise<boolean>;
+  /** Drops expired and idle sessions and expired sign-ins. */
+  prune(now: Date, idleMs: number): Promise<void>;
+}
+
 export interface Storage {
   readonly kind: "postgres" | "pglite";
+  /** The console's sessions, sign-ins and saved searches. */
+  readonly console: ConsoleStore;
   /** Throws when the database cannot answer (used by /readyz). */
   ping(): Promise<void>;
   /** The audit log's tables. */

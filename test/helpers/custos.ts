@@ -4,6 +4,7 @@ import { cp, mkdir, mkdtemp, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { mintDevToken } from "../../src/identity/dev-issuer.ts";
+import { mintConsoleLinkToken } from "../../src/console/link.ts";
 import type { Role } from "../../src/identity/principal.ts";
 import { devIssuerKey, PACKAGE_ROOT } from "../../src/runtime/node-files.ts";
 import { startNodeServer, type RunningServer } from "../../src/runtime/node.ts";
@@ -17,6 +18,8 @@ export interface TestCustos {
   /** Every log line the server wrote, as JSON text. */
   readonly logs: string[];
   token(sub?: string, teams?: string[], opts?: { roles?: Role[]; ttl?: number; now?: number }): Promise<string>;
+  /** A one-time console sign-in link (as `custos console-link` prints it). */
+  consoleLink(sub: string, roles: Role[], teams?: string[]): Promise<string>;
   close(): Promise<void>;
 }
 
@@ -99,6 +102,7 @@ export async function startCustos(opts: StartOptions): Promise<TestCustos> {
     dir,
     logs,
     token: (sub = "alice", teams = ["demo"], o = {}) => mintDevToken(key, { sub, teams, roles: o.roles ?? ["user"], ttl: o.ttl ?? 600 }, o.now),
+    consoleLink: async (sub, roles, teams = []) => `${server.url}/console/link?token=${await mintConsoleLinkToken(key, { sub, roles, teams })}`,
     async close() {
       await server.close();
       await rm(dir, { recursive: true, force: true });

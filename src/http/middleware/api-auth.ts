@@ -7,6 +7,10 @@ import { errorResponse } from "../../errors/to-response.ts";
 import { authenticate, credentialOf } from "../../identity/identify.ts";
 import type { Principal, Role } from "../../identity/principal.ts";
 import type { AppEnv } from "../app-env.ts";
+import { csrfProblem, currentSession, sessionPrincipal } from "../../console/session.ts";
+
+const SAFE_METHODS = new Set(["GET", "HEAD", "OPTIONS"]);
+const hasCredentialHeader = (h: Headers) => h.has("authorization") || h.has("x-api-key");
 
 export const ADMIN_TOKEN_PRINCIPAL: Principal = {
   kind: "service",
@@ -34,7 +38,15 @@ export function apiAuth(deps: Deps): MiddlewareHandler<AppEnv & { Variables: { p
     const receivedAt = deps.clock.now();
     let principal: Principal | undefined;
     const cred = credentialOf(c.req.raw.headers, deps.config.identity.max_token_bytes);
-    if (cred.ok && deps.adminToken && (await sameSecret(cred.credential, deps.adminToken))) {
+    const session = !hasCredentialHeader(c.req.raw.headers) ? await currentSession(c, deps) : undefined;
+    if (session) {
+      // A browser's console session: state-changing calls must carry its CSRF token.
+      if (!SAFE_METHODS.has(c.req.method)) {
+        const why = csrfProblem(c.req.raw, session, c.req.header("x-csrf-token"));
+        if (why) return errorResponse("problem", new CustosError("csrf_rejected", `Refused: ${why}. Send the session's token in x-csrf-token.`), c.get("requestId"));
+      }
+      principal = sessionPrincipal(session);
+    } else if (cred.ok && deps.adminToken && (await sameSecret(cred.credential, deps.adminToken))) {
       principal = ADMIN_TOKEN_PRINCIPAL;
     } else {
       const who = await authenticate(c.req.raw.headers, deps);
@@ -49,23 +61,31 @@ export function apiAuth(deps: Deps): MiddlewareHandler<AppEnv & { Variables: { p
     }
     c.set("principal", principal);
     await next();
-    const query = c.req.query();
-    deps.audit.emit({
-      type: c.req.path.startsWith("/api/audit") ? "audit.access" : "api.access",
-      ts: receivedAt,
-      fields: {
-        actor: { subject: await deps.pseudonym(principal.issuer, principal.subject), iss: principal.issuer, kind: principal.kind, auth: { method: principal.credential }, roles: principal.roles },
-        access: {
-          method: c.req.method,
-          path: c.req.path.slice(0, 200),
-          ...(Object.keys(query).length > 0 ? { query: Object.fromEntries(Object.entries(query).slice(0, 32).map(([k, v]) => [k.slice(0, 64), v.slice(0, 256)])) } : {}),
-          status: c.res.status,
-          ...(c.res.headers.get("x-custos-error-code") ? { error: { code: c.res.headers.get("x-custos-error-code")! } } : {}),
-          duration_ms: Math.round(deps.clock.monotonic() - started),
-        },
-      },
-    });
+    await emitAccess(deps, c, principal, c.req.path.startsWith("/api/audit") ? "audit.access" : "api.access", receivedAt, started);
   };
+}
+
+/**
+ * One audit event per read or change through /api or the console: who (pseudonym, issuer,
+ * roles, how they signed in), what (method, path, query parameters, bounded) and the outcome.
+ */
+export async function emitAccess(deps: Deps, c: Context, principal: Principal, type: string, receivedAt: number, started: number): Promise<void> {
+  const query = c.req.query();
+  deps.audit.emit({
+    type,
+    ts: receivedAt,
+    fields: {
+      actor: { subject: await deps.pseudonym(principal.issuer, principal.subject), iss: principal.issuer, kind: principal.kind, auth: { method: principal.credential }, roles: principal.roles },
+      access: {
+        method: c.req.method,
+        path: c.req.path.slice(0, 200),
+        ...(Object.keys(query).length > 0 ? { query: Object.fromEntries(Object.entries(query).slice(0, 32).map(([k, v]) => [k.slice(0, 64), v.slice(0, 256)])) } : {}),
+        status: c.res.status,
+        ...(c.res.headers.get("x-custos-error-code") ? { error: { code: c.res.headers.get("x-custos-error-code")! } } : {}),
+        duration_ms: Math.round(deps.clock.monotonic() - started),
+      },
+    },
+  });
 }
 
 /** Refuses callers without one of the roles (403 problem+json). */

@@ -1,0 +1,8 @@
+// The console's views. Each module returns a Hono app whose routes sit under /console and
+// run after the session check (src/console/routes.tsx): c.get("session"), c.get("roles")
+// and c.get("pseudonym") are set.
+import type { Hono } from "hono";
+import type { Deps } from "../../deps.ts";
+import type { ConsoleEnv } from "../layout.tsx";
+
+export const CONSOLE_PAGES: readonly ((deps: Deps) => Hono<ConsoleEnv>)[] = [];
