@@ -9,7 +9,7 @@ import type { AuditEventRow, AuditStore, ContentRow } from "../storage/audit-typ
 import type { Logger } from "../telemetry/logger.ts";
 import { encodeEntry, rfc3339Millis } from "./canonical-json.ts";
 import { leafHash, type Sha256 } from "./merkle.ts";
-import { projectionOf } from "./projection.ts";
+import { projectionOf, searchProjectionOf } from "./projection.ts";
 import type { Spool, SpoolBatch } from "./spool.ts";
 import { DeadlineError, withDeadline } from "../deadline.ts";
 
@@ -133,7 +133,7 @@ export function auditWriter(o: WriterOptions): AuditSink {
     chain.prev = base64url(leaf);
     // The search columns are the entry's own projection, so the verifier can recompute them.
     const { type: _type, eventId: _id, ts: _ts, ...columns } = projectionOf(entry);
-    const row: AuditEventRow = { receivedAt: new Date(ts), eventId, type: ev.type, writerId, writerSeq: entry.writer.seq, entry: bytes.value, leafHash: leaf, ...columns };
+    const row: AuditEventRow = { receivedAt: new Date(ts), eventId, type: ev.type, writerId, writerSeq: entry.writer.seq, entry: bytes.value, leafHash: leaf, ...columns, ...searchProjectionOf(entry) };
     let resolve!: () => void;
     let reject!: (e: unknown) => void;
     const committed = new Promise<void>((res, rej) => {
@@ -238,7 +238,7 @@ export function auditWriter(o: WriterOptions): AuditSink {
       return 0;
     }
     try {
-      const n = await o.spool.replay((b) => withDeadline(insert(b), writeTimeoutMs, "the audit spool replay"));
+      const n = await o.spool.replay((b) => withDeadline(insert(withSearchColumns(b)), writeTimeoutMs, "the audit spool replay"));
       if (n > 0) o.logger.info({ events: n }, "audit spool replayed into the database");
       if (queue.length > 0) kick(true);
       return n;
@@ -295,6 +295,26 @@ export function auditWriter(o: WriterOptions): AuditSink {
   };
   if (chain.seq === 0) emit({ type: "writer.open", fields: { system: o.open } });
   return sink;
+}
+
+/**
+ * A spooled batch with its search-only columns recomputed from the entry bytes: a spool
+ * (the Node file spool keeps the bundle columns only) may not carry them, and they must be
+ * the entry's own, as the writer fills them (replay is rare: parsing again costs nothing).
+ */
+function withSearchColumns(b: SpoolBatch): SpoolBatch {
+  const decoder = new TextDecoder();
+  const events = b.events.map((r): AuditEventRow => {
+    const { endpoint: _e, jurisdiction: _j, policyVersion: _v, ruleIds: _r, ...rest } = r;
+    let entry: unknown;
+    try {
+      entry = JSON.parse(decoder.decode(r.entry));
+    } catch {
+      return rest; // not the writer's bytes: nothing to project (the verifier reports it)
+    }
+    return typeof entry === "object" && entry !== null && !Array.isArray(entry) ? { ...rest, ...searchProjectionOf(entry as Record<string, unknown>) } : rest;
+  });
+  return { events, content: b.content };
 }
 
 /** Source addresses are recorded truncated (IPv4 /24, IPv6 /48): enough to see a flood's origin, not a person. */

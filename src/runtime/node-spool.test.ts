@@ -24,6 +24,10 @@ const full: Required<AuditEventRow> = {
   decision: "allow",
   status: 0, // falsy values must survive too
   pii: [],
+  endpoint: "openai-eu",
+  jurisdiction: "EU",
+  policyVersion: "sha256:0123456789abcdef",
+  ruleIds: ["base.models", "team.limits"],
 };
 
 let seq = 0;

@@ -196,7 +196,7 @@ function completeLines(text: string): string[] {
 
 // ── Encoding: every field explicit, so a round trip gives back exactly the rows ─────────────
 
-const OPTIONAL_STRINGS = ["requestEventId", "team", "subject", "model", "provider", "region", "decision"] as const;
+const OPTIONAL_STRINGS = ["requestEventId", "team", "subject", "model", "provider", "region", "decision", "endpoint", "jurisdiction", "policyVersion"] as const;
 
 type EventJson = Omit<AuditEventRow, "receivedAt" | "entry" | "leafHash"> & { receivedAt: string; entry: string; leafHash: string };
 type BatchJson = { v: 1; events: EventJson[]; content: ContentRow[] };
@@ -218,6 +218,7 @@ export function encodeEvent(r: AuditEventRow): EventJson {
   for (const k of OPTIONAL_STRINGS) if (r[k] !== undefined) j[k] = r[k];
   if (r.status !== undefined) j.status = r.status;
   if (r.pii !== undefined) j.pii = [...r.pii];
+  if (r.ruleIds !== undefined) j.ruleIds = [...r.ruleIds];
   return j;
 }
 
@@ -246,7 +247,7 @@ export function decodeBatchLine(line: string): SpoolBatch | undefined {
 
 export function decodeEvent(v: unknown): AuditEventRow | undefined {
   if (!isObject(v)) return undefined;
-  const { receivedAt, eventId, type, writerId, writerSeq, status, pii } = v;
+  const { receivedAt, eventId, type, writerId, writerSeq, status, pii, ruleIds } = v;
   if (typeof receivedAt !== "string" || typeof eventId !== "string" || typeof type !== "string" || typeof writerId !== "string") return undefined;
   if (typeof writerSeq !== "number") return undefined;
   const at = new Date(receivedAt);
@@ -268,6 +269,10 @@ export function decodeEvent(v: unknown): AuditEventRow | undefined {
   if (pii !== undefined) {
     if (!Array.isArray(pii) || !pii.every((p): p is string => typeof p === "string")) return undefined;
     row.pii = pii;
+  }
+  if (ruleIds !== undefined) {
+    if (!Array.isArray(ruleIds) || !ruleIds.every((p): p is string => typeof p === "string")) return undefined;
+    row.ruleIds = ruleIds;
   }
   return row;
 }

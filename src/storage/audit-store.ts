@@ -4,9 +4,9 @@
 import { sql, type SQL } from "drizzle-orm";
 import { PgDialect } from "drizzle-orm/pg-core";
 import { concatBytes } from "../bytes.ts";
-import { PROJECTION_COLUMNS } from "../audit/projection.ts";
+import { PROJECTION_COLUMNS, SEARCH_COLUMNS } from "../audit/projection.ts";
 import type { AnyPgDatabase } from "./drizzle-storage.ts";
-import type { AuditEventRow, AuditStore, CheckpointRow, DekRow, LeafRow, PendingEvent, TreeState } from "./audit-types.ts";
+import type { AuditEventRow, AuditSearch, AuditStore, CheckpointRow, DekRow, LeafRow, PendingEvent, TreeState } from "./audit-types.ts";
 
 /** pg_try_advisory_xact_lock key of the integrator ("custos" + "audit" as digits). */
 const INTEGRATOR_LOCK = 7_305_118_040_002;
@@ -27,7 +27,7 @@ function split32(b: Uint8Array): Uint8Array[] {
 
 
 const EVENT_COLUMNS = sql.raw(
-  "received_at, event_id::text AS event_id, event_type, writer_id, writer_seq::float8 AS writer_seq, entry, leaf_hash, request_event_id::text AS request_event_id, team, subject, model, provider, region, decision, status, pii",
+  "received_at, event_id::text AS event_id, event_type, writer_id, writer_seq::float8 AS writer_seq, entry, leaf_hash, request_event_id::text AS request_event_id, team, subject, model, provider, region, decision, status, pii, endpoint, jurisdiction, policy_version, rule_ids",
 );
 
 function eventOf(r: Row): AuditEventRow {
@@ -48,8 +48,41 @@ function eventOf(r: Row): AuditEventRow {
     else if (k === "pii") e.pii = v as string[];
     else e[k] = v as string;
   }
+  for (const [col, k] of SEARCH_COLUMNS) {
+    const v = opt(r[col] as unknown);
+    if (v === undefined) continue;
+    if (k === "ruleIds") e.ruleIds = v as string[];
+    else e[k] = v as string;
+  }
   return e;
 }
+
+/** The search's filters (everything but the keyset and the limit), each one an indexed column. */
+function searchFilters(q: Omit<AuditSearch, "before" | "limit">): SQL[] {
+  const where: SQL[] = [];
+  if (q.from) where.push(sql`received_at >= ${q.from.toISOString()}::timestamptz`);
+  if (q.to) where.push(sql`received_at < ${q.to.toISOString()}::timestamptz`);
+  if (q.team !== undefined) where.push(sql`team = ${q.team}`);
+  if (q.subject !== undefined) where.push(sql`subject = ${q.subject}`);
+  if (q.model !== undefined) where.push(sql`model = ${q.model}`);
+  if (q.provider !== undefined) where.push(sql`provider = ${q.provider}`);
+  if (q.endpoint !== undefined) where.push(sql`endpoint = ${q.endpoint}`);
+  if (q.decision !== undefined) where.push(sql`decision = ${q.decision}`);
+  if (q.region !== undefined) where.push(sql`region = ${q.region}`);
+  if (q.jurisdiction !== undefined) where.push(sql`jurisdiction = ${q.jurisdiction}`);
+  if (q.policyVersion !== undefined) where.push(sql`policy_version = ${q.policyVersion}`);
+  if (q.status !== undefined) where.push(sql`status = ${q.status}::int`);
+  if (q.type !== undefined) where.push(sql`event_type = ${q.type}`);
+  // @> (not = ANY): the form the GIN indexes answer.
+  if (q.pii !== undefined) where.push(sql`pii @> ARRAY[${q.pii}]::text[]`);
+  if (q.rule !== undefined) where.push(sql`rule_ids @> ARRAY[${q.rule}]::text[]`);
+  return where;
+}
+
+const whereOf = (conds: SQL[]): SQL => (conds.length === 0 ? sql`true` : sql.join(conds, sql` AND `));
+
+/** The millisecond time a UUIDv7 carries (its first 48 bits). */
+const uuidTime = (id: string): Date => new Date(Number.parseInt(id.replace(/-/g, "").slice(0, 12), 16));
 
 function checkpointOf(r: Row): CheckpointRow {
   const c: CheckpointRow = {
@@ -148,14 +181,17 @@ export function auditStore(database: () => AnyPgDatabase, raw?: RawQuery): Audit
       const col = <T>(f: (e: AuditEventRow) => T) => rows.map(f);
       await run(
         exec(),
-        sql`INSERT INTO audit.event (received_at, event_id, event_type, writer_id, writer_seq, entry, leaf_hash, request_event_id, team, subject, model, provider, region, decision, status, pii)
+        sql`INSERT INTO audit.event (received_at, event_id, event_type, writer_id, writer_seq, entry, leaf_hash, request_event_id, team, subject, model, provider, region, decision, status, pii, endpoint, jurisdiction, policy_version, rule_ids)
             SELECT t.received_at, t.event_id, t.event_type, t.writer_id, t.writer_seq, decode(t.entry, 'hex'), decode(t.leaf_hash, 'hex'), t.request_event_id, t.team, t.subject, t.model, t.provider, t.region, t.decision, t.status,
-                   CASE WHEN t.pii IS NULL THEN NULL ELSE string_to_array(t.pii, ',') END
+                   CASE WHEN t.pii IS NULL THEN NULL ELSE string_to_array(t.pii, ',') END, t.endpoint, t.jurisdiction, t.policy_version,
+                   CASE WHEN t.rule_ids IS NULL THEN NULL ELSE ARRAY(SELECT jsonb_array_elements_text(t.rule_ids::jsonb)) END
             FROM unnest(${pgArray(col((e) => e.receivedAt.toISOString()))}::timestamptz[], ${pgArray(col((e) => e.eventId))}::uuid[], ${pgArray(col((e) => e.type))}::text[], ${pgArray(col((e) => e.writerId))}::text[],
                         ${pgArray(col((e) => e.writerSeq))}::bigint[], ${pgArray(col((e) => hex(e.entry)))}::text[], ${pgArray(col((e) => hex(e.leafHash)))}::text[], ${pgArray(col((e) => e.requestEventId))}::uuid[],
                         ${pgArray(col((e) => e.team))}::text[], ${pgArray(col((e) => e.subject))}::text[], ${pgArray(col((e) => e.model))}::text[], ${pgArray(col((e) => e.provider))}::text[],
-                        ${pgArray(col((e) => e.region))}::text[], ${pgArray(col((e) => e.decision))}::text[], ${pgArray(col((e) => e.status))}::int[], ${pgArray(col((e) => e.pii?.join(",")))}::text[])
-              AS t(received_at, event_id, event_type, writer_id, writer_seq, entry, leaf_hash, request_event_id, team, subject, model, provider, region, decision, status, pii)
+                        ${pgArray(col((e) => e.region))}::text[], ${pgArray(col((e) => e.decision))}::text[], ${pgArray(col((e) => e.status))}::int[], ${pgArray(col((e) => e.pii?.join(",")))}::text[],
+                        ${pgArray(col((e) => e.endpoint))}::text[], ${pgArray(col((e) => e.jurisdiction))}::text[], ${pgArray(col((e) => e.policyVersion))}::text[],
+                        ${pgArray(col((e) => (e.ruleIds ? JSON.stringify(e.ruleIds) : undefined)))}::text[])
+              AS t(received_at, event_id, event_type, writer_id, writer_seq, entry, leaf_hash, request_event_id, team, subject, model, provider, region, decision, status, pii, endpoint, jurisdiction, policy_version, rule_ids)
             ON CONFLICT DO NOTHING`,
       );
     },
@@ -245,7 +281,8 @@ export function auditStore(database: () => AnyPgDatabase, raw?: RawQuery): Audit
       const rows = rowsOf(
         await run(exec(), sql`
           SELECT l.log_index::float8 AS log_index, l.event_id::text AS leaf_event, l.leaf_hash AS leaf, e.received_at, e.event_id::text AS event_id, e.event_type, e.writer_id,
-                 e.writer_seq::float8 AS writer_seq, e.entry, e.leaf_hash, e.request_event_id::text AS request_event_id, e.team, e.subject, e.model, e.provider, e.region, e.decision, e.status, e.pii
+                 e.writer_seq::float8 AS writer_seq, e.entry, e.leaf_hash, e.request_event_id::text AS request_event_id, e.team, e.subject, e.model, e.provider, e.region, e.decision, e.status, e.pii,
+                 e.endpoint, e.jurisdiction, e.policy_version, e.rule_ids
           FROM audit.leaf l LEFT JOIN audit.event e ON e.event_id = l.event_id AND e.received_at = l.received_at
           WHERE l.log_index >= ${from} AND l.log_index < ${to} ORDER BY l.log_index`),
       );
@@ -281,20 +318,31 @@ export function auditStore(database: () => AnyPgDatabase, raw?: RawQuery): Audit
     },
 
     async search(q) {
-      const where: SQL[] = [sql`true`];
-      if (q.from) where.push(sql`received_at >= ${q.from.toISOString()}::timestamptz`);
-      if (q.to) where.push(sql`received_at < ${q.to.toISOString()}::timestamptz`);
-      if (q.team !== undefined) where.push(sql`team = ${q.team}`);
-      if (q.subject !== undefined) where.push(sql`subject = ${q.subject}`);
-      if (q.model !== undefined) where.push(sql`model = ${q.model}`);
-      if (q.decision !== undefined) where.push(sql`decision = ${q.decision}`);
-      if (q.region !== undefined) where.push(sql`region = ${q.region}`);
-      if (q.status !== undefined) where.push(sql`status = ${q.status}`);
-      if (q.type !== undefined) where.push(sql`event_type = ${q.type}`);
-      if (q.pii !== undefined) where.push(sql`${q.pii} = ANY(pii)`);
-      if (q.before !== undefined) where.push(sql`event_id < ${q.before}::uuid`);
-      const rows = rowsOf(await run(exec(), sql`SELECT ${EVENT_COLUMNS} FROM audit.event WHERE ${sql.join(where, sql` AND `)} ORDER BY event_id DESC LIMIT ${q.limit}`));
-      return rows.map(eventOf);
+      // One transaction: custom plans only. A generic plan (postgres.js prepares every
+      // statement) is chosen once for all values, but a common value wants the newest-first
+      // walk and a rare one its index: only the value itself tells.
+      return database().transaction(async (tx) => {
+        await run(tx, sql`SET LOCAL plan_cache_mode = force_custom_plan`);
+        const where = searchFilters(q);
+        if (q.before !== undefined) {
+          // The keyset: the page's last event's (received_at, event_id); for an id no event
+          // has, the time its UUIDv7 carries.
+          const r = rowsOf(await run(tx, sql`SELECT received_at FROM audit.event WHERE event_id = ${q.before}::uuid ORDER BY received_at DESC LIMIT 1`))[0];
+          const at = (r ? new Date(r.received_at as Date) : uuidTime(q.before)).toISOString();
+          // received_at <= … on its own as well: it prunes the newer partitions.
+          where.push(sql`received_at <= ${at}::timestamptz AND (received_at, event_id) < (${at}::timestamptz, ${q.before}::uuid)`);
+        }
+        const rows = rowsOf(await run(tx, sql`SELECT ${EVENT_COLUMNS} FROM audit.event WHERE ${whereOf(where)} ORDER BY received_at DESC, event_id DESC LIMIT ${q.limit}`));
+        return rows.map(eventOf);
+      });
+    },
+
+    async searchCount(q, cap) {
+      return database().transaction(async (tx) => {
+        await run(tx, sql`SET LOCAL plan_cache_mode = force_custom_plan`);
+        const r = rowsOf(await run(tx, sql`SELECT count(*)::int AS n FROM (SELECT 1 FROM audit.event WHERE ${whereOf(searchFilters(q))} LIMIT ${cap + 1}) t`))[0];
+        return num(r?.n);
+      });
     },
 
     async unintegrated(limit) {

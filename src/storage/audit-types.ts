@@ -1,12 +1,12 @@
 // What the audit log asks of storage. Core code (src/audit/) builds entries, hashes and
 // proofs; the drivers only move rows.
-import type { Projection } from "../audit/projection.ts";
+import type { Projection, SearchProjection } from "../audit/projection.ts";
 
 /** The search columns: the entry's projection (src/audit/projection.ts), minus what the row has as its own columns. */
 export type EventColumns = Omit<Projection, "type" | "eventId" | "ts">;
 
-/** One audit.event row: the entry's exact bytes, its leaf hash and search projections. */
-export interface AuditEventRow extends EventColumns {
+/** One audit.event row: the entry's exact bytes, its leaf hash and search projections (bundle and search-only). */
+export interface AuditEventRow extends EventColumns, SearchProjection {
   receivedAt: Date;
   eventId: string;
   type: string;
@@ -67,18 +67,29 @@ export interface LeafRow {
   event?: AuditEventRow;
 }
 
+/** Equality filters on the event's columns (all given must hold); pages newest first. */
 export interface AuditSearch {
+  /** received_at in [from, to). */
   from?: Date;
   to?: Date;
   team?: string;
   subject?: string;
   model?: string;
+  /** The provider kind (route.provider: openai, anthropic…). */
+  provider?: string;
+  /** The endpoint id (route.endpoint). */
+  endpoint?: string;
   decision?: string;
   region?: string;
+  jurisdiction?: string;
+  /** A PII type counted in the entry. */
   pii?: string;
+  /** A policy rule id the entry names (enforced, denying, shadow, clamping or routing). */
+  rule?: string;
+  policyVersion?: string;
   status?: number;
   type?: string;
-  /** Only events older than this id (UUIDv7; pages newest first). */
+  /** Only events after this one in the order (received_at, event_id) descending: the previous page's last event id. */
   before?: string;
   limit: number;
 }
@@ -121,6 +132,8 @@ export interface AuditStore {
   /** The request event and every event pointing at it (response, denial), oldest first. */
   eventsOfRequest(requestEventId: string): Promise<AuditEventRow[]>;
   search(q: AuditSearch): Promise<AuditEventRow[]>;
+  /** How many events match the search's filters (`before` and `limit` ignored), counting no further than `cap`: more than `cap` gives cap + 1. */
+  searchCount(q: Omit<AuditSearch, "before" | "limit">, cap: number): Promise<number>;
   /** Events that are not integrated yet (in the queue), oldest first. */
   unintegrated(limit: number): Promise<AuditEventRow[]>;
   content(eventId: string): Promise<ContentRow[]>;

@@ -29,15 +29,28 @@ const SearchQuery = z
     team: name.optional(),
     subject: name.optional(),
     model: name.optional(),
+    /** The provider kind (route.provider: openai, anthropic…). */
+    provider: name.optional(),
+    /** The endpoint id (route.endpoint). */
+    endpoint: name.optional(),
     decision: name.optional(),
     region: name.optional(),
+    jurisdiction: name.optional(),
     pii: z.string().regex(/^[A-Z_]{2,32}$/, "a PII type such as EMAIL").optional(),
+    /** A policy rule id the entry names (enforced, denying, shadow, clamping or routing). */
+    rule: z.string().regex(/^[a-z0-9][a-z0-9_.-]{0,63}$/, "a policy rule id such as base.no-secrets").optional(),
+    policy_version: z.string().regex(/^[\x21-\x7e]{1,128}$/, "a policy version such as sha256:0123456789abcdef").optional(),
     status: z.coerce.number().int().min(100).max(599).optional(),
     type: z.string().regex(/^[a-z_]+\.[a-z_.]+$/, "an event type such as llm.request").optional(),
     before: UUID.optional(),
     limit: z.coerce.number().int().min(1).max(1000).default(100),
+    /** count=true: also how many events match (up to COUNT_CAP; `count_capped` beyond). */
+    count: z.enum(["true", "false"]).optional(),
   })
   .strict();
+
+/** A count goes no further: past it the answer is "more than COUNT_CAP" (an exact count of millions would scan millions). */
+const COUNT_CAP = 10_000;
 
 const Count = z.coerce.number().int().min(0).max(Number.MAX_SAFE_INTEGER);
 
@@ -62,10 +75,19 @@ export function auditRoutes(deps: Deps): Hono<Env> {
   app.get("/events", async (c) => {
     const q = SearchQuery.safeParse(c.req.query());
     if (!q.success) return bad(c, q.error.issues);
-    const { from, to, limit, ...rest } = q.data;
-    const rows = await store().search({ ...rest, ...(from ? { from: new Date(from) } : {}), ...(to ? { to: new Date(to) } : {}), limit });
-    const next = rows.length === limit ? rows.at(-1)!.eventId : undefined;
-    return c.json({ events: rows.map(eventView), ...(next ? { next_before: next } : {}) });
+    const { from, to, limit, before, count, policy_version: policyVersion, ...rest } = q.data;
+    const filters = { ...rest, ...(policyVersion === undefined ? {} : { policyVersion }), ...(from ? { from: new Date(from) } : {}), ...(to ? { to: new Date(to) } : {}) };
+    // One more than a page: whether there is a next page, without a count.
+    const rows = await store().search({ ...filters, ...(before === undefined ? {} : { before: before.toLowerCase() }), limit: limit + 1 });
+    const hasMore = rows.length > limit;
+    const page = hasMore ? rows.slice(0, limit) : rows;
+    const n = count === "true" ? await store().searchCount(filters, COUNT_CAP) : undefined;
+    return c.json({
+      events: page.map(eventView),
+      has_more: hasMore,
+      ...(hasMore ? { next_before: page.at(-1)!.eventId } : {}),
+      ...(n === undefined ? {} : { count: Math.min(n, COUNT_CAP), count_capped: n > COUNT_CAP }),
+    });
   });
 
   app.get("/events/:id", async (c) => {
