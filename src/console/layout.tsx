@@ -45,9 +45,9 @@ export function Page(props: { title: string; active?: string; session?: ConsoleS
           ) : null}
           {s ? (
             <div class="who">
-              <span id="signed-in-as">
+              <a id="signed-in-as" href="/console/session">
                 {s.email ?? s.subject} · {s.roles.join(", ")}
-              </span>
+              </a>
               <form method="post" action="/console/logout">
                 <input type="hidden" name="_csrf" value={s.csrf} />
                 <button class="secondary" id="sign-out" type="submit">

@@ -128,7 +128,38 @@ export function consoleRoutes(deps: Deps): Hono<AppEnv> {
   // Everything else needs a live session with a console role; forms need its CSRF token.
   app.use("/console", requireSession(deps));
   app.use("/console/*", requireSession(deps));
+  app.get("/console/session", (c) => {
+    const s = c.get("session");
+    const idle = deps.config.server.console.idle_timeout_minutes;
+    return c.html(
+      <Page title="Your session" session={s}>
+        <div class="card">
+          <h1>Your session</h1>
+          <dl class="fields">
+            <dt>Signed in as</dt>
+            <dd>{s.email ?? s.subject}</dd>
+            <dt>Identity provider</dt>
+            <dd>{s.issuerName}</dd>
+            <dt>How</dt>
+            <dd>{s.method}</dd>
+            <dt>Console roles</dt>
+            <dd id="session-roles">{c.get("roles").join(", ")}</dd>
+            <dt>Your audit pseudonym</dt>
+            <dd class="mono">{c.get("pseudonym")}</dd>
+            <dt>Signed in at</dt>
+            <dd>{s.createdAt.toISOString()}</dd>
+            <dt>Ends</dt>
+            <dd>
+              {s.expiresAt.toISOString()}, or after {idle} minutes without use
+            </dd>
+          </dl>
+          <p class="muted">Every page you open, search you run and export you make is recorded in the audit log under your pseudonym.</p>
+        </div>
+      </Page>,
+    );
+  });
   for (const page of CONSOLE_PAGES) app.route("/console", page(deps));
+  app.all("/console/*", (c) => c.html(<Refusal title="Not found" message="There is no such console page." session={c.get("session")} />, 404));
   return app as unknown as Hono<AppEnv>;
 }
 

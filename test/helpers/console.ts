@@ -17,9 +17,9 @@ export async function signInWithLink(custos: TestCustos, sub: string, roles: Rol
   const res = await fetch(await custos.consoleLink(sub, roles, teams), { redirect: "manual" });
   if (res.status !== 303) throw new Error(`console link sign-in answered ${res.status}: ${await res.text()}`);
   const cookie = res.headers.getSetCookie().map((c) => c.split(";")[0]!).join("; ");
-  const page = await fetch(`${custos.url}/console/search`, { headers: { cookie }, redirect: "manual" });
+  const page = await fetch(`${custos.url}/console/session`, { headers: { cookie }, redirect: "manual" });
   const csrf = /<meta name="csrf-token" content="([^"]+)"/.exec(await page.text())?.[1];
-  if (!csrf) throw new Error(`no CSRF token on /console/search (status ${page.status})`);
+  if (!csrf) throw new Error(`no CSRF token on /console/session (status ${page.status})`);
   const origin = custos.url;
   return {
     cookie,
