@@ -1,0 +1,93 @@
+// The traffic the Overview and Policies tests look at: a server whose baseline denies one
+// model and redacts e-mail addresses, a team with a shadow-mode rule, real calls through
+// the fake provider, and one entry whose team, model and shadow rule are markup.
+import { expect } from "vitest";
+import { startFakeProvider, type FakeProvider } from "../helpers/fake-provider.ts";
+import { eventually, startCustos, testProviders, type TestCustos } from "../helpers/custos.ts";
+
+export const XSS_TEAM = `<b id="xss-team">t</b>`;
+export const XSS_MODEL = `<img src=x onerror=alert(1)>`;
+export const XSS_RULE = `<svg onload=alert(2)>`;
+
+export const POLICIES: Record<string, string> = {
+  "org.yaml": `description: Test baseline
+rules:
+  - id: base.no-gpt41
+    description: GPT-4.1 is not approved for use
+    models:
+      deny: ["gpt-4.1"]
+  - id: base.pii
+    description: E-mail addresses are redacted before they leave
+    pii:
+      prompt:
+        EMAIL: redact
+`,
+  "teams/alpha.yaml": `team: alpha
+description: The alpha team
+rules:
+  - id: alpha.no-mini
+    description: Alpha is moving off gpt-4o-mini (watching first)
+    mode: shadow
+    models:
+      deny: ["gpt-4o-mini"]
+`,
+  "teams/beta.yaml": `team: beta
+description: The beta team
+`,
+};
+
+export interface Traffic {
+  fake: FakeProvider;
+  custos: TestCustos;
+  /** Calls made (each one llm.request or llm.denied), including the markup entry. */
+  calls: number;
+  denials: number;
+}
+
+async function chat(custos: TestCustos, team: string, model: string, content: string): Promise<number> {
+  const res = await fetch(`${custos.url}/v1/chat/completions`, {
+    method: "POST",
+    headers: { authorization: `Bearer ${await custos.token("alice", [team])}`, "content-type": "application/json" },
+    body: JSON.stringify({ model, messages: [{ role: "user", content }] }),
+  });
+  await res.arrayBuffer();
+  return res.status;
+}
+
+export async function startTraffic(): Promise<Traffic> {
+  const fake = await startFakeProvider();
+  const custos = await startCustos({
+    providers: testProviders(fake.url),
+    policies: POLICIES,
+    env: { CUSTOS_AUDIT_CHECKPOINT_INTERVAL_MS: "100", CUSTOS_AUDIT_INTEGRATE_INTERVAL_MS: "20" },
+  });
+  expect(await chat(custos, "alpha", "gpt-4o", "Hello")).toBe(200);
+  // Allowed (the rule is in shadow mode), and its e-mail address is redacted.
+  expect(await chat(custos, "alpha", "gpt-4o-mini", "Write to ann@example.com please")).toBe(200);
+  expect(await chat(custos, "beta", "gpt-4.1", "Hello")).toBe(403);
+  expect(await chat(custos, "beta", "gpt-4o", "Hello again")).toBe(200);
+  // Stored values with markup: a denied call's entry naming a team, a model and a shadow rule.
+  custos.server.deps.audit.emit({
+    type: "llm.denied",
+    fields: {
+      actor: { team: XSS_TEAM, subject: "p-xss" },
+      request: { op: "chat", api: "/v1/chat/completions", stream: false, model: XSS_MODEL },
+      status: 403,
+      error: { code: "model_not_allowed" },
+      policy: { version: "sha256:0000000000000000", sha256: "0".repeat(64), decision: "deny", rules: [], shadow: [{ rule: XSS_RULE, code: "model_not_allowed" }] },
+    },
+  });
+  const t: Traffic = { fake, custos, calls: 5, denials: 2 };
+  // The writer batches: wait until every call's events are in the log.
+  await eventually(async () => {
+    const s = custos.server.deps.storage.audit;
+    const [req, den, res] = await Promise.all([s.search({ type: "llm.request", limit: 10 }), s.search({ type: "llm.denied", limit: 10 }), s.search({ type: "llm.response", limit: 10 })]);
+    return req.length === 3 && den.length === 2 && res.length === 3;
+  });
+  return t;
+}
+
+export async function stopTraffic(t: Traffic | undefined): Promise<void> {
+  await t?.custos.close();
+  await t?.fake.close();
+}
