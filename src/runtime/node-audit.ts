@@ -35,6 +35,8 @@ export interface NodeAudit {
   pseudonym: Pseudonymizer;
   integrator?: Integrator;
   signer?: Signer;
+  /** The signing key, where this process integrates and signs (its public half is the log's key). */
+  signingKey?: SigningKey;
   /** Stops the timers, writes writer.close, flushes, integrates and signs a last checkpoint. */
   close(): Promise<void>;
 }
@@ -53,7 +55,7 @@ export async function loadSigningKey(env: Env, stateDir: string, logger: Logger)
   return key.value;
 }
 
-export async function integrationParts(o: { storage: Storage; config: Config; env: Env; paths: Paths; logger: Logger }): Promise<{ integrator: Integrator; signer: Signer; close(): Promise<void> }> {
+export async function integrationParts(o: { storage: Storage; config: Config; env: Env; paths: Paths; logger: Logger }): Promise<{ integrator: Integrator; signer: Signer; signingKey: SigningKey; close(): Promise<void> }> {
   const key = await loadSigningKey(o.env, o.paths.stateDir, o.logger);
   const anchor = anchorDir(o.env, o.paths.stateDir);
   if (!anchor.configured && o.env.DATABASE_URL) o.logger.warn({ dir: anchor.dir }, "CUSTOS_ANCHOR_DIR is not set: checkpoints are anchored under .custos/ on this machine; point it at storage the database administrators cannot rewrite");
@@ -64,6 +66,7 @@ export async function integrationParts(o: { storage: Storage; config: Config; en
   return {
     integrator: integrator(o.storage.audit, nodeSha256, o.logger),
     signer: checkpointSigner({ store: o.storage.audit, sha: nodeSha256, key, origin, anchors, logger: o.logger, now: Date.now }),
+    signingKey: key,
     close: () => file.close(),
   };
 }
