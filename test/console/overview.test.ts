@@ -38,7 +38,7 @@ const stat = (html: string, id: string) => /<div class="n[^"]*"[^>]*>([^<]*)</.e
 beforeAll(async () => {
   t = await startTraffic();
   ann = await signInWithLink(t.custos, "ann", ["auditor"]);
-}, 60_000);
+}, 120_000);
 afterAll(() => stopTraffic(t));
 
 describe("/api/audit/stats", () => {
