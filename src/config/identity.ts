@@ -87,6 +87,8 @@ export const IssuerSchema = z
           .string()
           .optional()
           .transform((s) => (s === "" ? undefined : s)),
+        /** How a confidential client authenticates at the token endpoint (as registered with the IdP). */
+        token_auth: z.enum(["client_secret_basic", "client_secret_post"]).default("client_secret_basic"),
         /** Where the IdP sends the browser back; absent: this server's /console/callback at the address the browser used (register it with the IdP). */
         redirect_url: z.url().optional(),
         scopes: z.array(z.string().regex(/^[\x21\x23-\x5b\x5d-\x7e]+$/)).default(["openid", "email", "profile"]),

@@ -14,6 +14,11 @@ import { groupMapper } from "../identity/mapping.ts";
 import { claimsPrincipal, issuerName } from "../identity/oidc-issuer.ts";
 import type { SignedIn } from "./session.ts";
 
+/** client_secret_basic is OIDC's default for confidential clients; some IdPs register client_secret_post. */
+function clientAuth(secret: string, method: "client_secret_basic" | "client_secret_post"): client.ClientAuth {
+  return method === "client_secret_post" ? client.ClientSecretPost(secret) : client.ClientSecretBasic(secret);
+}
+
 /** A sign-in may take this long at the IdP. */
 const FLOW_TTL_MS = 10 * 60_000;
 
@@ -57,7 +62,7 @@ export function oidcSignIn(deps: FlowDeps, issuers: readonly ConsoleIssuer[]): O
       const c = i.cfg.console!;
       // Plain http only for an IdP on this machine (development and tests).
       const insecure = url.protocol === "http:" && isLoopbackHost(url.hostname);
-      p = client.discovery(url, c.client_id, c.client_secret, c.client_secret ? client.ClientSecretPost(c.client_secret) : client.None(), {
+      p = client.discovery(url, c.client_id, c.client_secret, c.client_secret ? clientAuth(c.client_secret, c.token_auth) : client.None(), {
         ...(insecure ? { execute: [client.allowInsecureRequests] } : {}),
         timeout: Math.ceil(i.cfg.fetch_timeout_ms / 1000),
       });

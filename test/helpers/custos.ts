@@ -82,6 +82,8 @@ export interface StartOptions {
    * "examples" keeps the package's example set.
    */
   policies?: Record<string, string> | "examples";
+  /** A fixed port (default: any free one), for a test that must name the server's URL before it starts (an IdP's redirect URI). */
+  port?: number;
 }
 
 export async function startCustos(opts: StartOptions): Promise<TestCustos> {
@@ -94,7 +96,7 @@ export async function startCustos(opts: StartOptions): Promise<TestCustos> {
   if (opts.identityYaml !== undefined) await writeFile(path.join(policies, "identity.yaml"), opts.identityYaml);
   const logs: string[] = [];
   const env: Record<string, string> = { CUSTOS_DATA_DIR: "memory://", ...opts.env };
-  const server = await startNodeServer({ env, cwd: dir, port: 0, metricsPort: 0, logger: jsonLogger("debug", (l) => logs.push(l)) });
+  const server = await startNodeServer({ env, cwd: dir, port: opts.port ?? 0, metricsPort: 0, logger: jsonLogger("debug", (l) => logs.push(l)) });
   const key = await devIssuerKey(path.join(dir, ".custos"), () => {});
   return {
     url: server.url,
@@ -123,4 +125,17 @@ export async function eventually<T>(fn: () => T | Promise<T>, { timeoutMs = 5000
     }
     await new Promise((r) => setTimeout(r, intervalMs));
   }
+}
+
+/** A port nothing listens on right now (for a server whose URL must be known before it starts). */
+export async function freePort(): Promise<number> {
+  const { createServer } = await import("node:net");
+  return new Promise((resolve, reject) => {
+    const srv = createServer();
+    srv.once("error", reject);
+    srv.listen(0, "127.0.0.1", () => {
+      const port = (srv.address() as { port: number }).port;
+      srv.close(() => resolve(port));
+    });
+  });
 }
