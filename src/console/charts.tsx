@@ -23,7 +23,7 @@ export function compact(n: number): string {
   if (abs >= 1e9) return `${(n / 1e9).toFixed(1)}G`;
   if (abs >= 1e6) return `${(n / 1e6).toFixed(1)}M`;
   if (abs >= 1e4) return `${(n / 1e3).toFixed(1)}k`;
-  return String(Math.round(n));
+  return Number.isInteger(n) ? String(n) : n.toFixed(1);
 }
 
 /** A round number at or above `max`, so the axis reads 10, 50, 200… */

@@ -120,27 +120,24 @@ export function auditStats(database: () => AnyPgDatabase): AuditStats {
       const db = database();
       const buckets = Math.max(1, Math.ceil((w.to.getTime() - w.from.getTime()) / 1000 / w.bucketSeconds));
       const fromEpoch = Math.floor(w.from.getTime() / 1000);
-      // One scan for the series, one (grouping sets) for the three breakdowns, one for PII types.
-      const seriesRows = await run(
+      // One scan of the window's call events for the series and the three breakdowns
+      // (grouping sets; grouping(x) = 0 marks the rows grouped by x), one for PII types.
+      const rows = await run(
         db,
-        sql`SELECT floor((extract(epoch FROM received_at) - ${fromEpoch}::float8) / ${w.bucketSeconds}::float8)::int AS b, ${COUNTS}
-            FROM ${calls(w)} GROUP BY 1`,
+        sql`SELECT grouping(b) AS g_b, grouping(team) AS g_team, grouping(model) AS g_model, grouping(region) AS g_region, b, team, model, region, ${COUNTS}
+            FROM (SELECT floor((extract(epoch FROM received_at) - ${fromEpoch}::float8) / ${w.bucketSeconds}::float8)::int AS b, * FROM ${calls(w)}) AS c
+            GROUP BY GROUPING SETS ((b), (team), (model), (region))`,
       );
       const series = Array.from({ length: buckets }, (_, i) => ({ at: new Date((fromEpoch + i * w.bucketSeconds) * 1000), ...zero() }));
       const totals = zero();
-      for (const r of seriesRows) {
+      for (const r of rows.filter((x) => num(x.g_b) === 0)) {
         const c = countsOf(r);
         const slot = series[num(r.b)];
         if (slot) Object.assign(slot, c);
         for (const k of Object.keys(totals) as (keyof CallCounts)[]) totals[k] += c[k];
       }
-      const groupRows = await run(
-        db,
-        sql`SELECT grouping(team) AS g_team, grouping(model) AS g_model, grouping(region) AS g_region, team, model, region, ${COUNTS}
-            FROM ${calls(w)} GROUP BY GROUPING SETS ((team), (model), (region))`,
-      );
       const pick = (key: "team" | "model" | "region"): Breakdown[] =>
-        groupRows
+        rows
           .filter((r) => num(r[`g_${key}`]) === 0)
           .map((r) => ({ name: text(r[key]), ...countsOf(r) }))
           .sort((a, b) => b.requests - a.requests || b.tokensInput + b.tokensOutput - (a.tokensInput + a.tokensOutput) || String(a.name).localeCompare(String(b.name)))

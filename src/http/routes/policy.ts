@@ -84,7 +84,10 @@ export function describeRule(r: Rule): string {
   return parts.join("; ") || "audit defaults";
 }
 
-const ruleView = (p: PlacedRule): RuleView => ({ id: p.rule.id, kind: ruleKind(p.rule), mode: p.shadow ? "shadow" : "enforce", file: p.file, description: p.rule.description, says: describeRule(p.rule), rule: p.rule });
+/** The rule's file as the bundle names it (relative to the policy directory): the server's paths stay on the server. */
+const relative = (file: string, files: readonly string[]) => files.find((f) => file === f || file.endsWith(`/${f}`)) ?? file.slice(file.lastIndexOf("/") + 1);
+
+const ruleView = (p: PlacedRule, files: readonly string[]): RuleView => ({ id: p.rule.id, kind: ruleKind(p.rule), mode: p.shadow ? "shadow" : "enforce", file: relative(p.file, files), description: p.rule.description, says: describeRule(p.rule), rule: p.rule });
 
 export function bundleView(b: PolicyBundle): BundleView {
   const teams = [...b.teams.values()].sort((x, y) => x.team.localeCompare(y.team));
@@ -95,8 +98,8 @@ export function bundleView(b: PolicyBundle): BundleView {
     version: b.version,
     sha256: b.sha256,
     files: b.files,
-    baseline: first ? first.rules.filter(isBaseline).map(ruleView) : [],
-    teams: teams.map((t) => ({ team: t.team, ...(t.aiSystem ? { aiSystem: t.aiSystem } : {}), aliases: t.aliases, rules: t.rules.filter((p) => !isBaseline(p)).map(ruleView) })),
+    baseline: first ? first.rules.filter(isBaseline).map((p) => ruleView(p, b.files)) : [],
+    teams: teams.map((t) => ({ team: t.team, ...(t.aiSystem ? { aiSystem: t.aiSystem } : {}), aliases: t.aliases, rules: t.rules.filter((p) => !isBaseline(p)).map((p) => ruleView(p, b.files)) })),
   };
 }
 
