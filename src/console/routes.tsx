@@ -171,7 +171,9 @@ function requireSession(deps: Deps): MiddlewareHandler<ConsoleEnv> {
     if (!session) {
       if (c.req.method === "GET") {
         const url = new URL(c.req.url);
-        return c.redirect(`/console/login?error=expired&return_to=${encodeURIComponent(url.pathname + url.search)}`, 302);
+        // "Your session has ended" only for a browser that had one.
+        const ended = /(^|;\s*)(__Host-)?custos_console=/.test(c.req.header("cookie") ?? "");
+        return c.redirect(`/console/login?${ended ? "error=expired&" : ""}return_to=${encodeURIComponent(url.pathname + url.search)}`, 302);
       }
       return c.html(<Refusal title="Signed out" message="Your session has ended." signIn />, 401, { "x-custos-error-code": "authentication_failed" });
     }

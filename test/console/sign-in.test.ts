@@ -5,35 +5,13 @@ import http from "node:http";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { decodeEntry } from "../../src/audit/summary.ts";
 import { eventually, freePort, startCustos, testProviders, type TestCustos } from "../helpers/custos.ts";
-import { signInWithLink } from "../helpers/console.ts";
+import { consoleIdentityYaml, signInWithLink } from "../helpers/console.ts";
 import { CookieJar, followRedirects, startOidcProvider, type OidcOp } from "../helpers/oidc-op.ts";
 import { runCli } from "../helpers/cli.ts";
 
 let op: OidcOp;
 let custos: TestCustos;
 let base: string;
-
-export function consoleIdentityYaml(issuer: string, client: { id: string; secret?: string }): string {
-  return `development_issuer:
-  trusted: true
-issuers:
-  - name: corp
-    issuer: ${issuer}
-    audience: custos
-    teams:
-      - regex: "grp-ai-(.*)"
-        team: "$1"
-    roles:
-      - group: custos-auditors
-        role: auditor
-      - group: custos-admins
-        role: admin
-    console:
-      client_id: ${client.id}
-${client.secret ? `      client_secret: ${client.secret}\n` : ""}      label: Corp SSO
-      scopes: [openid, email, profile, groups]
-`;
-}
 
 beforeAll(async () => {
   const port = await freePort();
@@ -158,7 +136,7 @@ describe("sessions", () => {
   it("sends a visitor without a session to the sign-in page, and /api answers 401", async () => {
     const page = await fetch(`${base}/console/search?team=demo`, { redirect: "manual" });
     expect(page.status).toBe(302);
-    expect(page.headers.get("location")).toBe(`/console/login?error=expired&return_to=${encodeURIComponent("/console/search?team=demo")}`);
+    expect(page.headers.get("location")).toBe(`/console/login?return_to=${encodeURIComponent("/console/search?team=demo")}`);
     const api = await fetch(`${base}/api/audit/events`);
     expect(api.status).toBe(401);
     expect(api.headers.get("content-type")).toContain("application/problem+json");

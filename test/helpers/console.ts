@@ -41,3 +41,26 @@ export async function signInWithLink(custos: TestCustos, sub: string, roles: Rol
       }),
   };
 }
+
+/** identity.yaml for a test IdP "corp": custos-auditors → auditor, custos-admins → admin, grp-ai-X → team X, and its console client. */
+export function consoleIdentityYaml(issuer: string, client: { id: string; secret?: string }): string {
+  return `development_issuer:
+  trusted: true
+issuers:
+  - name: corp
+    issuer: ${issuer}
+    audience: custos
+    teams:
+      - regex: "grp-ai-(.*)"
+        team: "$1"
+    roles:
+      - group: custos-auditors
+        role: auditor
+      - group: custos-admins
+        role: admin
+    console:
+      client_id: ${client.id}
+${client.secret ? `      client_secret: ${client.secret}\n` : ""}      label: Corp SSO
+      scopes: [openid, email, profile, groups]
+`;
+}
