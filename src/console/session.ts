@@ -62,6 +62,8 @@ export async function startSession(c: Context, deps: SessionDeps, who: SignedIn)
     lastSeenAt: now,
     expiresAt: new Date(now.getTime() + timeouts(deps).absoluteMs),
   };
+  // Sign-ins are rare: each one also clears out ended sessions and abandoned sign-ins (both runtimes, no timer).
+  await deps.storage.console.prune(now, timeouts(deps).idleMs);
   await deps.storage.console.createSession(record);
   const secure = secureContext(new URL(c.req.url));
   setCookie(c, cookieName(secure), token, { path: "/", httpOnly: true, secure, sameSite: "Lax", maxAge: Math.floor(timeouts(deps).absoluteMs / 1000) });
@@ -124,7 +126,10 @@ export function csrfProblem(req: Request, session: ConsoleSessionRecord, token: 
   const site = req.headers.get("sec-fetch-site");
   if (site && site !== "same-origin" && site !== "none") return `the request came from another site (${site.slice(0, 20)})`;
   const origin = req.headers.get("origin");
-  if (origin && origin !== new URL(req.url).origin) return "the request's Origin is not this server";
+  // Under Referrer-Policy: no-referrer (the console's), browsers send "Origin: null" on their
+  // own form posts; Sec-Fetch-Site still says same-origin then, and the token is still needed.
+  const opaqueSameOrigin = origin === "null" && site === "same-origin";
+  if (origin && !opaqueSameOrigin && origin !== new URL(req.url).origin) return "the request's Origin is not this server";
   if (!token) return "the form or request carries no CSRF token";
   if (!sameString(token, session.csrf)) return "the CSRF token does not belong to this session";
   return undefined;

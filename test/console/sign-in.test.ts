@@ -192,6 +192,12 @@ describe("sessions", () => {
     expect((await absolute.get("/console/session")).status).toBe(302);
     await storage.unsafeExecute(`UPDATE console_sessions SET last_seen_at = now() WHERE subject IN ('fred', 'gina')`);
     expect((await idle.get("/console/session")).status).toBe(302); // deleted, not just hidden
+    // A session nobody comes back to is cleared out by the next sign-in.
+    const left = await signInWithLink(custos, "hugo", ["auditor"]);
+    await storage.unsafeExecute(`UPDATE console_sessions SET last_seen_at = now() - interval '2 hours' WHERE subject = 'hugo'`);
+    await signInWithLink(custos, "hugh", ["auditor"]);
+    await storage.unsafeExecute(`UPDATE console_sessions SET last_seen_at = now() WHERE subject = 'hugo'`);
+    expect((await left.get("/console/session")).status).toBe(302);
   });
 
   it("marks the cookie Secure with the __Host- prefix when the console is reached by a non-loopback name", async () => {
