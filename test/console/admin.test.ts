@@ -24,7 +24,7 @@ beforeAll(async () => {
   root = await signInWithLink(custos, "root", ["admin"]);
   ann = await signInWithLink(custos, "ann", ["auditor"]);
   auditorToken = await custos.token("olivia", ["compliance"], { roles: ["auditor"] });
-});
+}, 120_000);
 
 afterAll(async () => {
   await custos?.close();

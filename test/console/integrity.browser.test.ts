@@ -35,7 +35,7 @@ describeBrowser("the Integrity and Admin views in Chromium", () => {
     await custos.server.deps.audit.flush();
     await custos.server.deps.checkpointNow!();
     browser = await launchBrowser();
-  }, 90_000);
+  }, 180_000);
 
   afterAll(async () => {
     await browser?.close();

@@ -66,7 +66,7 @@ describe("the Integrity view (embedded database)", () => {
     await traffic(custos, 4);
     ann = await signInWithLink(custos, "ann", ["auditor"]);
     auditorToken = await custos.token("olivia", ["compliance"], { roles: ["auditor"] });
-  }, 60_000);
+  }, 180_000);
 
   afterAll(async () => {
     await custos?.close();
@@ -213,7 +213,7 @@ describe.runIf(Boolean(DATABASE_URL && SUPERUSER_URL))("verify from the console 
     await traffic(custos, 3);
     ann = await signInWithLink(custos, "ann", ["auditor"]);
     auditorToken = await custos.token("olivia", ["compliance"], { roles: ["auditor"] });
-  }, 60_000);
+  }, 180_000);
 
   afterAll(async () => {
     await custos?.close();
