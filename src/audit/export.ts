@@ -34,6 +34,8 @@ export interface ExportOptions {
   /** Called after each page with (done, total) leaves. */
   progress?: (done: number, total: number) => void;
   pageSize?: number;
+  /** Each event row as read, with its log index (database-mode verify checks the search-only columns on it: src/audit/verify-search.ts). */
+  onEvent?: (logIndex: number, e: AuditEventRow) => void;
 }
 
 export interface ExportSummary {
@@ -94,6 +96,7 @@ export async function exportBundle(store: AuditStore, sink: BundleSink, o: Expor
     for (const r of rows) {
       leafText += `${base64url(r.leafHash)}\n`;
       if (!r.event) continue; // a leaf without its event: the verifier reports it
+      o.onEvent?.(r.logIndex, r.event);
       if (o.team !== undefined && r.event.team !== o.team) {
         omitted++;
         continue;

@@ -81,6 +81,22 @@ function searchFilters(q: Omit<AuditSearch, "before" | "limit">): SQL[] {
 
 const whereOf = (conds: SQL[]): SQL => (conds.length === 0 ? sql`true` : sql.join(conds, sql` AND `));
 
+/**
+ * The search statement (exported for EXPLAIN in bench/audit-search.ts). `keysetAt` is the
+ * received_at of `q.before`'s event (ISO 8601), required when `q.before` is set.
+ */
+export function searchStatement(q: AuditSearch, keysetAt?: string): SQL {
+  const where = searchFilters(q);
+  if (q.before !== undefined) {
+    if (keysetAt === undefined) throw new Error("searchStatement: a keyset (before) needs its event's received_at");
+    // received_at <= … on its own as well: it prunes the newer partitions.
+    where.push(sql`received_at <= ${keysetAt}::timestamptz AND (received_at, event_id) < (${keysetAt}::timestamptz, ${q.before}::uuid)`);
+  }
+  // e.event_id: the uuid column (EVENT_COLUMNS renames its text form event_id, and ordering by
+  // that would sort instead of reading the indexes in order).
+  return sql`SELECT ${EVENT_COLUMNS} FROM audit.event e WHERE ${whereOf(where)} ORDER BY e.received_at DESC, e.event_id DESC LIMIT ${q.limit}`;
+}
+
 /** The millisecond time a UUIDv7 carries (its first 48 bits). */
 const uuidTime = (id: string): Date => new Date(Number.parseInt(id.replace(/-/g, "").slice(0, 12), 16));
 
@@ -143,8 +159,8 @@ async function readState(db: Exec, forUpdate: boolean): Promise<TreeState> {
   return { size: num(r.size), root: bytes(r.root), edge: split32(bytes(r.edge)) };
 }
 
-/** A driver's own query call (prepared statements), for statements outside transactions. */
-export type RawQuery = (text: string, params: unknown[]) => Promise<Row[]>;
+/** A driver's own query call (prepared statements unless `prepare` is false), for statements outside transactions. */
+export type RawQuery = (text: string, params: unknown[], opts?: { prepare?: boolean }) => Promise<Row[]>;
 
 const dialect = new PgDialect();
 
@@ -158,6 +174,19 @@ export function auditStore(database: () => AnyPgDatabase, raw?: RawQuery): Audit
     },
   };
   const exec = (): Exec => direct ?? database();
+  // Searches are never prepared: a prepared statement may get a generic plan, chosen once for
+  // all values, but a common value wants the newest-first walk and a rare one its index (a
+  // rule id in every decision, or in one call of 10,000): only the value itself tells. An
+  // unnamed statement is planned with its values, in one round trip. (PGlite and the Workers'
+  // postgres.js, prepare: false, plan each statement with its values anyway.)
+  const unprepared: Exec = raw
+    ? {
+        execute: async (q: SQL) => {
+          const { sql: text, params } = dialect.sqlToQuery(q);
+          return raw(text, params, { prepare: false });
+        },
+      }
+    : { execute: (q: SQL) => database().execute(q) };
   return {
     async canBypass() {
       const r = rowsOf(
@@ -318,31 +347,19 @@ export function auditStore(database: () => AnyPgDatabase, raw?: RawQuery): Audit
     },
 
     async search(q) {
-      // One transaction: custom plans only. A generic plan (postgres.js prepares every
-      // statement) is chosen once for all values, but a common value wants the newest-first
-      // walk and a rare one its index: only the value itself tells.
-      return database().transaction(async (tx) => {
-        await run(tx, sql`SET LOCAL plan_cache_mode = force_custom_plan`);
-        const where = searchFilters(q);
-        if (q.before !== undefined) {
-          // The keyset: the page's last event's (received_at, event_id); for an id no event
-          // has, the time its UUIDv7 carries.
-          const r = rowsOf(await run(tx, sql`SELECT received_at FROM audit.event WHERE event_id = ${q.before}::uuid ORDER BY received_at DESC LIMIT 1`))[0];
-          const at = (r ? new Date(r.received_at as Date) : uuidTime(q.before)).toISOString();
-          // received_at <= … on its own as well: it prunes the newer partitions.
-          where.push(sql`received_at <= ${at}::timestamptz AND (received_at, event_id) < (${at}::timestamptz, ${q.before}::uuid)`);
-        }
-        const rows = rowsOf(await run(tx, sql`SELECT ${EVENT_COLUMNS} FROM audit.event WHERE ${whereOf(where)} ORDER BY received_at DESC, event_id DESC LIMIT ${q.limit}`));
-        return rows.map(eventOf);
-      });
+      let at: string | undefined;
+      if (q.before !== undefined) {
+        // The keyset: the page's last event's (received_at, event_id); for an id no event
+        // has, the time its UUIDv7 carries.
+        const r = rowsOf(await run(exec(), sql`SELECT received_at FROM audit.event WHERE event_id = ${q.before}::uuid ORDER BY received_at DESC LIMIT 1`))[0];
+        at = (r ? new Date(r.received_at as Date) : uuidTime(q.before)).toISOString();
+      }
+      return rowsOf(await run(unprepared, searchStatement(q, at))).map(eventOf);
     },
 
     async searchCount(q, cap) {
-      return database().transaction(async (tx) => {
-        await run(tx, sql`SET LOCAL plan_cache_mode = force_custom_plan`);
-        const r = rowsOf(await run(tx, sql`SELECT count(*)::int AS n FROM (SELECT 1 FROM audit.event WHERE ${whereOf(searchFilters(q))} LIMIT ${cap + 1}) t`))[0];
-        return num(r?.n);
-      });
+      const r = rowsOf(await run(unprepared, sql`SELECT count(*)::int AS n FROM (SELECT 1 FROM audit.event WHERE ${whereOf(searchFilters(q))} LIMIT ${cap + 1}) t`))[0];
+      return num(r?.n);
     },
 
     async unintegrated(limit) {

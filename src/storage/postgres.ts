@@ -29,6 +29,6 @@ export function postgresStorage(url: string, opts: PostgresOptions = {}): Storag
   }
   const client = connect();
   const db = drizzle(client) as unknown as AnyPgDatabase;
-  const raw = async (text: string, params: unknown[]) => [...(await client.unsafe(text, params as postgres.ParameterOrJSON<never>[], { prepare: true }))];
+  const raw = async (text: string, params: unknown[], o?: { prepare?: boolean }) => [...(await client.unsafe(text, params as postgres.ParameterOrJSON<never>[], { prepare: o?.prepare ?? true }))];
   return drizzleStorage("postgres", () => db, () => client.end({ timeout: 5 }), raw);
 }
