@@ -135,6 +135,18 @@ describe("the Admin view", () => {
     const noCsrf = await root.post("/console/admin/suspend", { kind: "model", name: "gpt-4o" }, { csrf: false });
     expect(noCsrf.status).toBe(403);
     expect(noCsrf.headers.get("x-custos-error-code")).toBe("csrf_rejected");
+    // A browser's own form post under Referrer-Policy: no-referrer carries "Origin: null"
+    // with Sec-Fetch-Site: same-origin: accepted with the token; refused from anywhere else.
+    const nullOrigin = (site?: string) =>
+      fetch(`${custos.url}/console/admin/resume`, {
+        method: "POST",
+        headers: { cookie: root.cookie, "content-type": "application/x-www-form-urlencoded", origin: "null", ...(site ? { "sec-fetch-site": site } : {}) },
+        body: new URLSearchParams({ _csrf: root.csrf, kind: "model", name: "nothing-suspended" }),
+        redirect: "manual",
+      });
+    expect((await nullOrigin("same-origin")).status).toBe(404); // past the CSRF check: that model is not suspended
+    expect((await nullOrigin()).headers.get("x-custos-error-code")).toBe("csrf_rejected");
+    expect((await nullOrigin("cross-site")).headers.get("x-custos-error-code")).toBe("csrf_rejected");
     expect(await custos.server.deps.storage.listSuspensions()).toEqual([]);
     expect(await call("gpt-4o")).toEqual({ status: 200, code: null });
   });
