@@ -3,9 +3,11 @@
 // (one with markup in its prompt), and one stored entry whose team and model are markup.
 // Returns once a signed checkpoint covers every event.
 import { expect } from "vitest";
+import { generateSigningKey } from "../../src/audit/checkpoint.ts";
 import { eventProof } from "../../src/audit/proof-file.ts";
 import { startFakeProvider, type FakeProvider } from "../helpers/fake-provider.ts";
 import { eventually, startCustos, testProviders, type TestCustos } from "../helpers/custos.ts";
+import { DATABASE_URL, freshDatabase, type FreshDb } from "../helpers/pg.ts";
 
 export const XSS_TEAM = `<b id="xss-team">t</b>`;
 export const XSS_MODEL = `<img src=x id="xss-model" onerror=alert(1)>`;
@@ -45,6 +47,8 @@ export interface Log {
   calls: string[];
   /** The event id of the stored markup entry. */
   xss: string;
+  /** The database, when DATABASE_URL runs the tests on Postgres (else PGlite in memory). */
+  db?: FreshDb;
 }
 
 async function chat(custos: TestCustos, team: string, model: string, content: string): Promise<{ status: number; id: string }> {
@@ -57,9 +61,15 @@ async function chat(custos: TestCustos, team: string, model: string, content: st
   return { status: res.status, id: res.headers.get("x-request-id")! };
 }
 
-export async function startLog(env: Record<string, string> = {}): Promise<Log> {
+/** What a server on Postgres needs besides the URL (on PGlite it makes development ones). */
+async function postgresEnv(db: FreshDb): Promise<Record<string, string>> {
+  return { DATABASE_URL: db.url, CUSTOS_API_KEY_PEPPER: "console-search-pepper-0123456789abcdef", CUSTOS_KEK: "00112233445566778899aabbccddeeff00112233445566778899aabbccddeeff", CUSTOS_SIGNING_KEY: JSON.stringify(await generateSigningKey()) };
+}
+
+export async function startLog(prefix: string): Promise<Log> {
   const fake = await startFakeProvider();
-  const custos = await startCustos({ providers: testProviders(fake.url), policies: POLICIES, env: { CUSTOS_AUDIT_CHECKPOINT_INTERVAL_MS: "100", CUSTOS_AUDIT_INTEGRATE_INTERVAL_MS: "20", ...env } });
+  const db = DATABASE_URL ? await freshDatabase(prefix) : undefined;
+  const custos = await startCustos({ providers: testProviders(fake.url), policies: POLICIES, env: { CUSTOS_AUDIT_CHECKPOINT_INTERVAL_MS: "100", CUSTOS_AUDIT_INTEGRATE_INTERVAL_MS: "20", ...(db ? await postgresEnv(db) : {}) } });
   const calls: string[] = [];
   for (const [team, model, content, status] of [
     ["alpha", "gpt-4o", "Hello", 200],
@@ -91,10 +101,11 @@ export async function startLog(env: Record<string, string> = {}): Promise<Log> {
     },
     { timeoutMs: 15_000, intervalMs: 50 },
   );
-  return { fake, custos, calls, xss };
+  return { fake, custos, calls, xss, ...(db ? { db } : {}) };
 }
 
 export async function stopLog(l: Log | undefined): Promise<void> {
   await l?.custos.close();
   await l?.fake.close();
+  await l?.db?.drop();
 }

@@ -61,6 +61,9 @@ function findRule(deps: Deps, team: string | undefined, id: string): PlacedRule 
   return undefined;
 }
 
+/** The rule's file as the bundle names it (relative to the policy directory), not the server's absolute path. */
+const policyFile = (files: readonly string[], file: string): string => files.find((f) => file === f || file.endsWith(`/${f}`)) ?? file;
+
 function DecisionCard(props: { deps: Deps; entry: Obj; team: string | undefined }) {
   const policy = obj(props.entry.policy);
   const rules = rulesOf(props.entry);
@@ -96,7 +99,7 @@ function DecisionCard(props: { deps: Deps; entry: Obj; team: string | undefined 
                   <td>{r.role}</td>
                   <td>{found ? ruleKind(found.rule) : ""}</td>
                   <td class="rule-description">{found ? found.rule.description : <span class="muted">rule no longer in the active bundle</span>}</td>
-                  <td class="mono">{found ? `${found.file}${found.shadow ? " (shadow)" : ""}` : ""}</td>
+                  <td class="mono">{found ? `${policyFile(active.files, found.file)}${found.shadow ? " (shadow)" : ""}` : ""}</td>
                 </tr>
               );
             })}
@@ -141,7 +144,7 @@ function RedactionCard(props: { entry: Obj; deps: Deps; team: string | undefined
               <tr>
                 <td class="mono">{t}</td>
                 <td class="num">{counts.find(([x]) => x === t)?.[1] ?? ""}</td>
-                <td>{blocked.includes(t) ? <span class="badge deny">blocked</span> : "passed the redaction stage"}</td>
+                <td>{blocked.includes(t) ? <span class="badge deny">blocked the call</span> : "found and handled (not blocked)"}</td>
                 <td>{actionOf(t) ?? <span class="muted">default</span>}</td>
               </tr>
             ))}
