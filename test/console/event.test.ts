@@ -17,9 +17,9 @@ const b64u = (s: string) => Uint8Array.from(atob(s.replace(/-/g, "+").replace(/_
 const text = (html: string) => html.replace(/<[^>]+>/g, "").replace(/&quot;/g, '"').replace(/&#39;/g, "'").replace(/&lt;/g, "<").replace(/&gt;/g, ">").replace(/&amp;/g, "&");
 
 beforeAll(async () => {
-  log = await startLog();
+  log = await startLog("console_event");
   ann = await signInWithLink(log.custos, "ann", ["auditor"]);
-}, 60_000);
+}, 180_000);
 
 afterAll(async () => {
   await stopLog(log);

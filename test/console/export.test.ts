@@ -23,10 +23,10 @@ let ann: ConsoleClient;
 let work: string;
 
 beforeAll(async () => {
-  log = await startLog();
+  log = await startLog("console_export");
   ann = await signInWithLink(log.custos, "ann", ["auditor"]);
   work = await mkdtemp(path.join(tmpdir(), "custos-export-"));
-}, 60_000);
+}, 180_000);
 
 afterAll(async () => {
   await stopLog(log);
@@ -74,7 +74,7 @@ describe("the export of a search", () => {
     const report = JSON.parse(r.stdout) as { status: string; exitCode: number };
     expect(report.status, r.stdout + r.stderr).toBe("intact");
     expect(r.code).toBe(0);
-  });
+  }, 120_000);
 
   it("as CSV verifies too", async () => {
     const { dir } = await download("format=csv", "csv");
@@ -101,7 +101,7 @@ describe("the export of a search", () => {
     expect(report.first.check).toBe("manifest files");
     expect(report.first.why).toMatch(/entries\.jsonl.*does not match the signed manifest/);
     expect(r.code).toBe(1);
-  });
+  }, 120_000);
 
   it("refuses bad filters, needs the auditor role, and is an audit event", async () => {
     const bad = await ann.get("/api/audit/export?format=xml");

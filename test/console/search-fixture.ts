@@ -99,7 +99,7 @@ export async function startLog(prefix: string): Promise<Log> {
       const newest = (await store.search({ limit: 1 }))[0]!;
       return typeof (await eventProof(store, custos.server.deps.sha256, newest.eventId)) !== "string";
     },
-    { timeoutMs: 15_000, intervalMs: 50 },
+    { timeoutMs: 60_000, intervalMs: 50 },
   );
   return { fake, custos, calls, xss, ...(db ? { db } : {}) };
 }

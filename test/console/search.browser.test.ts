@@ -40,7 +40,7 @@ describeBrowser("search and the event page in a browser", () => {
   beforeAll(async () => {
     log = await startLog("console_search_browser");
     browser = await launchBrowser();
-  }, 90_000);
+  }, 180_000);
 
   afterAll(async () => {
     await browser?.close();

@@ -18,7 +18,7 @@ beforeAll(async () => {
   log = await startLog("console_search");
   ann = await signInWithLink(log.custos, "ann", ["auditor"]);
   bob = await signInWithLink(log.custos, "bob", ["auditor"]);
-}, 60_000);
+}, 180_000);
 
 afterAll(async () => {
   await stopLog(log);
