@@ -33,6 +33,8 @@ export function integrityPage(deps: Deps): Hono<ConsoleEnv> {
     const before = raw !== undefined && /^[1-9]\d{0,15}$/.test(raw) ? Number(raw) : undefined;
     const h = await checkpointHistory(deps, before, PAGE);
     const unanchored = h.counts.checkpoints - h.counts.anchored;
+    // The signer anchors each checkpoint just after storing it.
+    const justSigned = h.latest_signed_at !== undefined && deps.clock.now() - Date.parse(h.latest_signed_at) < 10_000;
     return c.html(
       <Page title="Integrity" active="integrity" session={c.get("session")} scripts={["/console/assets/integrity-page.js"]}>
         <h1>Integrity</h1>
@@ -63,6 +65,10 @@ export function integrityPage(deps: Deps): Hono<ConsoleEnv> {
           ) : h.latest_anchored ? (
             <p id="anchor-status" class="ok">
               The latest checkpoint is anchored outside the database.
+            </p>
+          ) : justSigned ? (
+            <p id="anchor-status" class="muted">
+              The latest checkpoint was signed moments ago; it is being anchored outside the database.
             </p>
           ) : (
             <p id="anchor-status" class="bad">

@@ -58,6 +58,8 @@ export interface CheckpointHistory {
   next_before_size?: number;
   /** Whether the newest checkpoint is anchored outside the database (undefined: no checkpoint). */
   latest_anchored?: boolean;
+  /** When the newest checkpoint was signed (it is anchored just after). */
+  latest_signed_at?: string;
   counts: { checkpoints: number; anchored: number };
 }
 
@@ -87,7 +89,7 @@ export async function checkpointHistory(deps: Deps, beforeSize: number | undefin
       anchors: anchors.filter((a) => a.size === c.size).map((a) => ({ kind: a.kind, ref: a.ref, anchored_at: rfc3339Millis(a.anchoredAt) })),
     })),
     ...(rows.length > limit ? { next_before_size: page.at(-1)!.size } : {}),
-    ...(latest === undefined ? {} : { latest_anchored: latestAnchors.length > 0 }),
+    ...(latest === undefined ? {} : { latest_anchored: latestAnchors.length > 0, latest_signed_at: rfc3339Millis(latest.createdAt) }),
     counts,
   };
 }
