@@ -77,6 +77,32 @@ describeBrowser("the Integrity and Admin views in Chromium", () => {
     }
   }, 90_000);
 
+  it("marks a pair ✗ when a root does not match its proof: the check is the browser's own (the page's HTML altered in transit)", async () => {
+    const { page, context } = await newPage(browser);
+    try {
+      await page.goto(await custos.consoleLink("ann", ["auditor"]));
+      let altered = "";
+      await page.route("**/console/integrity", async (route) => {
+        const res = await route.fetch();
+        let html = await res.text();
+        // The second row's root, one character changed (still 32 bytes of base64url).
+        const roots = [...html.matchAll(/data-root="([A-Za-z0-9_-]{43})"/g)].map((m) => m[1]!);
+        const root = roots[1]!;
+        altered = `${root.slice(0, 10)}${root[10] === "A" ? "B" : "A"}${root.slice(11)}`;
+        html = html.replace(`data-root="${root}"`, `data-root="${altered}"`);
+        await route.fulfill({ response: res, body: html });
+      });
+      await page.goto(`${custos.url}/console/integrity`);
+      expect(altered).not.toBe("");
+      await page.waitForFunction(() => document.querySelectorAll("#checkpoints td.consistency[data-ok='false']").length > 0, undefined, { timeout: 15_000 });
+      const bad = await page.locator("#checkpoints td.consistency[data-ok='false']").allTextContents();
+      expect(bad[0]).toMatch(/^\u2717 NOT consistent with/);
+      await expect.poll(() => page.locator("#consistency-summary").textContent()).toMatch(/NOT consistent/);
+    } finally {
+      await context.close();
+    }
+  }, 60_000);
+
   it("an admin suspends a model from the form (the reason's markup stays text) and resumes it", async () => {
     const { page, context, errors } = await newPage(browser);
     try {
