@@ -265,9 +265,8 @@ export function eventPage(deps: Deps): Hono<ConsoleEnv> {
               <>
                 <dt>Request</dt>
                 <dd>
-                  <a class="mono" href={`/api/audit/requests/${requestId}`}>
-                    {requestId}
-                  </a>
+                  <span class="mono">{requestId}</span> (
+                  <a href={`/api/audit/requests/${requestId}`}>the call's summary as JSON</a>)
                 </dd>
               </>
             ) : null}

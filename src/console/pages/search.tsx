@@ -162,18 +162,28 @@ export function searchPage(deps: Deps): Hono<ConsoleEnv> {
           <div class="card">
             <div class="toolbar">
               <span id="result-count">
-                {rows.length === 0 ? "No events match." : `${rows.length} event${rows.length === 1 ? "" : "s"}${opts.hasMore ? " on this page (more below)" : ""}`}
+                {rows.length === 0 ? "No events match." : `${rows.length} event${rows.length === 1 ? "" : "s"}${opts.hasMore ? " on this page (older ones on the next)" : ""}`}
               </span>
-              <a class="button secondary" id="export-jsonl" href={`/api/audit/export?${queryString(filters, { format: "jsonl" })}`}>
-                Export JSONL
-              </a>
-              <a class="button secondary" id="export-csv" href={`/api/audit/export?${queryString(filters, { format: "csv" })}`}>
-                Export CSV
-              </a>
+              {deps.auditSigningKey ? (
+                <>
+                  <a class="button secondary" id="export-jsonl" href={`/api/audit/export?${queryString(filters, { format: "jsonl" })}`}>
+                    Export JSONL
+                  </a>
+                  <a class="button secondary" id="export-csv" href={`/api/audit/export?${queryString(filters, { format: "csv" })}`}>
+                    Export CSV
+                  </a>
+                </>
+              ) : null}
             </div>
-            <p class="muted" id="export-note">
-              The export is the signed bundle of <code>custos audit export</code> for {scoped || "the whole log"} (at most {MAX_LEAVES} entries), as a tar file: it holds every event of that range so its completeness can be proven. Your other filters do not narrow it; they are recorded in the file name and in search.json next to the bundle. Verify it with <code>custos audit verify --bundle custos-audit-export/bundle --trust trust.json</code>.
-            </p>
+            {deps.auditSigningKey ? (
+              <p class="muted" id="export-note">
+                The export is the signed bundle of <code>custos audit export</code> for {scoped || "the whole log"} (at most {MAX_LEAVES} entries), as a tar file: it holds every event of that range so its completeness can be proven. Your other filters do not narrow it; they are recorded in the file name and in search.json next to the bundle. Verify it with <code>custos audit verify --bundle custos-audit-export/bundle --trust trust.json</code>.
+              </p>
+            ) : (
+              <p class="muted" id="export-note">
+                This server does not hold the log's signing key, so it cannot sign an export: run <code>custos audit export</code> where the signer runs.
+              </p>
+            )}
             <table id="results">
               <thead>
                 <tr>
