@@ -84,6 +84,11 @@ const CALL_TYPES = sql.raw("('llm.request', 'llm.denied', 'llm.response')");
 const within = (w: StatsWindow): SQL => sql`received_at >= ${w.from.toISOString()}::timestamptz AND received_at < ${w.to.toISOString()}::timestamptz`;
 /** The entry as JSON. Only call events are decoded; their entries are canonical JSON the writer produced. */
 const ENTRY = sql.raw("convert_from(entry, 'UTF8')::jsonb");
+/** Whether an entry's bytes hold a key (canonical JSON: `"key":`), without decoding it. */
+const hasKey = (key: string): SQL => sql.raw(`position('"${key}":'::bytea IN entry) > 0`);
+const SHADOW = hasKey("shadow");
+const ACTED = sql`(${SHADOW} OR ${hasKey("clamp")} OR ${hasKey("risk")})`;
+
 /**
  * The window's call events with the columns the counts need; only llm.response entries are
  * decoded (for their usage). Canonical JSON the writer produced, so the cast cannot fail.
@@ -151,18 +156,30 @@ export function auditStats(database: () => AnyPgDatabase): AuditStats {
     },
 
     async ruleOutcomes(w) {
-      // rule_ids is set on every entry that names a rule: the others need no decoding.
-      const rows = await run(
-        database(),
-        sql`WITH e AS (SELECT ${ENTRY} AS j FROM audit.event WHERE ${within(w)} AND event_type IN ('llm.request', 'llm.denied') AND rule_ids IS NOT NULL),
-            named AS (
-              SELECT x #>> '{}' AS rule, 'applied' AS how FROM e, jsonb_array_elements(CASE WHEN jsonb_typeof(j #> '{policy,rules}') = 'array' THEN j #> '{policy,rules}' ELSE '[]'::jsonb END) x
-              UNION ALL SELECT j #>> '{policy,denied_by}', 'denied' FROM e
+      const db = database();
+      // Two passes, so the common case decodes nothing: every rule an entry names is in its
+      // rule_ids column; only the entries that say a rule acted (a denial, or the keys below,
+      // found in the bytes without parsing them) are decoded for which rule did what.
+      // Shadow rules are never in policy.rules and the others always are, so
+      // applied = named - shadow. (A key inside a string value is escaped (\"), so a
+      // false match is impossible, and it would only cost a decode.)
+      const named = await run(
+        db,
+        sql`SELECT r AS rule, count(*)::float8 AS n FROM audit.event, unnest(rule_ids) AS r
+            WHERE ${within(w)} AND event_type IN ('llm.request', 'llm.denied') AND rule_ids IS NOT NULL GROUP BY r`,
+      );
+      const acted = await run(
+        db,
+        sql`WITH e AS (SELECT ${ENTRY} AS j FROM audit.event WHERE ${within(w)} AND event_type IN ('llm.request', 'llm.denied') AND rule_ids IS NOT NULL
+                         AND (event_type = 'llm.denied' OR ${ACTED}))
+            SELECT rule, how, count(*)::float8 AS n FROM (
+              SELECT j #>> '{policy,denied_by}' AS rule, 'denied' AS how FROM e
               UNION ALL SELECT x ->> 'rule', 'shadow' FROM e, jsonb_array_elements(CASE WHEN jsonb_typeof(j #> '{policy,shadow}') = 'array' THEN j #> '{policy,shadow}' ELSE '[]'::jsonb END) x
               UNION ALL SELECT j #>> '{policy,clamp,rule}', 'clamped' FROM e
-              UNION ALL SELECT x ->> 'rule', 'routed' FROM e, jsonb_array_elements(CASE WHEN jsonb_typeof(j #> '{route,risk}') = 'array' THEN j #> '{route,risk}' ELSE '[]'::jsonb END) x)
-            SELECT rule, how, count(*)::float8 AS n FROM named WHERE rule IS NOT NULL GROUP BY rule, how`,
+              UNION ALL SELECT x ->> 'rule', 'routed' FROM e, jsonb_array_elements(CASE WHEN jsonb_typeof(j #> '{route,risk}') = 'array' THEN j #> '{route,risk}' ELSE '[]'::jsonb END) x) t
+            WHERE rule IS NOT NULL GROUP BY rule, how`,
       );
+      const rows: Row[] = [...named.map((r) => ({ ...r, how: "applied" })), ...acted];
       const byRule = new Map<string, RuleOutcomes>();
       for (const r of rows) {
         const rule = String(r.rule);
@@ -170,17 +187,17 @@ export function auditStats(database: () => AnyPgDatabase): AuditStats {
         o[r.how as "applied" | "denied" | "shadow" | "clamped" | "routed"] = num(r.n);
         byRule.set(rule, o);
       }
-      const acted = (o: RuleOutcomes) => o.denied + o.shadow + o.clamped + o.routed;
-      return [...byRule.values()].sort((a, b) => acted(b) - acted(a) || b.applied - a.applied || a.rule.localeCompare(b.rule));
+      for (const o of byRule.values()) o.applied = Math.max(0, o.applied - o.shadow);
+      const score = (o: RuleOutcomes) => o.denied + o.shadow + o.clamped + o.routed;
+      return [...byRule.values()].sort((a, b) => score(b) - score(a) || b.applied - a.applied || a.rule.localeCompare(b.rule));
     },
 
     async shadowEvents(w, limit) {
       const rows = await run(
         database(),
-        sql`SELECT event_id::text AS event_id, received_at, event_type, team, model, shadow FROM (
-              SELECT event_id, received_at, event_type, team, model, ${ENTRY} #> '{policy,shadow}' AS shadow
-              FROM audit.event WHERE ${within(w)} AND event_type IN ('llm.request', 'llm.denied') AND rule_ids IS NOT NULL) t
-            WHERE jsonb_typeof(shadow) = 'array' AND jsonb_array_length(shadow) > 0
+        // Newest first, stopping at `limit`: only the rows returned are decoded.
+        sql`SELECT event_id::text AS event_id, received_at, event_type, team, model, ${ENTRY} #> '{policy,shadow}' AS shadow
+            FROM audit.event WHERE ${within(w)} AND event_type IN ('llm.request', 'llm.denied') AND rule_ids IS NOT NULL AND ${SHADOW}
             ORDER BY received_at DESC, event_id DESC LIMIT ${limit}`,
       );
       return rows.map((r) => {
@@ -193,7 +210,7 @@ export function auditStats(database: () => AnyPgDatabase): AuditStats {
           model: text(r.model),
           shadow: (Array.isArray(list) ? list : []).map((s: { rule?: unknown; code?: unknown }) => ({ rule: String(s.rule ?? ""), code: String(s.code ?? "") })),
         };
-      });
+      }).filter((e) => e.shadow.length > 0);
     },
   };
 }

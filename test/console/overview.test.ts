@@ -160,7 +160,8 @@ describe("the Overview page", () => {
   it("needs a session, an auditor role, and a CSRF token for anything but GET", async () => {
     const anon = await fetch(`${t.custos.url}/console?window=7d`, { redirect: "manual" });
     expect(anon.status).toBe(302);
-    expect(anon.headers.get("location")).toBe(`/console/login?error=expired&return_to=${encodeURIComponent("/console?window=7d")}`);
+    expect(anon.headers.get("location")).toMatch(/^\/console\/login\?/);
+    expect(new URL(anon.headers.get("location")!, t.custos.url).searchParams.get("return_to")).toBe("/console?window=7d");
     const admin = await signInWithLink(t.custos, "adam", ["admin"]);
     const landing = await admin.get("/console");
     expect(landing.status).toBe(303);

@@ -95,7 +95,7 @@ export function OverviewView(props: { o: Overview }) {
         </form>
       </div>
       <p class="muted">
-        {o.range.from.toISOString()} to {o.range.to.toISOString()} (UTC). Requests are calls received (forwarded or refused); redactions are call events in which PII was found. Also as JSON:{" "}
+        {o.range.from.toISOString()} to {o.range.to.toISOString()} (UTC), computed {o.computedAt.toISOString()}. Requests are calls received (forwarded or refused); redactions are call events in which PII was found. Also as JSON:{" "}
         <a href={`/api/audit/stats?window=${o.window}`}>/api/audit/stats?window={o.window}</a>
       </p>
       <div class="grid">

@@ -219,6 +219,7 @@ export function policiesPage(deps: Deps): Hono<ConsoleEnv> {
         </div>
         <div class="card">
           <h2>What the rules did ({WINDOW_LABEL[window].toLowerCase()})</h2>
+          <p class="muted">Computed {activity.computedAt.toISOString()}. Shadow-mode rules only observe: they are counted when they would have refused a call.</p>
           <Outcomes rules={activity.rules} from={activity.range.from} to={activity.range.to} />
         </div>
         <div class="card">

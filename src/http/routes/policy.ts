@@ -13,7 +13,7 @@ import type { PlacedRule, PolicyBundle } from "../../policy/compile.ts";
 import { ruleKind, type Rule, type RuleKind } from "../../policy/schema.ts";
 import type { AppEnv } from "../app-env.ts";
 import { requireRole } from "../middleware/api-auth.ts";
-import { METADATA_ROLES, statsWindow, windowParam, type WindowName } from "./stats.ts";
+import { cachedStats, METADATA_ROLES, statsWindow, windowParam, type WindowName } from "./stats.ts";
 
 export interface RuleView {
   id: string;
@@ -138,8 +138,11 @@ export async function activations(deps: Deps, limit: number): Promise<Activation
 /** Rule outcomes and the newest shadow-mode would-be denials over a window. */
 export async function ruleActivity(deps: Deps, window: WindowName, latest = 10) {
   const range = statsWindow(window, deps.clock.now());
-  const [rules, shadow] = [await deps.storage.stats.ruleOutcomes(range), await deps.storage.stats.shadowEvents(range, latest)];
-  return { range, rules, shadow };
+  const { value, computedAt } = await cachedStats(deps, `rules:${window}:${range.from.getTime()}:${latest}`, async () => ({
+    rules: await deps.storage.stats.ruleOutcomes(range),
+    shadow: await deps.storage.stats.shadowEvents(range, latest),
+  }));
+  return { range, computedAt, ...value };
 }
 
 const ruleJson = (r: RuleView) => ({ id: r.id, kind: r.kind, mode: r.mode, file: r.file, description: r.description, says: r.says, rule: r.rule });
@@ -176,6 +179,7 @@ export function policyRoutes(deps: Deps): Hono<Env> {
       window: w,
       from: rfc3339Millis(a.range.from),
       to: rfc3339Millis(a.range.to),
+      computed_at: rfc3339Millis(a.computedAt),
       rules: a.rules,
       shadow_latest: a.shadow.map((s) => ({ event_id: s.eventId, at: rfc3339Millis(s.receivedAt), type: s.type, team: s.team, model: s.model, shadow: s.shadow })),
     });

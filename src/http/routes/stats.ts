@@ -42,6 +42,8 @@ export interface Overview {
   window: WindowName;
   range: StatsWindow;
   stats: OverviewStats;
+  /** When the aggregates were computed (they are reused for STATS_TTL_MS). */
+  computedAt: Date;
   checkpoint?: { size: number; createdAt: Date; root: string };
   lastVerify?: LastVerify;
 }
@@ -49,12 +51,36 @@ export interface Overview {
 /** How many teams, models and regions the breakdowns list. */
 export const TOP = 10;
 
+/**
+ * How long an aggregate is reused. Over days of a busy log they read every call event in the
+ * window (seconds on millions of events), so a page reloaded or opened by several auditors
+ * at once shares one computation; the page says when its numbers were computed.
+ */
+export const STATS_TTL_MS = 30_000;
+const memo = new WeakMap<object, Map<string, { until: number; at: number; value: Promise<unknown> }>>();
+
+/** `compute()`'s result for `key`, reused for STATS_TTL_MS (per storage; concurrent callers share one run). */
+export async function cachedStats<T>(deps: Deps, key: string, compute: () => Promise<T>): Promise<{ value: T; computedAt: Date }> {
+  const now = deps.clock.now();
+  let m = memo.get(deps.storage);
+  if (!m) memo.set(deps.storage, (m = new Map()));
+  for (const [k, v] of m) if (v.until <= now) m.delete(k);
+  let hit = m.get(key);
+  if (!hit) {
+    const value = compute();
+    hit = { until: now + STATS_TTL_MS, at: now, value };
+    m.set(key, hit);
+    value.catch(() => m.delete(key));
+  }
+  return { value: (await hit.value) as T, computedAt: new Date(hit.at) };
+}
+
 export async function overviewOf(deps: Deps, window: WindowName): Promise<Overview> {
   const range = statsWindow(window, deps.clock.now());
-  const stats = await deps.storage.stats.overview(range, TOP);
+  const { value: stats, computedAt } = await cachedStats(deps, `overview:${window}:${range.from.getTime()}`, () => deps.storage.stats.overview(range, TOP));
   const cp = await deps.storage.audit.latestCheckpoint();
   const [verify] = await deps.storage.audit.search({ type: "audit.verify", limit: 1 });
-  const o: Overview = { window, range, stats };
+  const o: Overview = { window, range, stats, computedAt };
   if (cp) o.checkpoint = { size: cp.size, createdAt: cp.createdAt, root: base64url(cp.root) };
   if (verify) {
     const v = decodeEntry(verify).verify as Record<string, unknown> | undefined;
@@ -78,6 +104,7 @@ export function overviewJson(o: Overview): Record<string, unknown> {
     from: rfc3339Millis(o.range.from.getTime()),
     to: rfc3339Millis(o.range.to.getTime()),
     bucket_seconds: o.range.bucketSeconds,
+    computed_at: rfc3339Millis(o.computedAt.getTime()),
     totals: countsJson(s.totals),
     series: s.series.map((b) => ({ at: rfc3339Millis(b.at.getTime()), ...countsJson(b) })),
     by_team: s.byTeam.map(breakdownJson),
