@@ -2,7 +2,8 @@
 // the sign-out form (with its CSRF token), and the CSRF token for the pages' own scripts.
 // Everything from the log is rendered as JSX text or attributes, which Hono escapes.
 import type { Child } from "hono/jsx";
-import type { Role } from "../identity/principal.ts";
+import { hasRole, type Role } from "../identity/principal.ts";
+import { isRole } from "../identity/dev-issuer.ts";
 import type { ConsoleSessionRecord } from "../storage/types.ts";
 
 export type ConsoleEnv = { Variables: { requestId: string; session: ConsoleSessionRecord; roles: Role[]; pseudonym: string } };
@@ -36,7 +37,7 @@ export function Page(props: { title: string; active?: string; session?: ConsoleS
           </a>
           {s ? (
             <nav>
-              {NAV.filter((n) => !n.roles || n.roles.some((r) => s.roles.includes(r))).map((n) => (
+              {NAV.filter((n) => !n.roles || hasRole(s.roles.filter(isRole), ...n.roles)).map((n) => (
                 <a href={n.href} class={props.active === n.key ? "active" : undefined}>
                   {n.label}
                 </a>

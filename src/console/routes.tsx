@@ -5,7 +5,7 @@
 import { Hono, type Context, type MiddlewareHandler } from "hono";
 import type { Deps } from "../deps.ts";
 import { emitAccess } from "../http/middleware/api-auth.ts";
-import type { Principal, Role } from "../identity/principal.ts";
+import { hasRole, type Principal, type Role } from "../identity/principal.ts";
 import type { AppEnv } from "../http/app-env.ts";
 import { CONSOLE_CSS } from "./assets/style.ts";
 import { CONSOLE_SCRIPTS } from "./assets/scripts.ts";
@@ -199,6 +199,6 @@ function requireSession(deps: Deps): MiddlewareHandler<ConsoleEnv> {
 
 /** For page modules: refuse unless the session has one of the roles (403 page). */
 export function needRole(c: Context<ConsoleEnv>, ...roles: Role[]): Response | Promise<Response> | undefined {
-  if (c.get("roles").some((r) => roles.includes(r))) return undefined;
+  if (hasRole(c.get("roles"), ...roles)) return undefined;
   return c.html(<Refusal title="Not allowed" message={`This page needs the ${roles.join(" or ")} role.`} session={c.get("session")} />, 403, { "x-custos-error-code": "forbidden" });
 }

@@ -40,3 +40,11 @@ export interface Identified {
   /** The team this call is made for. */
   team: string;
 }
+
+/**
+ * What a set of roles may do: `auditor_content` and `admin` each include everything an
+ * `auditor` may (the one reveals content too, the other also runs the kill switch and keys).
+ */
+export function hasRole(roles: readonly Role[], ...wanted: Role[]): boolean {
+  return roles.some((r) => wanted.includes(r) || (wanted.includes("auditor") && (r === "auditor_content" || r === "admin")));
+}

@@ -19,11 +19,14 @@ export function databaseUrl(env: WorkerEnv): string | undefined {
 /** A Storage that refuses every operation with the same clear reason. */
 export function unconfiguredStorage(): Storage {
   const refuse = () => Promise.reject(new Error(NO_DATABASE));
-  // Every audit operation refuses the same way.
-  const audit = new Proxy({} as AuditStore, { get: () => refuse });
+  // Every audit, console, statistics and integrity operation refuses the same way.
+  const refusing = <T extends object>() => new Proxy({} as T, { get: () => refuse });
   return {
     kind: "postgres",
-    audit,
+    audit: refusing<AuditStore>(),
+    console: refusing<Storage["console"]>(),
+    stats: refusing<Storage["stats"]>(),
+    integrity: refusing<Storage["integrity"]>(),
     ping: refuse,
     createApiKey: refuse,
     listApiKeys: refuse,

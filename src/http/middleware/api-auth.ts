@@ -5,7 +5,7 @@ import type { Deps } from "../../deps.ts";
 import { CustosError } from "../../errors/errors.ts";
 import { errorResponse } from "../../errors/to-response.ts";
 import { authenticate, credentialOf } from "../../identity/identify.ts";
-import type { Principal, Role } from "../../identity/principal.ts";
+import { hasRole, type Principal, type Role } from "../../identity/principal.ts";
 import type { AppEnv } from "../app-env.ts";
 import { csrfProblem, currentSession, sessionPrincipal } from "../../console/session.ts";
 
@@ -91,6 +91,6 @@ export async function emitAccess(deps: Deps, c: Context, principal: Principal, t
 /** Refuses callers without one of the roles (403 problem+json). */
 export function requireRole(c: Context<AppEnv & { Variables: { principal: Principal } }>, ...roles: Role[]): Response | undefined {
   const p = c.get("principal");
-  if (p.roles.some((r) => roles.includes(r))) return undefined;
+  if (hasRole(p.roles, ...roles)) return undefined;
   return errorResponse("problem", new CustosError("forbidden", `This needs the ${roles.join(" or ")} role.`), c.get("requestId"));
 }
