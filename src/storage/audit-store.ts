@@ -97,6 +97,11 @@ export function searchStatement(q: AuditSearch, keysetAt?: string): SQL {
   return sql`SELECT ${EVENT_COLUMNS} FROM audit.event e WHERE ${whereOf(where)} ORDER BY e.received_at DESC, e.event_id DESC LIMIT ${q.limit}`;
 }
 
+/** How many events match, counting no further than cap + 1 (exported for EXPLAIN in bench/audit-search.ts). */
+export function searchCountStatement(q: Omit<AuditSearch, "before" | "limit">, cap: number): SQL {
+  return sql`SELECT count(*)::int AS n FROM (SELECT 1 FROM audit.event WHERE ${whereOf(searchFilters(q))} LIMIT ${cap + 1}) t`;
+}
+
 /** The millisecond time a UUIDv7 carries (its first 48 bits). */
 const uuidTime = (id: string): Date => new Date(Number.parseInt(id.replace(/-/g, "").slice(0, 12), 16));
 
@@ -358,7 +363,7 @@ export function auditStore(database: () => AnyPgDatabase, raw?: RawQuery): Audit
     },
 
     async searchCount(q, cap) {
-      const r = rowsOf(await run(unprepared, sql`SELECT count(*)::int AS n FROM (SELECT 1 FROM audit.event WHERE ${whereOf(searchFilters(q))} LIMIT ${cap + 1}) t`))[0];
+      const r = rowsOf(await run(unprepared, searchCountStatement(q, cap)))[0];
       return num(r?.n);
     },
 
