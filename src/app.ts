@@ -12,6 +12,11 @@ import { proxyRoutes } from "./http/routes/proxy.ts";
 import { adminKeyRoutes } from "./http/routes/admin-keys.ts";
 import { adminSuspensionRoutes } from "./http/routes/admin-suspensions.ts";
 import { auditRoutes } from "./http/routes/audit.ts";
+import { auditExportRoutes } from "./http/routes/audit-export.ts";
+import { savedSearchRoutes } from "./http/routes/saved-searches.ts";
+import { policyRoutes } from "./http/routes/policy.ts";
+import { statsRoutes } from "./http/routes/stats.ts";
+import { auditVerifyRoutes } from "./http/routes/audit-verify.ts";
 import { apiAuth } from "./http/middleware/api-auth.ts";
 import { consoleRoutes } from "./console/routes.tsx";
 
@@ -27,7 +32,13 @@ export function createApp(deps: Deps): Hono<AppEnv> {
   app.use("/api/*", apiAuth(deps));
   app.route("/api/admin/keys", adminKeyRoutes(deps));
   app.route("/api/admin/suspensions", adminSuspensionRoutes(deps));
+  // Before /api/audit: its own role check (auditor or auditor_content) answers first.
+  app.route("/api/audit/stats", statsRoutes(deps));
+  app.route("/api/audit/export", auditExportRoutes(deps));
+  app.route("/api/audit/saved-searches", savedSearchRoutes(deps));
   app.route("/api/audit", auditRoutes(deps));
+  app.route("/api/policy", policyRoutes(deps));
+  app.route("/api/audit", auditVerifyRoutes(deps));
 
   app.notFound((c) => {
     const e = new CustosError("not_found", `There is no ${c.req.method} ${c.req.path.slice(0, 200)} on this server.`);

@@ -7,7 +7,9 @@ import type { Pseudonymizer } from "./audit/pseudonym.ts";
 import type { ContentSealer } from "./audit/content.ts";
 import type { SystemFacts } from "./audit/events.ts";
 import type { Sha256 } from "./audit/merkle.ts";
+import type { PublicJwk, SigningKey } from "./audit/checkpoint.ts";
 import type { AuditSink } from "./audit/writer.ts";
+import type { LogVerification } from "./audit/verify-database.ts";
 import type { Config } from "./config/config.ts";
 import type { PolicyBundle } from "./policy/compile.ts";
 import type { RedactionSettings } from "./redaction/redact.ts";
@@ -37,6 +39,12 @@ export interface Deps {
   sealer: ContentSealer;
   /** Integrates and signs a checkpoint now, where this process integrates (Node); undefined elsewhere. */
   checkpointNow?: () => Promise<CheckpointRow | undefined>;
+  /** Verifying the database's log from /api/audit/verify (the console's "Run verify"); undefined where this process has no trust for it. */
+  logVerification?: LogVerification;
+  /** The log's origin and public key, where this process knows them (it signs): the console shows them and its browser check trusts them. */
+  logKey?: { origin: string; publicJwk: PublicJwk };
+  /** The log's signing key where this process signs (Node, audit.integrate): signs the manifests of console exports. */
+  auditSigningKey?: SigningKey;
   /** The PII detector and its thresholds, for the redaction stages. */
   redaction: RedactionSettings;
   /** Synchronous SHA-256 for leaves and proofs (node:crypto on both runtimes). */

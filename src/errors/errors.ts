@@ -21,6 +21,7 @@ export const ERROR_CODES = {
   model_not_found: 404,
   request_too_large: 413,
   upstream_rejected: 409,
+  conflict: 409,
   rate_limited: 429,
   budget_exceeded: 429,
   upstream_rate_limited: 429,

@@ -1,5 +1,6 @@
 // The Node runtime: reads the environment and the policy directory, opens storage,
 // builds the deps, serves the app, and shuts down gracefully.
+import { nodeLogVerification } from "./node-verify.ts";
 import { createNoopMeter } from "@opentelemetry/api";
 import { createCallMetrics } from "../telemetry/metrics.ts";
 import { PrometheusExporter } from "@opentelemetry/exporter-prometheus";
@@ -154,6 +155,8 @@ export async function startNodeServer(opts: NodeServerOptions): Promise<RunningS
           },
         }
       : {}),
+    ...(audit.signingKey ? { logKey: { origin: config.server.audit.origin, publicJwk: audit.signingKey.publicJwk }, auditSigningKey: audit.signingKey } : {}),
+    ...(audit.signingKey ? { logVerification: nodeLogVerification({ origin: config.server.audit.origin, publicJwk: audit.signingKey.publicJwk, env, stateDir: paths.stateDir }) } : {}),
     system: { proxyBuild: build, configSha256: config.sha256 },
     logger,
     verifier: await verifierFor(config, host, env, paths, logger, devKey ?? null),

@@ -11,6 +11,7 @@ import { webhookAnchor } from "../audit/anchor.ts";
 import { importSigningKey, type SigningKey } from "../audit/checkpoint.ts";
 import { integrator } from "../audit/integrator.ts";
 import { checkpointSigner } from "../audit/signer.ts";
+import { memoryScratch } from "../audit/verify-database.ts";
 import { memorySpool } from "../audit/spool.ts";
 import { auditWriter } from "../audit/writer.ts";
 import { activationEntry } from "../audit/events.ts";
@@ -88,6 +89,22 @@ function depsFor(state: IsolateState, env: WorkerEnv, ctx: ExecutionContext): De
     clock: systemClock,
     newId: () => uuidv7(),
     defer,
+    // The console's verify: the key's public half is the trust; the webhook anchor cannot be
+    // read back from here (the anchors check is skipped and said so), and the bundle is held in
+    // memory (the Worker has no file system), so it suits logs of modest size.
+    ...(typeof env.CUSTOS_SIGNING_KEY === "string" && env.CUSTOS_SIGNING_KEY !== ""
+      ? {
+          logVerification: {
+            async trust() {
+              const key = await signingKey(env);
+              if (typeof key === "string") return key;
+              const { kty, crv, x } = key.publicJwk;
+              return { trust: { origin: config.server.audit.origin, keys: [{ kty, crv, x }], anchored: [] }, problems: ["a Worker cannot read its webhook anchor back: verify against the anchor's copy with `custos audit verify --trust FILE` for that check"] };
+            },
+            scratch: async () => memoryScratch(workerSha256),
+          },
+        }
+      : {}),
   };
 }
 

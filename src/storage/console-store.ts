@@ -37,11 +37,12 @@ export function consoleStore(db: () => AnyPgDatabase): ConsoleStore {
       return db().select().from(consoleSavedSearches).where(eq(consoleSavedSearches.owner, owner)).orderBy(asc(consoleSavedSearches.name));
     },
     async saveSearch(row) {
-      // Saving under an existing name replaces that search (same owner only).
-      await db()
-        .insert(consoleSavedSearches)
-        .values(row)
-        .onConflictDoUpdate({ target: [consoleSavedSearches.owner, consoleSavedSearches.name], set: { query: row.query, createdAt: row.createdAt } });
+      // Saving under an existing name replaces that search (same owner only). A delete and an
+      // insert, not ON CONFLICT DO UPDATE: the runtime role has no UPDATE on these rows (0005).
+      await db().transaction(async (tx) => {
+        await tx.delete(consoleSavedSearches).where(and(eq(consoleSavedSearches.owner, row.owner), eq(consoleSavedSearches.name, row.name)));
+        await tx.insert(consoleSavedSearches).values(row);
+      });
     },
     async deleteSavedSearch(owner, id) {
       const rows = await db().delete(consoleSavedSearches).where(and(eq(consoleSavedSearches.owner, owner), eq(consoleSavedSearches.id, id))).returning({ id: consoleSavedSearches.id });

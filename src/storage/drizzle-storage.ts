@@ -2,8 +2,10 @@
 // drivers (postgres.js, PGlite) hand in their drizzle database.
 import { and, asc, desc, eq, inArray, isNull, sql } from "drizzle-orm";
 import type { PgDatabase, PgQueryResultHKT } from "drizzle-orm/pg-core";
+import { auditStats } from "./audit-stats.ts";
 import { auditStore, type RawQuery } from "./audit-store.ts";
 import { consoleStore } from "./console-store.ts";
+import { auditIntegrity } from "./audit-integrity.ts";
 import { apiKeys, suspensions } from "./schema.ts";
 import type { SpanRow, Storage, SuspensionKind, SuspensionRecord } from "./types.ts";
 
@@ -13,7 +15,9 @@ export function drizzleStorage(kind: Storage["kind"], db: () => AnyPgDatabase, c
   return {
     kind,
     audit: auditStore(db, raw),
+    stats: auditStats(db),
     console: consoleStore(db),
+    integrity: auditIntegrity(db),
     async ping() {
       await db().execute(sql`select 1`);
     },

@@ -1,5 +1,7 @@
 // The storage interface core code sees. Two drivers implement it: postgres.js (real
 // Postgres; also on Workers) and PGlite (the embedded development database).
+import type { AuditIntegrity } from "./audit-integrity.ts";
+import type { AuditStats } from "./audit-stats.ts";
 import type { AuditStore } from "./audit-types.ts";
 
 export interface ApiKeyRecord {
@@ -108,6 +110,10 @@ export interface Storage {
   ping(): Promise<void>;
   /** The audit log's tables. */
   readonly audit: AuditStore;
+  /** Aggregates over the audit log (the console's overview and policy views). */
+  readonly stats: AuditStats;
+  /** Checkpoint history and anchors, for the console's Integrity view. */
+  readonly integrity: AuditIntegrity;
 
   createApiKey(row: ApiKeyRecord): Promise<void>;
   /** Every key, newest first (hashes included: callers must not show them). */

@@ -50,4 +50,54 @@ dl.fields { display:grid; grid-template-columns: max-content 1fr; gap:.25rem 1re
 dl.fields dt { color: var(--muted); }
 dl.fields dd { margin:0; word-break: break-all; }
 .pager { display:flex; gap:1rem; margin-top:.8rem; }
+/* Overview and Policies (src/console/charts.tsx: server-rendered SVG) */
+.page-head { display:flex; align-items:flex-end; justify-content:space-between; gap:1rem; flex-wrap:wrap; }
+form.inline { display:flex; gap:.5rem; align-items:flex-end; margin:0 0 1rem; }
+figure.chart { margin:0 0 1rem; }
+figure.chart figcaption { font-weight:600; margin-bottom:.3rem; }
+svg.chart line.grid { stroke: var(--line); stroke-width:1; }
+svg.chart rect.bar, svg.share rect.bar, i.swatch.bar { fill: var(--accent); background: var(--accent); }
+svg.chart rect.bar-deny, i.swatch.bar-deny { fill: var(--bad); background: var(--bad); }
+svg.chart rect.bar-pii, i.swatch.bar-pii { fill: #7a4fd1; background:#7a4fd1; }
+svg.chart rect.bar-tokens, i.swatch.bar-tokens { fill: #0f7b8a; background:#0f7b8a; }
+.legend { display:flex; gap:1rem; color: var(--muted); font-size:.85rem; }
+i.swatch { display:inline-block; width:.8rem; height:.8rem; border-radius:2px; margin-right:.3rem; vertical-align:-1px; }
+svg.share { width:120px; height:8px; background:#eef1f6; border-radius:2px; }
+td.share-cell { width:130px; vertical-align: middle; }
+.columns { display:grid; grid-template-columns: repeat(auto-fit, minmax(520px, 1fr)); gap:1rem; }
+.stat .l code { font-size:.8rem; }
+details.team { margin: .4rem 0 .8rem; }
+details.team summary { cursor:pointer; padding:.3rem 0; }
+table.rules td:nth-child(4) { min-width: 16rem; }
+/* Integrity and Admin */
+progress#verify-progress { width:100%; height:.9rem; margin:.8rem 0 .3rem; }
+.verify-status.passed, p.ok, td.ok, td.consistency.ok, span.ok, li.check.ok .mark { color: var(--ok); }
+.verify-status.failed, p.bad, td.consistency.bad, span.bad, li.check.bad .mark, td.anchor-none { color: var(--bad); }
+.verify-status.passed, .verify-status.failed { font-weight:600; }
+ol.checks { list-style:none; padding-left:0; }
+ol.checks li { padding:.15rem 0; }
+li.check.skipped { color: var(--muted); }
+td.anchor-none { font-weight:600; }
+.small { font-size:.8rem; }
+.flash.ok { border-left:4px solid var(--ok); padding:.5rem .8rem; background:#eef8f1; }
+.flash.bad { border-left:4px solid var(--bad); padding:.5rem .8rem; background:#fdf0ef; }
+#new-key { user-select: all; }
+#checkpoints td { font-size:.85rem; }
+#checkpoints td.anchor div { margin-bottom:.15rem; }
+/* Audit search and event detail */
+.toolbar { display:flex; gap:.8rem; align-items:center; margin-bottom:.6rem; }
+.toolbar #result-count { margin-right:auto; }
+ul.saved { padding-left:1.1rem; }
+ul.saved li { margin:.25rem 0; }
+form.inline { display:inline; margin:0; }
+form.save-search { display:flex; gap:.6rem; align-items:end; margin-top:.6rem; }
+button.small { padding:.1rem .5rem; font-size:.8rem; }
+td.rule-description { min-width: 16rem; }
+.proof-summary { font-weight:600; }
+.proof-summary.ok { color: var(--ok); } .proof-summary.server-ok { color: var(--warn); }
+.proof-summary.bad { color: var(--bad); } .proof-summary.pending { color: var(--warn); }
+ol.steps li.proof-step { list-style: none; margin-left:-1.2rem; }
+.proof-mark { display:inline-block; width:1.2rem; font-weight:700; }
+li.proof-pass .proof-mark { color: var(--ok); } li.proof-fail .proof-mark { color: var(--bad); } li.proof-skip .proof-mark { color: var(--muted); }
+.proof-detail { word-break: break-all; }
 `;

@@ -4,5 +4,18 @@
 import type { Hono } from "hono";
 import type { Deps } from "../../deps.ts";
 import type { ConsoleEnv } from "../layout.tsx";
+import { overviewPage } from "./overview.tsx";
+import { policiesPage } from "./policies.tsx";
+import { integrityPage } from "./integrity.tsx";
+import { adminPage } from "./admin.tsx";
+import { searchPage } from "./search.tsx";
+import { eventPage } from "./event.tsx";
 
-export const CONSOLE_PAGES: readonly ((deps: Deps) => Hono<ConsoleEnv>)[] = [];
+export const CONSOLE_PAGES: readonly ((deps: Deps) => Hono<ConsoleEnv>)[] = [
+  overviewPage,
+  policiesPage,
+  integrityPage,
+  adminPage,
+  searchPage,
+  eventPage,
+];

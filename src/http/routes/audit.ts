@@ -15,40 +15,12 @@ import type { AuditEventRow, CheckpointRow } from "../../storage/audit-types.ts"
 import type { Principal } from "../../identity/principal.ts";
 import type { AppEnv } from "../app-env.ts";
 import { requireRole } from "../middleware/api-auth.ts";
+import { issueMessage, searchFilters, SearchQuery, UUID } from "../../console/search-form.ts";
+import { serverInclusionCheck } from "../../console/server-proof-check.ts";
 
 type Env = AppEnv & { Variables: { principal: Principal } };
 
-const UUID = z.string().regex(/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i, "a UUID");
-const time = z.string().refine((s) => /^\d{4}-\d{2}-\d{2}/.test(s) && Number.isFinite(Date.parse(s)), "an RFC 3339 time or a date");
-const name = z.string().min(1).max(256);
-
-const SearchQuery = z
-  .object({
-    from: time.optional(),
-    to: time.optional(),
-    team: name.optional(),
-    subject: name.optional(),
-    model: name.optional(),
-    /** The provider kind (route.provider: openai, anthropic…). */
-    provider: name.optional(),
-    /** The endpoint id (route.endpoint). */
-    endpoint: name.optional(),
-    decision: name.optional(),
-    region: name.optional(),
-    jurisdiction: name.optional(),
-    pii: z.string().regex(/^[A-Z_]{2,32}$/, "a PII type such as EMAIL").optional(),
-    /** A policy rule id the entry names (enforced, denying, shadow, clamping or routing). */
-    rule: z.string().regex(/^[a-z0-9][a-z0-9_.-]{0,63}$/, "a policy rule id such as base.no-secrets").optional(),
-    policy_version: z.string().regex(/^[\x21-\x7e]{1,128}$/, "a policy version such as sha256:0123456789abcdef").optional(),
-    status: z.coerce.number().int().min(100).max(599).optional(),
-    type: z.string().regex(/^[a-z_]+\.[a-z_.]+$/, "an event type such as llm.request").optional(),
-    before: UUID.optional(),
-    limit: z.coerce.number().int().min(1).max(1000).default(100),
-    /** count=true: also how many events match (up to COUNT_CAP; `count_capped` beyond). */
-    count: z.enum(["true", "false"]).optional(),
-  })
-  .strict();
-
+// The search's parameters are shared with the console's search page and the export.
 /** A count goes no further: past it the answer is "more than COUNT_CAP" (an exact count of millions would scan millions). */
 const COUNT_CAP = 10_000;
 
@@ -67,16 +39,16 @@ export function auditRoutes(deps: Deps): Hono<Env> {
   const sha = deps.sha256;
   const problem = (c: Context<Env>, e: CustosError) => errorResponse("problem", e, c.get("requestId"));
   const bad = (c: Context<Env>, issues: z.core.$ZodIssue[]) => {
-    const i = issues[0]!;
-    return problem(c, new CustosError("invalid_request", `${i.path.join(".") || "query"}: ${i.message}`, { param: i.path.join(".") }));
+    const i = issueMessage(issues);
+    return problem(c, new CustosError("invalid_request", i.message, { param: i.param }));
   };
   app.use("*", async (c, next) => requireRole(c, "auditor") ?? next());
 
   app.get("/events", async (c) => {
     const q = SearchQuery.safeParse(c.req.query());
     if (!q.success) return bad(c, q.error.issues);
-    const { from, to, limit, before, count, policy_version: policyVersion, ...rest } = q.data;
-    const filters = { ...rest, ...(policyVersion === undefined ? {} : { policyVersion }), ...(from ? { from: new Date(from) } : {}), ...(to ? { to: new Date(to) } : {}) };
+    const { limit, before, count } = q.data;
+    const filters = searchFilters(q.data);
     // One more than a page: whether there is a next page, without a count.
     const rows = await store().search({ ...filters, ...(before === undefined ? {} : { before: before.toLowerCase() }), limit: limit + 1 });
     const hasMore = rows.length > limit;
@@ -96,7 +68,20 @@ export function auditRoutes(deps: Deps): Hono<Env> {
     const e = await store().event(id.data.toLowerCase());
     if (!e) return problem(c, new CustosError("not_found", "There is no audit event with that id."));
     const p = await eventProof(store(), sha, e.eventId);
-    return c.json({ event: eventView(e), ...(typeof p === "string" ? { proof_pending: p } : { log_index: p.logIndex, proof: proofJson(p), tlog_proof: tlogProofText(p) }) });
+    // The stored bytes (what the leaf hashes) and the log's key, for checking the proof in a browser.
+    const key = deps.logKey ? { log_key: { origin: deps.logKey.origin, public_jwk: deps.logKey.publicJwk } } : {};
+    return c.json({ event: eventView(e), entry_b64url: base64url(e.entry), ...key, ...(typeof p === "string" ? { proof_pending: p } : { log_index: p.logIndex, proof: proofJson(p), tlog_proof: tlogProofText(p) }) });
+  });
+
+  // The same check as the console's in-browser one, done here: for browsers without Web Crypto.
+  app.get("/events/:id/proof-check", async (c) => {
+    const id = UUID.safeParse(c.req.param("id"));
+    if (!id.success) return bad(c, id.error.issues);
+    const e = await store().event(id.data.toLowerCase());
+    if (!e) return problem(c, new CustosError("not_found", "There is no audit event with that id."));
+    const p = await eventProof(store(), sha, e.eventId);
+    if (typeof p === "string") return c.json({ event_id: e.eventId, proof_pending: p });
+    return c.json({ event_id: e.eventId, log_index: p.logIndex, tree_size: p.treeSize, ...(await serverInclusionCheck(sha, p, e.entry, deps.logKey)) });
   });
 
   app.get("/requests/:id", async (c) => {
