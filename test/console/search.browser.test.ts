@@ -4,7 +4,14 @@
 // Web Crypto the page falls back to the server's check and says so; markup from the log
 // creates no elements. Screenshots: "search", "event", "event-tampered".
 import type { Browser, Page } from "playwright-core";
+import { execFileSync } from "node:child_process";
+import { mkdtemp, readFile, rm } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import path from "node:path";
 import { afterAll, beforeAll, expect, it } from "vitest";
+import { verifyBundle } from "../../src/audit/verify-bundle.ts";
+import { nodeSha256 } from "../../src/runtime/node-audit.ts";
+import { directoryReader } from "../../src/runtime/node-bundle.ts";
 import { generateSigningKey, importSigningKey } from "../../src/audit/checkpoint.ts";
 import postgres from "postgres";
 import { describeBrowser, launchBrowser, newPage, screenshot } from "../helpers/browser.ts";
@@ -58,6 +65,21 @@ describeBrowser("search and the event page in a browser", () => {
     expect(rows).toHaveLength(2);
     expect(rows.every((r) => r.includes("alpha") && r.includes("llm.request"))).toBe(true);
     await screenshot(page, "search");
+
+    // Export the result from the page: the download is the signed bundle, and it verifies.
+    const [download] = await Promise.all([page.waitForEvent("download"), page.click("#export-jsonl")]);
+    expect(download.suggestedFilename()).toMatch(/\.tar$/);
+    const dir = await mkdtemp(path.join(tmpdir(), "custos-browser-export-"));
+    try {
+      await download.saveAs(path.join(dir, "export.tar"));
+      execFileSync("tar", ["-xf", path.join(dir, "export.tar"), "-C", dir]);
+      const key = log.custos.server.deps.logKey!;
+      const verified = await verifyBundle(directoryReader(path.join(dir, "custos-audit-export/bundle")), { origin: key.origin, keys: [key.publicJwk], anchored: [] }, { sha: nodeSha256 });
+      expect(verified.status, JSON.stringify(verified.first)).toBe("intact");
+      expect(JSON.parse(await readFile(path.join(dir, "custos-audit-export/search.json"), "utf8"))).toMatchObject({ scope: { team: "alpha" }, other_filters: { type: "llm.request" }, format: "jsonl" });
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
 
     await page.click(`#results a[href="/console/events/${log.calls[1]}"]`);
     await page.waitForURL(`**/console/events/${log.calls[1]}`);
