@@ -9,8 +9,10 @@
 // bundle in a temporary directory, memoryScratch keeps it in memory), SHA-256 is passed in.
 import type { AuditEventRow, AuditStore } from "../storage/audit-types.ts";
 import { generateSigningKey, importSigningKey } from "./checkpoint.ts";
-import { exportBundle, NoCheckpointError, type BundleFile, type BundleSink } from "./export.ts";
+import { exportBundle, NoCheckpointError, type BundleSink } from "./export.ts";
 import type { Sha256 } from "./merkle.ts";
+import { memoryBundleSink } from "./memory-bundle.ts";
+import { hex } from "../crypto/hashing.ts";
 import { verifyBundle, type BundleReader, type Failure, type Trust, type VerifyResult } from "./verify-bundle.ts";
 import { SearchColumnCheck } from "./verify-search.ts";
 
@@ -133,8 +135,6 @@ function countingLeaves(r: BundleReader, seen: (done: number) => void): BundleRe
   };
 }
 
-const hex = (b: Uint8Array): string => Array.from(b, (x) => x.toString(16).padStart(2, "0")).join("");
-const utf8 = new TextEncoder();
 
 /**
  * A scratch space in memory (where there is no file system, or for a small log): the whole
@@ -142,30 +142,7 @@ const utf8 = new TextEncoder();
  */
 export function memoryScratch(sha: Sha256): Scratch {
   const files = new Map<string, Uint8Array>();
-  const joined = (parts: Uint8Array[]): Uint8Array => {
-    const out = new Uint8Array(parts.reduce((n, p) => n + p.length, 0));
-    let at = 0;
-    for (const p of parts) {
-      out.set(p, at);
-      at += p.length;
-    }
-    return out;
-  };
-  const sink: BundleSink = {
-    open(path): BundleFile {
-      const parts: Uint8Array[] = [];
-      return {
-        async write(text) {
-          if (text.length > 0) parts.push(utf8.encode(text));
-        },
-        async close() {
-          const bytes = joined(parts);
-          files.set(path, bytes);
-          return { sha256: hex(sha(bytes)), bytes: bytes.length };
-        },
-      };
-    },
-  };
+  const sink = memoryBundleSink(sha, (path, bytes) => files.set(path, bytes));
   const text = (p: string) => {
     const b = files.get(p);
     return b === undefined ? undefined : new TextDecoder().decode(b);

@@ -13,6 +13,7 @@ export const XSS_TEAM = `<b id="xss-team">t</b>`;
 export const XSS_MODEL = `<img src=x id="xss-model" onerror=alert(1)>`;
 export const XSS_PROMPT = `<img src=x id="xss-prompt" onerror=alert(3)>`;
 
+/** A baseline that denies one model and redacts e-mail addresses, and a team with a shadow-mode rule (also the Overview and Policies tests' policies). */
 export const POLICIES: Record<string, string> = {
   "org.yaml": `description: Test baseline
 rules:

@@ -7,37 +7,14 @@ import { generateSigningKey } from "../../src/audit/checkpoint.ts";
 import { DATABASE_URL, freshDatabase, type FreshDb } from "../helpers/pg.ts";
 import { startFakeProvider, type FakeProvider } from "../helpers/fake-provider.ts";
 import { eventually, startCustos, testProviders, type TestCustos } from "../helpers/custos.ts";
+import { POLICIES, XSS_TEAM } from "./search-fixture.ts";
 
-export const XSS_TEAM = `<b id="xss-team">t</b>`;
+// The same policies and markup team as the search tests' log.
+export { POLICIES, XSS_TEAM };
+
 export const XSS_MODEL = `<img src=x onerror=alert(1)>`;
 export const XSS_RULE = `<svg onload=alert(2)>`;
 
-export const POLICIES: Record<string, string> = {
-  "org.yaml": `description: Test baseline
-rules:
-  - id: base.no-gpt41
-    description: GPT-4.1 is not approved for use
-    models:
-      deny: ["gpt-4.1"]
-  - id: base.pii
-    description: E-mail addresses are redacted before they leave
-    pii:
-      prompt:
-        EMAIL: redact
-`,
-  "teams/alpha.yaml": `team: alpha
-description: The alpha team
-rules:
-  - id: alpha.no-mini
-    description: Alpha is moving off gpt-4o-mini (watching first)
-    mode: shadow
-    models:
-      deny: ["gpt-4o-mini"]
-`,
-  "teams/beta.yaml": `team: beta
-description: The beta team
-`,
-};
 
 export interface Traffic {
   fake: FakeProvider;

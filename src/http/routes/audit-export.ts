@@ -12,9 +12,9 @@ import { Hono } from "hono";
 import type { Deps } from "../../deps.ts";
 import { CustosError } from "../../errors/errors.ts";
 import { errorResponse } from "../../errors/to-response.ts";
-import { exportBundle, type BundleSink } from "../../audit/export.ts";
+import { exportBundle } from "../../audit/export.ts";
+import { memoryBundleSink } from "../../audit/memory-bundle.ts";
 import { ustar, type TarFile } from "../../audit/ustar.ts";
-import { hex } from "../../crypto/hashing.ts";
 import { rfc3339Millis } from "../../audit/canonical-json.ts";
 import { FILTER_KEYS, issueMessage, SearchQuery } from "../../console/search-form.ts";
 import type { Principal } from "../../identity/principal.ts";
@@ -28,33 +28,6 @@ export const MAX_LEAVES = 50_000;
 export const EXPORT_DIR = "custos-audit-export";
 
 const utf8 = new TextEncoder();
-
-/** A sink that keeps each file in memory, hashing it on close. */
-function memorySink(sha: Deps["sha256"], files: { path: string; data: Uint8Array }[]): BundleSink {
-  return {
-    open(path) {
-      const parts: Uint8Array[] = [];
-      let bytes = 0;
-      return {
-        async write(text) {
-          const b = utf8.encode(text);
-          parts.push(b);
-          bytes += b.length;
-        },
-        async close() {
-          const data = new Uint8Array(bytes);
-          let at = 0;
-          for (const p of parts) {
-            data.set(p, at);
-            at += p.length;
-          }
-          files.push({ path, data });
-          return { sha256: hex(sha(data)), bytes };
-        },
-      };
-    },
-  };
-}
 
 const slug = (v: string) => v.replace(/[^A-Za-z0-9._-]+/g, "_").slice(0, 40);
 
@@ -87,7 +60,7 @@ export function auditExportRoutes(deps: Deps): Hono<Env> {
 
     const files: { path: string; data: Uint8Array }[] = [];
     const now = deps.clock.now();
-    const summary = await exportBundle(store, memorySink(deps.sha256, files), { ...(from ? { from } : {}), ...(to ? { to } : {}), ...(q.data.team === undefined ? {} : { team: q.data.team }), format, key, origin, now });
+    const summary = await exportBundle(store, memoryBundleSink(deps.sha256, (path, data) => files.push({ path, data })), { ...(from ? { from } : {}), ...(to ? { to } : {}), ...(q.data.team === undefined ? {} : { team: q.data.team }), format, key, origin, now });
     const others = Object.fromEntries(FILTER_KEYS.filter((k) => k !== "from" && k !== "to" && k !== "team" && q.data[k] !== undefined).map((k) => [k, String(q.data[k])]));
     const search = {
       note: "The bundle holds every entry of the time range (of the team, when one is given) so that its completeness can be proven; the search's other filters select nothing in it and are recorded here only. This file is not signed.",
