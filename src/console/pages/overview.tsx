@@ -70,6 +70,25 @@ function BreakdownTable(props: { o: Overview; id: string; title: string; field: 
   );
 }
 
+/** The GET form that picks the time window (Overview and Policies). */
+export function WindowForm(props: { action: string; label: string; selected: WindowName }) {
+  return (
+    <form class="inline" method="get" action={props.action} id="window-form">
+      <label>
+        {props.label}
+        <select name="window" id="window">
+          {(Object.keys(WINDOWS) as WindowName[]).map((w) => (
+            <option value={w} selected={w === props.selected}>
+              {WINDOW_LABEL[w]}
+            </option>
+          ))}
+        </select>
+      </label>
+      <button type="submit">Show</button>
+    </form>
+  );
+}
+
 export function OverviewView(props: { o: Overview }) {
   const { o } = props;
   const s = o.stats;
@@ -80,19 +99,7 @@ export function OverviewView(props: { o: Overview }) {
     <>
       <div class="page-head">
         <h1>Overview</h1>
-        <form class="inline" method="get" action="/console" id="window-form">
-          <label>
-            Window
-            <select name="window" id="window">
-              {(Object.keys(WINDOWS) as WindowName[]).map((w) => (
-                <option value={w} selected={w === o.window}>
-                  {WINDOW_LABEL[w]}
-                </option>
-              ))}
-            </select>
-          </label>
-          <button type="submit">Show</button>
-        </form>
+        <WindowForm action="/console" label="Window" selected={o.window} />
       </div>
       <p class="muted">
         {o.range.from.toISOString()} to {o.range.to.toISOString()} (UTC), computed {o.computedAt.toISOString()}. Requests are calls received (forwarded or refused); redactions are call events in which PII was found. Also as JSON:{" "}

@@ -4,11 +4,11 @@
 import { Hono } from "hono";
 import type { Deps } from "../../deps.ts";
 import { activations, bundleView, ruleActivity, type Activation, type RuleView } from "../../http/routes/policy.ts";
-import { isWindowName, WINDOWS, type WindowName } from "../../http/routes/stats.ts";
+import { isWindowName, type WindowName } from "../../http/routes/stats.ts";
 import type { RuleOutcomes, ShadowEvent } from "../../storage/audit-stats.ts";
 import { Page, type ConsoleEnv } from "../layout.tsx";
 import { needRole } from "../routes.tsx";
-import { VIEW_ROLES } from "./overview.tsx";
+import { VIEW_ROLES, WindowForm } from "./overview.tsx";
 
 const WINDOW_LABEL: Record<WindowName, string> = { "24h": "Last 24 hours", "7d": "Last 7 days", "30d": "Last 30 days" };
 
@@ -169,19 +169,7 @@ export function policiesPage(deps: Deps): Hono<ConsoleEnv> {
       <Page title="Policies" active="policies" session={c.get("session")}>
         <div class="page-head">
           <h1>Policies</h1>
-          <form class="inline" method="get" action="/console/policies" id="window-form">
-            <label>
-              Window for rule activity
-              <select name="window" id="window">
-                {(Object.keys(WINDOWS) as WindowName[]).map((w) => (
-                  <option value={w} selected={w === window}>
-                    {WINDOW_LABEL[w]}
-                  </option>
-                ))}
-              </select>
-            </label>
-            <button type="submit">Show</button>
-          </form>
+          <WindowForm action="/console/policies" label="Window for rule activity" selected={window} />
         </div>
         <div class="card" id="active-bundle">
           <h2>Policy in force</h2>
