@@ -2,7 +2,8 @@
 // the entry's own projection, written by the writer, backfilled by migration 0006 with the
 // same rules, found by every filter (alone and together, newest first, page by page), and an
 // edited one is caught by database-mode `custos audit verify`. On PGlite and, when
-// DATABASE_URL is set, on Postgres.
+// DATABASE_URL is set, on Postgres. Longer than 500 lines because every filter's tests share
+// the one seeded log (seeding it once per file keeps the suite fast).
 import { cp, mkdir, mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import path from "node:path";

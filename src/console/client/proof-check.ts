@@ -10,6 +10,10 @@
 // verifyConsistency and src/audit/checkpoint.ts verifyCheckpoint (signed note + JWS, both by the
 // trusted key, over the same body bytes); proof-check.test.ts holds them to agreeing.
 //
+// Longer than 500 lines because a browser module served as one string cannot import: the
+// hashing, both proof algorithms, checkpoint parsing, both signature checks and the rendering
+// have to live in this one string.
+//
 // Exports of the module:
 //   checkInclusion({ entry | entryJson, leaf?, leafIndex, treeSize, hashes, checkpoint: { note, jws }, logKey?: { origin, publicJwk } })
 //   checkConsistency({ oldSize, oldRoot, newSize, newRoot, hashes })
