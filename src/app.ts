@@ -18,6 +18,11 @@ import { policyRoutes } from "./http/routes/policy.ts";
 import { statsRoutes } from "./http/routes/stats.ts";
 import { auditVerifyRoutes } from "./http/routes/audit-verify.ts";
 import { apiAuth } from "./http/middleware/api-auth.ts";
+import { incidentRoutes } from "./http/routes/incidents.ts";
+import { holdRoutes } from "./http/routes/holds.ts";
+import { subjectRoutes } from "./http/routes/subjects.ts";
+import { retentionRoutes } from "./http/routes/retention.ts";
+import { revealRoutes } from "./http/routes/reveal.ts";
 import { consoleRoutes } from "./console/routes.tsx";
 
 export function createApp(deps: Deps): Hono<AppEnv> {
@@ -36,8 +41,13 @@ export function createApp(deps: Deps): Hono<AppEnv> {
   app.route("/api/audit/stats", statsRoutes(deps));
   app.route("/api/audit/export", auditExportRoutes(deps));
   app.route("/api/audit/saved-searches", savedSearchRoutes(deps));
+  app.route("/api/audit", retentionRoutes(deps));
+  app.route("/api/audit", revealRoutes(deps));
   app.route("/api/audit", auditRoutes(deps));
   app.route("/api/policy", policyRoutes(deps));
+  app.route("/api/incidents", incidentRoutes(deps));
+  app.route("/api/holds", holdRoutes(deps));
+  app.route("/api/subjects", subjectRoutes(deps));
   app.route("/api/audit", auditVerifyRoutes(deps));
 
   app.notFound((c) => {

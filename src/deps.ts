@@ -3,7 +3,7 @@
 import type { Tracer } from "@opentelemetry/api";
 import type { JWK } from "jose";
 import type { CallMetrics } from "./telemetry/metrics.ts";
-import type { Pseudonymizer } from "./audit/pseudonym.ts";
+import type { Pseudonymizer, SubjectLookup } from "./audit/pseudonym.ts";
 import type { ContentSealer } from "./audit/content.ts";
 import type { SystemFacts } from "./audit/events.ts";
 import type { Sha256 } from "./audit/merkle.ts";
@@ -60,6 +60,8 @@ export interface Deps {
   apiKeys: ApiKeyVerifier;
   /** Subject pseudonyms for records (never the raw subject or email). */
   pseudonym: Pseudonymizer;
+  /** Finds existing pseudonyms for a data-subject request (never creates one). */
+  subjectLookup?: SubjectLookup;
   /** The local admin token the server wrote for the CLI (Node only). */
   adminToken?: string;
   upstream: UpstreamClient;

@@ -7,6 +7,7 @@ import { base64url } from "../crypto/hashing.ts";
 import type { AuditStore } from "../storage/audit-types.ts";
 import type { Sha256 } from "./merkle.ts";
 import { deriveKey } from "./pseudonym.ts";
+import { addPeriod, monthStart, type RetentionClass } from "./retention.ts";
 
 export type ContentLevel = "none" | "hashes" | "encrypted";
 
@@ -20,7 +21,8 @@ export interface Sealed {
 }
 
 export interface ContentSealer {
-  seal(level: ContentLevel, pseudonym: string, at: number, data: Uint8Array): Promise<Sealed>;
+  /** `cls`: the record's retention class; its content period sets when the data key is destroyed. */
+  seal(level: ContentLevel, pseudonym: string, at: number, data: Uint8Array, cls?: RetentionClass): Promise<Sealed>;
   /** The plaintext of a stored JWE, or undefined when its key was destroyed (erasure). */
   open(jwe: string): Promise<Uint8Array | undefined>;
 }
@@ -34,7 +36,10 @@ export async function contentSealers(kek: Uint8Array, sha: Sha256): Promise<(sto
 
   const unwrap = (wrapped: Uint8Array) => crypto.subtle.unwrapKey("raw", wrapped as Uint8Array<ArrayBuffer>, wrapping, "AES-KW", "AES-GCM", false, ["encrypt", "decrypt"]);
 
-  async function dekFor(store: () => AuditStore, pseudonym: string, period: string): Promise<{ kid: string; key: CryptoKey }> {
+  async function dekFor(store: () => AuditStore, pseudonym: string, at: number, cls: RetentionClass | undefined): Promise<{ kid: string; key: CryptoKey }> {
+    // One key per subject, month and class: a class's content expires as a whole, by destroying its keys.
+    const month = monthStart(at);
+    const period = new Date(at).toISOString().slice(0, 7) + (cls ? `/${cls.name}` : "");
     const id = `${pseudonym}/${period}`;
     const hit = cache.get(id);
     if (hit && hit.until > Date.now()) return hit;
@@ -42,7 +47,8 @@ export async function contentSealers(kek: Uint8Array, sha: Sha256): Promise<(sto
     if (!row) {
       const fresh = (await crypto.subtle.generateKey({ name: "AES-GCM", length: 256 }, true, ["encrypt", "decrypt"])) as CryptoKey;
       const wrapped = new Uint8Array(await crypto.subtle.wrapKey("raw", fresh, wrapping, "AES-KW"));
-      row = await store().createDek({ kid: base64url(crypto.getRandomValues(new Uint8Array(16))), pseudonym, period, wrapped });
+      const expiry = cls ? { class: cls.name, month: new Date(month), expiresAt: new Date(addPeriod(addPeriod(month, { n: 1, unit: "months" }), cls.content)) } : {};
+      row = await store().createDek({ kid: base64url(crypto.getRandomValues(new Uint8Array(16))), pseudonym, period, wrapped, ...expiry });
     }
     const entry = { kid: row.kid, key: await unwrap(row.wrapped), until: Date.now() + DEK_CACHE_MS };
     if (cache.size > 10_000) cache.clear();
@@ -53,10 +59,10 @@ export async function contentSealers(kek: Uint8Array, sha: Sha256): Promise<(sto
   return (bound) => {
     const store = () => bound;
     return {
-      async seal(level, pseudonym, at, data) {
+      async seal(level, pseudonym, at, data, cls) {
         if (level === "none") return { facts: { bytes: data.length } };
         if (level === "hashes") return { facts: { bytes: data.length, sha256: base64url(sha(data)) } };
-        const { kid, key } = await dekFor(store, pseudonym, new Date(at).toISOString().slice(0, 7));
+        const { kid, key } = await dekFor(store, pseudonym, at, cls);
         const jwe = await new CompactEncrypt(data).setProtectedHeader({ alg: "dir", enc: "A256GCM", kid }).encrypt(key);
         return { facts: { bytes: data.length, commit: base64url(sha(new TextEncoder().encode(jwe))), kid }, jwe };
       },

@@ -79,6 +79,8 @@ export interface SearchProjection {
    * rules), policy.denied_by, policy.shadow[].rule, policy.clamp.rule and route.risk[].rule.
    */
   ruleIds?: string[];
+  /** When the record may be purged (retention.until, RFC 3339 UTC). */
+  retainUntil?: string;
 }
 
 /** Each search-only field with its database column. */
@@ -87,6 +89,7 @@ export const SEARCH_COLUMNS = [
   ["jurisdiction", "jurisdiction"],
   ["policy_version", "policyVersion"],
   ["rule_ids", "ruleIds"],
+  ["retain_until", "retainUntil"],
 ] as const satisfies readonly (readonly [string, keyof SearchProjection])[];
 
 const arr = (v: unknown): unknown[] => (Array.isArray(v) ? v : []);
@@ -101,6 +104,8 @@ export function searchProjectionOf(entry: Obj): SearchProjection {
   if (jurisdiction !== undefined) p.jurisdiction = jurisdiction;
   const version = str(policy?.version);
   if (version !== undefined) p.policyVersion = version;
+  const until = str(obj(entry.retention)?.until);
+  if (until !== undefined) p.retainUntil = until;
   const ids = new Set<string>();
   const add = (v: unknown) => {
     if (typeof v === "string") ids.add(v);

@@ -12,6 +12,7 @@ import { leafHash, type Sha256 } from "./merkle.ts";
 import { projectionOf, searchProjectionOf } from "./projection.ts";
 import type { Spool, SpoolBatch } from "./spool.ts";
 import { DeadlineError, withDeadline } from "../deadline.ts";
+import { addPeriod, classFor, type RetentionPolicy } from "./retention.ts";
 
 export const ENTRY_VERSION = 1;
 
@@ -90,6 +91,8 @@ export interface WriterOptions {
   writeTimeoutMs?: number;
   /** Each database write of a batch: seconds, and why it failed if it did (for metrics). */
   onWrite?: (seconds: number, errorType?: string) => void;
+  /** The retention classes in force: each entry records its class and the date it may be purged after. */
+  retention?: () => RetentionPolicy;
 }
 
 interface Queued {
@@ -123,7 +126,8 @@ export function auditWriter(o: WriterOptions): AuditSink {
     if (closed) o.logger.error({ type: ev.type }, "audit event emitted after writer.close");
     const eventId = ev.eventId ?? o.newId();
     const ts = rfc3339Millis(ev.ts ?? o.now());
-    const entry = { ...ev.fields, v: ENTRY_VERSION, type: ev.type, log: o.origin, event_id: eventId, ts, writer: { id: writerId, seq: chain.seq, prev: chain.prev } };
+    const fields = o.retention ? withRetention(ev, o.retention(), ts) : ev.fields;
+    const entry = { ...fields, v: ENTRY_VERSION, type: ev.type, log: o.origin, event_id: eventId, ts, writer: { id: writerId, seq: chain.seq, prev: chain.prev } };
     const bytes = encodeEntry(entry);
     // A bad entry is a bug in its builder: it must not take a sequence number (the chain
     // would show a gap for an event that never existed).
@@ -318,6 +322,14 @@ function withSearchColumns(b: SpoolBatch): SpoolBatch {
 }
 
 /** Source addresses are recorded truncated (IPv4 /24, IPv6 /48): enough to see a flood's origin, not a person. */
+/** The entry's fields with retention.{class, until}: the class a call's team named (or the default), the log's own class for other events. */
+function withRetention(ev: EmitInput, policy: RetentionPolicy, ts: string): Record<string, unknown> {
+  const given = ev.fields.retention as { class?: unknown } | undefined;
+  const named = typeof given?.class === "string" ? given.class : undefined;
+  const c = classFor(policy, named, ev.type.startsWith("llm."));
+  return { ...ev.fields, retention: { class: c.name, until: rfc3339Millis(addPeriod(Date.parse(ts), c.events)) } };
+}
+
 export function truncateAddress(a: string): string {
   const v4 = /^(?:::ffff:)?(\d+)\.(\d+)\.(\d+)\.\d+$/.exec(a);
   if (v4) return `${v4[1]}.${v4[2]}.${v4[3]}.0/24`;

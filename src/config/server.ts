@@ -58,6 +58,27 @@ export const ServerSettingsSchema = z
         idle_timeout_minutes: z.coerce.number().int().min(1).max(1440).default(30),
         /** A console session is over this long after sign-in, used or not. */
         absolute_timeout_hours: z.coerce.number().int().min(1).max(168).default(12),
+        /** Revealing encrypted content: by one auditor_content with a justification, or only after a second one approves. */
+        reveal_approval: z.enum(["none", "second_person"]).default("none"),
+      })
+      .strict()
+      .prefault({}),
+    compliance: z
+      .object({
+        /** Hours between scheduled retention runs (content keys expired, eligible months purged); 0 turns the schedule off. */
+        retention_schedule_hours: z.coerce.number().min(0).max(24 * 31).default(24),
+        /** The IANA time zone incident deadlines in days and months are counted in, unless an incident names its own. */
+        incident_time_zone: z.string().min(1).max(64).default("Europe/Brussels"),
+        /** Who files the reports (pre-filled in every report). */
+        reporter: z
+          .object({
+            name: z.string().max(200).default(""),
+            contact: z.string().max(200).default(""),
+            role: z.enum(["provider", "deployer"]).default("deployer"),
+            lei: z.string().max(20).optional(),
+          })
+          .strict()
+          .prefault({}),
       })
       .strict()
       .prefault({}),
@@ -128,6 +149,9 @@ export const SERVER_ENV_OVERRIDES: ReadonlyArray<readonly [string, readonly stri
   ["CUSTOS_METRICS_PORT", ["telemetry", "metrics_port"]],
   ["CUSTOS_CONSOLE_IDLE_TIMEOUT_MINUTES", ["console", "idle_timeout_minutes"]],
   ["CUSTOS_CONSOLE_ABSOLUTE_TIMEOUT_HOURS", ["console", "absolute_timeout_hours"]],
+  ["CUSTOS_REVEAL_APPROVAL", ["console", "reveal_approval"]],
+  ["CUSTOS_RETENTION_SCHEDULE_HOURS", ["compliance", "retention_schedule_hours"]],
+  ["CUSTOS_INCIDENT_TIME_ZONE", ["compliance", "incident_time_zone"]],
   ["CUSTOS_SHUTDOWN_GRACE_MS", ["shutdown", "grace_ms"]],
   ["CUSTOS_AUDIT_ORIGIN", ["audit", "origin"]],
   ["CUSTOS_AUDIT_CONTENT", ["audit", "content"]],

@@ -4,6 +4,7 @@
 //   identify → pseudonym → parse → decide → redact prompt → route → audit request →
 //   forward (with fallbacks within the route) → redact answer → record
 //
+import { classFor } from "../audit/retention.ts";
 import { requestEntry } from "../audit/events.ts";
 import { factsFromBody, requestStreamUsage, streamFacts, stripUsageChunk } from "../audit/usage.ts";
 import { concatBytes } from "../bytes.ts";
@@ -146,7 +147,7 @@ async function auditRequest(ex: Exchange, deps: Deps): Promise<Result<true, Cust
   }
   const content: { part: string; jwe: string }[] = [];
   if (ex.subjectPseudonym !== undefined) {
-    const sealed = await deps.sealer.seal(audit.content, ex.subjectPseudonym, ex.receivedAt, ex.body);
+    const sealed = await deps.sealer.seal(audit.content, ex.subjectPseudonym, ex.receivedAt, ex.body, classFor(ex.policy.retention, audit.retention, true));
     ex.inputFacts = sealed.facts;
     if (sealed.jwe !== undefined) content.push({ part: "input", jwe: sealed.jwe });
   }

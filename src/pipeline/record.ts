@@ -3,6 +3,7 @@
 // whose llm.request was written ends in an llm.response (answered, failed upstream, or cut
 // off). Authentication failures are only counted (a flood of bad tokens must not flood
 // the log or compete with real traffic for it).
+import { classFor } from "../audit/retention.ts";
 import type { Deps } from "../deps.ts";
 import { CustosError } from "../errors/errors.ts";
 import { deniedEntry, responseEntry } from "../audit/events.ts";
@@ -93,7 +94,7 @@ async function writeEnding(ex: Exchange, deps: Pick<Deps, "audit" | "config" | "
   }
   const content: { part: string; jwe: string }[] = [];
   if (end.output !== undefined && ex.subjectPseudonym !== undefined) {
-    const sealed = await deps.sealer.seal(ex.audit?.content ?? deps.config.server.audit.content, ex.subjectPseudonym, ex.receivedAt, end.output);
+    const sealed = await deps.sealer.seal(ex.audit?.content ?? deps.config.server.audit.content, ex.subjectPseudonym, ex.receivedAt, end.output, classFor(ex.policy.retention, ex.audit?.retention, true));
     ex.outputFacts = sealed.facts;
     if (sealed.jwe !== undefined) content.push({ part: "output", jwe: sealed.jwe });
   }

@@ -98,6 +98,12 @@ rules:
       max_output_tokens: 100
 aliases:
   fast: gpt-4o-mini
+retention:
+  default: standard
+  classes:
+    standard: { events: 13 months, content: 90 days }
+    hr-6y: { events: 6 years, content: 1 year }
+    short: { events: 30 days, content: 7 days }
 `;
 
 const TEAM_FILE = "policies/teams/t.yaml";
@@ -580,5 +586,53 @@ describe("properties (fast-check)", () => {
       }),
       { numRuns: 100 },
     );
+  });
+});
+
+describe("retention classes", () => {
+  const team = (body: string, highRisk = false) => `team: t\ndescription: A team.\n${highRisk ? "ai_system: { id: screening, high_risk: true }\n" : ""}rules:\n  - id: t.rule\n    description: d\n${body}`;
+
+  it("the bundle carries the baseline's classes, with the log's own class the longest by default", async () => {
+    const b = await compiled({ "org.yaml": ORG, "teams/t.yaml": team("    audit:\n      retention: hr-6y\n") });
+    expect(b.retention.default).toBe("standard");
+    expect(b.retention.audit).toBe("hr-6y");
+    expect(b.retention.classes.get("hr-6y")).toEqual({ name: "hr-6y", events: { n: 6, unit: "years" }, content: { n: 1, unit: "years" } });
+  });
+
+  it("a class no one defined is an error at the rule, naming the classes there are", async () => {
+    const t = team("    audit:\n      retention: forever\n");
+    const ps = await problems({ "org.yaml": ORG, "teams/t.yaml": t });
+    expect(ps).toHaveLength(1);
+    expect(ps[0]).toMatchObject({ file: "policies/teams/t.yaml", ...pos(t, "retention: |forever") });
+    expect(ps[0]!.message).toContain("retention class 'forever' is not defined (org.yaml retention.classes: standard, hr-6y, short)");
+  });
+
+  it("a high-risk system cannot name a class shorter than six months without a legal basis", async () => {
+    const ps = await problems({ "org.yaml": ORG, "teams/t.yaml": team("    audit:\n      retention: short\n", true) });
+    expect(ps).toHaveLength(1);
+    expect(ps[0]!.message).toMatch(/keeps records 30 days; a high-risk AI system's logs are kept at least six months \(AI Act Art. 19\(1\), 26\(6\)\)/);
+    const withBasis = ORG.replace("short: { events: 30 days, content: 7 days }", "short: { events: 30 days, content: 7 days, legal_basis: National law X section 4 limits storage to 30 days }");
+    const b = await compiled({ "org.yaml": withBasis, "teams/t.yaml": team("    audit:\n      retention: short\n", true) });
+    expect(b.retention.classes.get("short")?.legalBasis).toBe("National law X section 4 limits storage to 30 days");
+  });
+
+  it("a high-risk team on a default shorter than six months is told to name a longer class", async () => {
+    const org = ORG.replace("default: standard", "default: short");
+    const ps = await problems({ "org.yaml": org, "teams/t.yaml": "team: t\ndescription: A team.\nai_system: { id: screening, high_risk: true }\n" });
+    expect(ps).toHaveLength(1);
+    expect(ps[0]!.message).toContain("the default retention class 'short' keeps 30 days");
+  });
+
+  it("content kept longer than its records, a bad period and an undefined default are errors", async () => {
+    const org = ORG.replace("short: { events: 30 days, content: 7 days }", "short: { events: 30 days, content: 2 months }\n    odd: { events: a while, content: 1 day }").replace("default: standard", "default: nothing");
+    const ps = (await problems({ "org.yaml": org })).map((p) => p.message);
+    expect(ps.join("\n")).toMatch(/a period such as "90 days", "6 months" or "10 years", not "a while"/);
+  });
+
+  it("content longer than records and an undefined default, with a valid syntax", async () => {
+    const org = ORG.replace("short: { events: 30 days, content: 7 days }", "short: { events: 30 days, content: 2 months }").replace("default: standard", "default: nothing");
+    const ps = (await problems({ "org.yaml": org })).map((p) => p.message);
+    expect(ps).toContain("content (2 months) cannot be kept longer than the records (30 days)");
+    expect(ps).toContain("class 'nothing' is not defined under retention.classes");
   });
 });

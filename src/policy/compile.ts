@@ -7,6 +7,7 @@ import { parseYamlFileAt, type ConfigProblem, type Located } from "../config/yam
 import { err, ok, type Result } from "../errors/result.ts";
 import { globCovers } from "./glob.ts";
 import { CONTENT_LEVELS, OrgFileSchema, PII_ACTIONS, PII_TYPES, ruleKind, TeamFileSchema, type OrgFile, type Rule, type TeamFile } from "./schema.ts";
+import { DEFAULT_RETENTION, meetsHighRiskMinimum, retentionPolicy, showPeriod, type RetentionPolicy } from "../audit/retention.ts";
 
 /** A rule as it applies to a team: the rule, where it is written, whether it only observes. */
 export interface PlacedRule {
@@ -30,6 +31,10 @@ export interface PolicyBundle {
   /** The files the version covers, relative to the policy directory, sorted. */
   files: string[];
   teams: ReadonlyMap<string, TeamPolicy>;
+  /** Retention classes from the baseline (or the default ones). */
+  retention: RetentionPolicy;
+  /** The files as written (tests excluded), for an incident's evidence freeze. */
+  texts: PolicyTexts;
 }
 
 /** Policy files by path relative to the policy directory: "org.yaml", "teams/<team>.yaml". */
@@ -71,6 +76,8 @@ export async function compilePolicies(texts: PolicyTexts, env: Env, dir = "polic
   if (problems.length > 0) return err(problems);
 
   const baseline = org.value.value;
+  const retention = retentionOf(org.value, teams);
+  if (!retention.ok) return err(retention.error);
   const byTeam = new Map<string, TeamPolicy>();
   for (const t of teams) {
     const f = t.value;
@@ -88,7 +95,37 @@ export async function compilePolicies(texts: PolicyTexts, env: Env, dir = "polic
     .filter((p) => !p.startsWith("tests/"))
     .sort();
   const sha256 = await hashTexts(texts, files);
-  return ok({ sha256, version: `sha256:${sha256.slice(0, 16)}`, files, teams: byTeam });
+  return ok({ sha256, version: `sha256:${sha256.slice(0, 16)}`, files, teams: byTeam, retention: retention.value, texts: Object.fromEntries(files.map((f) => [f, texts[f]!])) });
+}
+
+/** The baseline's retention classes; every class a rule names must exist, and a high-risk team's classes must keep six months (AI Act Art. 19). */
+function retentionOf(org: Located<OrgFile>, teams: Located<TeamFile>[]): Result<RetentionPolicy, ConfigProblem[]> {
+  const problems: ConfigProblem[] = [];
+  let policy = DEFAULT_RETENTION;
+  const section = org.value.retention;
+  if (section) {
+    const r = retentionPolicy(section);
+    for (const p of r.problems) problems.push(org.at(p.path, p.message));
+    policy = r.policy;
+  }
+  const check = (f: Located<OrgFile | TeamFile>, highRisk: boolean) =>
+    f.value.rules.forEach((rule, i) => {
+      const name = "audit" in rule ? rule.audit.retention : undefined;
+      if (name === undefined) return;
+      const c = policy.classes.get(name);
+      if (!c) problems.push(f.at(["rules", i, "audit", "retention"], `retention class '${name}' is not defined (org.yaml retention.classes: ${[...policy.classes.keys()].join(", ")})`));
+      else if (highRisk && !meetsHighRiskMinimum(c)) problems.push(f.at(["rules", i, "audit", "retention"], `retention class '${name}' keeps records ${showPeriod(c.events)}; a high-risk AI system's logs are kept at least six months (AI Act Art. 19(1), 26(6)) unless the class states a legal_basis`));
+    });
+  check(org, false);
+  for (const t of teams) {
+    const highRisk = t.value.ai_system?.high_risk === true;
+    check(t, highRisk);
+    const named = t.value.rules.some((r) => "audit" in r && r.audit.retention !== undefined) || org.value.rules.some((r) => "audit" in r && r.audit.retention !== undefined);
+    const fallback = policy.classes.get(policy.default);
+    if (highRisk && !named && fallback && !meetsHighRiskMinimum(fallback))
+      problems.push(t.at(["ai_system", "high_risk"], `a high-risk AI system's logs are kept at least six months (AI Act Art. 19(1)); the default retention class '${fallback.name}' keeps ${showPeriod(fallback.events)}: name a longer class in an audit rule`));
+  }
+  return problems.length > 0 ? err(problems) : ok(policy);
 }
 
 async function hashTexts(texts: PolicyTexts, files: string[]): Promise<string> {

@@ -2,7 +2,7 @@ import { describe, expect, it } from "vitest";
 import { compilePolicies, type TeamPolicy } from "./compile.ts";
 import { auditLevel } from "./decide.ts";
 
-const org = (audit: string) => `description: b\nrules:\n  - id: a.floor\n    description: d\n    audit: ${audit}\n`;
+const org = (audit: string) => `description: b\nrules:\n  - id: a.floor\n    description: d\n    audit: ${audit}\nretention: { default: long, classes: { long: { events: 10 years, content: 1 year } } }\n`;
 const team = (audit?: string) => `team: t\ndescription: d\n${audit ? `rules:\n  - id: t.audit\n    description: d\n    audit: ${audit}\n` : ""}`;
 
 async function policyOf(orgAudit: string, teamAudit?: string): Promise<TeamPolicy> {

@@ -368,7 +368,7 @@ rules:
   });
 
   it("audit: the highest content level, fail_closed wherever it is said, the team's retention", async () => {
-    const org = "description: Base.\nrules:\n  - id: b.audit\n    description: d\n    audit: { content: hashes, retention: 1y }\n";
+    const org = "description: Base.\nrules:\n  - id: b.audit\n    description: d\n    audit: { content: hashes, retention: 1y }\nretention: { default: 1y, classes: { 1y: { events: 1 year, content: 90 days }, 6y: { events: 6 years, content: 1 year } } }\n";
     const body = `rules:
   - id: t.closed
     description: d

@@ -2,6 +2,7 @@
 // can say, validated with zod. Every rule has a stable id and a description, says one
 // thing (models, providers, regions, pii, limits or audit), and may run in shadow mode.
 import { z } from "zod";
+import { RetentionSchema } from "../audit/retention.ts";
 
 /** The PII types (DESIGN.md): detector output, policy keys, audit counts. */
 export const PII_TYPES = [
@@ -131,6 +132,8 @@ export const OrgFileSchema = z
     description: z.string().min(1).max(500),
     rules: z.array(RuleSchema).default([]),
     aliases: z.record(z.string().min(1).max(128), z.string().min(1).max(256)).default({}),
+    /** Retention classes (src/audit/retention.ts); absent: DEFAULT_RETENTION. */
+    retention: RetentionSchema.optional(),
   })
   .strict();
 export type OrgFile = z.output<typeof OrgFileSchema>;

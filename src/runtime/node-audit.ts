@@ -1,6 +1,7 @@
 // The audit machinery of a Node process: the writer (with its fsync'ed spool), the content
 // sealer, pseudonyms, and, where this process integrates, the integrator and checkpoint
 // signer on timers. `custos serve` and `custos audit integrate` both build it here.
+import { DEFAULT_RETENTION, type RetentionPolicy } from "../audit/retention.ts";
 import path from "node:path";
 import { createHash } from "node:crypto";
 import { webhookAnchor, type Anchor } from "../audit/anchor.ts";
@@ -8,7 +9,7 @@ import { importSigningKey, type SigningKey } from "../audit/checkpoint.ts";
 import { contentSealers, type ContentSealer } from "../audit/content.ts";
 import { integrator, type Integrator } from "../audit/integrator.ts";
 import type { Sha256 } from "../audit/merkle.ts";
-import { pseudonyms, type Pseudonymizer } from "../audit/pseudonym.ts";
+import { pseudonyms, subjectLookup, type Pseudonymizer, type SubjectLookup } from "../audit/pseudonym.ts";
 import { checkpointSigner, type Signer } from "../audit/signer.ts";
 import { auditWriter, type AuditSink } from "../audit/writer.ts";
 import type { Config } from "../config/config.ts";
@@ -33,6 +34,7 @@ export interface NodeAudit {
   sink: AuditSink;
   sealer: ContentSealer;
   pseudonym: Pseudonymizer;
+  subjectLookup: SubjectLookup;
   integrator?: Integrator;
   signer?: Signer;
   /** The signing key, where this process integrates and signs (its public half is the log's key). */
@@ -83,6 +85,8 @@ export async function startNodeAudit(o: {
   build: string;
   /** Each audit write's duration and outcome (metrics). */
   onWrite?: (seconds: number, errorType?: string) => void;
+  /** The retention classes of the policy in force. */
+  retention?: () => RetentionPolicy;
 }): Promise<NodeAudit> {
   const audit = o.config.server.audit;
   await o.storage.audit.ensurePartitions(new Date(Date.now() - 31 * 86_400_000), 4);
@@ -113,6 +117,7 @@ export async function startNodeAudit(o: {
     batchMs: audit.batch_ms,
     writeTimeoutMs: audit.write_timeout_ms,
     ...(o.onWrite ? { onWrite: o.onWrite } : {}),
+    ...(o.retention ? { retention: o.retention } : {}),
   });
   // Spooled events from an earlier run go in first.
   await sink.replay().catch(() => {});
@@ -145,6 +150,7 @@ export async function startNodeAudit(o: {
     sink,
     sealer: (await contentSealers(o.kek, nodeSha256))(o.storage.audit),
     pseudonym: (await pseudonyms(o.kek, { hashing: nodeHashing }))(o.storage.audit),
+    subjectLookup: await subjectLookup(o.kek, nodeHashing),
     ...parts,
     async close() {
       stopped = true;
@@ -166,7 +172,7 @@ export async function startNodeAudit(o: {
  * writer.open … writer.close. Its events are committed before the command reports success
  * (a failed commit fails the command: the database was just written, so it is reachable).
  */
-export async function cliAudit(storage: Storage, config: Pick<Config, "server" | "sha256">, logger: Logger): Promise<AuditSink> {
+export async function cliAudit(storage: Storage, config: Pick<Config, "server" | "sha256">, logger: Logger, retention: RetentionPolicy = DEFAULT_RETENTION): Promise<AuditSink> {
   return auditWriter({
     store: storage.audit,
     sha: nodeSha256,
@@ -178,5 +184,6 @@ export async function cliAudit(storage: Storage, config: Pick<Config, "server" |
     defer: () => {},
     open: { proxy_build: "custos cli", config_sha256: config.sha256, runtime: `node ${process.version}`, storage: storage.kind },
     batchMs: 0,
+    retention: () => retention,
   });
 }

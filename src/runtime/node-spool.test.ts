@@ -28,6 +28,7 @@ const full: Required<AuditEventRow> = {
   jurisdiction: "EU",
   policyVersion: "sha256:0123456789abcdef",
   ruleIds: ["base.models", "team.limits"],
+  retainUntil: "2027-04-01T12:34:56.789Z",
 };
 
 let seq = 0;

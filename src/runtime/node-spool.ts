@@ -196,7 +196,7 @@ function completeLines(text: string): string[] {
 
 // ── Encoding: every field explicit, so a round trip gives back exactly the rows ─────────────
 
-const OPTIONAL_STRINGS = ["requestEventId", "team", "subject", "model", "provider", "region", "decision", "endpoint", "jurisdiction", "policyVersion"] as const;
+const OPTIONAL_STRINGS = ["requestEventId", "team", "subject", "model", "provider", "region", "decision", "endpoint", "jurisdiction", "policyVersion", "retainUntil"] as const;
 
 type EventJson = Omit<AuditEventRow, "receivedAt" | "entry" | "leafHash"> & { receivedAt: string; entry: string; leafHash: string };
 type BatchJson = { v: 1; events: EventJson[]; content: ContentRow[] };

@@ -113,7 +113,7 @@ export async function startNodeServer(opts: NodeServerOptions): Promise<RunningS
   const devKey = await trustedDevKey(config, host, env, paths, logger);
   const tracing = await startNodeTracing({ storage, env, logger, build, retentionDays: t.span_retention_days, ...(opts.globalTelemetry ? { global: promReader ? { metricReader: promReader } : {} } : {}) });
   const metrics = createCallMetrics(tracing.meter ?? ownMetrics?.meter ?? createNoopMeter());
-  const audit = await startNodeAudit({ storage, config, env, paths, logger, kek, defer, newId, build, onWrite: (s, e) => metrics.auditWrite(s, e) }).catch(async (e: unknown) => {
+  const audit = await startNodeAudit({ storage, config, env, paths, logger, kek, defer, newId, build, retention: () => policies.current.retention, onWrite: (s, e) => metrics.auditWrite(s, e) }).catch(async (e: unknown) => {
     await tracing.shutdown();
     await storage.close();
     await lock?.release();
@@ -172,6 +172,7 @@ export async function startNodeServer(opts: NodeServerOptions): Promise<RunningS
     newId,
     adminToken,
     pseudonym: audit.pseudonym,
+    subjectLookup: audit.subjectLookup,
     defer,
   };
 

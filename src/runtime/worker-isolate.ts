@@ -8,7 +8,7 @@ import { systemClock } from "../deps.ts";
 import { endpointHealth, type EndpointHealth } from "../routing/health.ts";
 import { contentSealers, type ContentSealer } from "../audit/content.ts";
 import type { Sha256 } from "../audit/merkle.ts";
-import { parseKek, pseudonyms, type Pseudonymizer } from "../audit/pseudonym.ts";
+import { parseKek, pseudonyms, subjectLookup, type Pseudonymizer, type SubjectLookup } from "../audit/pseudonym.ts";
 import { newChain, type ChainState } from "../audit/writer.ts";
 import type { AuditStore } from "../storage/audit-types.ts";
 import { createHash } from "node:crypto";
@@ -38,6 +38,7 @@ export const workerSha256: Sha256 = (d) => new Uint8Array(createHash("sha256").u
 export interface IsolateState {
   /** Bound to each request's storage; the caches live with the isolate. */
   pseudonym: (store: AuditStore) => Pseudonymizer;
+  subjectLookup: SubjectLookup;
   sealer: (store: AuditStore) => ContentSealer;
   /** This isolate's writer chain (R6): an isolate is one writer; each request writes through its own connection. */
   chain: ChainState;
@@ -103,6 +104,7 @@ export async function buildIsolateState(env: WorkerEnv, write: (line: string) =>
     verifier,
     apiKeys: await workerApiKeys(env, logger),
     pseudonym: await pseudonyms(kek),
+    subjectLookup: await subjectLookup(kek),
     sealer: await contentSealers(kek, workerSha256),
     chain: newChain(),
     kek,

@@ -27,6 +27,7 @@ export function unconfiguredStorage(): Storage {
     console: refusing<Storage["console"]>(),
     stats: refusing<Storage["stats"]>(),
     integrity: refusing<Storage["integrity"]>(),
+    compliance: refusing<Storage["compliance"]>(),
     ping: refuse,
     createApiKey: refuse,
     listApiKeys: refuse,

@@ -58,6 +58,7 @@ function depsFor(state: IsolateState, env: WorkerEnv, ctx: ExecutionContext): De
       // Nothing may wait across requests in workerd: write at once, within this request.
       batchMs: 0,
       writeTimeoutMs: config.server.audit.write_timeout_ms,
+      retention: () => state.policies.retention,
   });
   if (!state.activation.reported) {
     state.activation.reported = true;
@@ -76,6 +77,7 @@ function depsFor(state: IsolateState, env: WorkerEnv, ctx: ExecutionContext): De
     verifier,
     apiKeys: apiKeys.forRequest(ctx),
     pseudonym: state.pseudonym(storage.audit),
+    subjectLookup: state.subjectLookup,
     clientAddress: (req) => req.headers.get("cf-connecting-ip") ?? undefined,
     upstream: fetchUpstream(config.server.upstream),
     ...(state.suspensions

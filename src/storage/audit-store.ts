@@ -11,12 +11,12 @@ import type { AuditEventRow, AuditSearch, AuditStore, CheckpointRow, DekRow, Lea
 /** pg_try_advisory_xact_lock key of the integrator ("custos" + "audit" as digits). */
 const INTEGRATOR_LOCK = 7_305_118_040_002;
 
-type Row = Record<string, unknown>;
-type Exec = { execute(q: SQL): Promise<unknown> };
+export type Row = Record<string, unknown>;
+export type Exec = { execute(q: SQL): Promise<unknown> };
 
-const rowsOf = (r: unknown): Row[] => (Array.isArray(r) ? (r as Row[]) : ((r as { rows: Row[] }).rows ?? []));
+export const rowsOf = (r: unknown): Row[] => (Array.isArray(r) ? (r as Row[]) : ((r as { rows: Row[] }).rows ?? []));
 const bytes = (v: unknown): Uint8Array => (v instanceof Uint8Array ? new Uint8Array(v.buffer, v.byteOffset, v.byteLength) : new Uint8Array(0));
-const num = (v: unknown): number => (typeof v === "number" ? v : Number(v));
+export const num = (v: unknown): number => (typeof v === "number" ? v : Number(v));
 const opt = <T>(v: T | null | undefined): T | undefined => (v === null ? undefined : v);
 
 function split32(b: Uint8Array): Uint8Array[] {
@@ -27,7 +27,7 @@ function split32(b: Uint8Array): Uint8Array[] {
 
 
 const EVENT_COLUMNS = sql.raw(
-  "received_at, event_id::text AS event_id, event_type, writer_id, writer_seq::float8 AS writer_seq, entry, leaf_hash, request_event_id::text AS request_event_id, team, subject, model, provider, region, decision, status, pii, endpoint, jurisdiction, policy_version, rule_ids",
+  `received_at, event_id::text AS event_id, event_type, writer_id, writer_seq::float8 AS writer_seq, entry, leaf_hash, request_event_id::text AS request_event_id, team, subject, model, provider, region, decision, status, pii, endpoint, jurisdiction, policy_version, rule_ids, to_char(retain_until AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"') AS retain_until`,
 );
 
 function eventOf(r: Row): AuditEventRow {
@@ -52,6 +52,7 @@ function eventOf(r: Row): AuditEventRow {
     const v = opt(r[col] as unknown);
     if (v === undefined) continue;
     if (k === "ruleIds") e.ruleIds = v as string[];
+    else if (k === "retainUntil") e.retainUntil = v as string;
     else e[k] = v as string;
   }
   return e;
@@ -118,7 +119,16 @@ function checkpointOf(r: Row): CheckpointRow {
   return c;
 }
 
-const dekOf = (r: Row): DekRow => ({ kid: r.kid as string, pseudonym: r.pseudonym as string, period: r.period as string, wrapped: bytes(r.wrapped) });
+const dekOf = (r: Row): DekRow => ({
+  kid: r.kid as string,
+  pseudonym: r.pseudonym as string,
+  period: r.period as string,
+  wrapped: bytes(r.wrapped),
+  ...(typeof r.class === "string" ? { class: r.class } : {}),
+  ...(r.month !== null && r.month !== undefined ? { month: new Date(r.month as string) } : {}),
+  ...(r.expires_at !== null && r.expires_at !== undefined ? { expiresAt: new Date(r.expires_at as string) } : {}),
+});
+const DEK_COLUMNS = sql.raw("kid, pseudonym, period, wrapped, class, month, expires_at");
 
 /** A Postgres array literal ('{"a",NULL,"b"}'), passed as one text parameter and cast in SQL. */
 function pgArray(values: readonly (string | number | undefined)[]): string {
@@ -143,7 +153,7 @@ function hex(b: Uint8Array): string {
  * "Failed query: <sql> params: <values>", and the values are audit entries: they must not
  * reach a log line.
  */
-async function run(db: Exec, q: SQL): Promise<unknown> {
+export async function run(db: Exec, q: SQL): Promise<unknown> {
   try {
     return await db.execute(q);
   } catch (e) {
@@ -215,17 +225,17 @@ export function auditStore(database: () => AnyPgDatabase, raw?: RawQuery): Audit
       const col = <T>(f: (e: AuditEventRow) => T) => rows.map(f);
       await run(
         exec(),
-        sql`INSERT INTO audit.event (received_at, event_id, event_type, writer_id, writer_seq, entry, leaf_hash, request_event_id, team, subject, model, provider, region, decision, status, pii, endpoint, jurisdiction, policy_version, rule_ids)
+        sql`INSERT INTO audit.event (received_at, event_id, event_type, writer_id, writer_seq, entry, leaf_hash, request_event_id, team, subject, model, provider, region, decision, status, pii, endpoint, jurisdiction, policy_version, rule_ids, retain_until)
             SELECT t.received_at, t.event_id, t.event_type, t.writer_id, t.writer_seq, decode(t.entry, 'hex'), decode(t.leaf_hash, 'hex'), t.request_event_id, t.team, t.subject, t.model, t.provider, t.region, t.decision, t.status,
                    CASE WHEN t.pii IS NULL THEN NULL ELSE string_to_array(t.pii, ',') END, t.endpoint, t.jurisdiction, t.policy_version,
-                   CASE WHEN t.rule_ids IS NULL THEN NULL ELSE ARRAY(SELECT jsonb_array_elements_text(t.rule_ids::jsonb)) END
+                   CASE WHEN t.rule_ids IS NULL THEN NULL ELSE ARRAY(SELECT jsonb_array_elements_text(t.rule_ids::jsonb)) END, t.retain_until
             FROM unnest(${pgArray(col((e) => e.receivedAt.toISOString()))}::timestamptz[], ${pgArray(col((e) => e.eventId))}::uuid[], ${pgArray(col((e) => e.type))}::text[], ${pgArray(col((e) => e.writerId))}::text[],
                         ${pgArray(col((e) => e.writerSeq))}::bigint[], ${pgArray(col((e) => hex(e.entry)))}::text[], ${pgArray(col((e) => hex(e.leafHash)))}::text[], ${pgArray(col((e) => e.requestEventId))}::uuid[],
                         ${pgArray(col((e) => e.team))}::text[], ${pgArray(col((e) => e.subject))}::text[], ${pgArray(col((e) => e.model))}::text[], ${pgArray(col((e) => e.provider))}::text[],
                         ${pgArray(col((e) => e.region))}::text[], ${pgArray(col((e) => e.decision))}::text[], ${pgArray(col((e) => e.status))}::int[], ${pgArray(col((e) => e.pii?.join(",")))}::text[],
                         ${pgArray(col((e) => e.endpoint))}::text[], ${pgArray(col((e) => e.jurisdiction))}::text[], ${pgArray(col((e) => e.policyVersion))}::text[],
-                        ${pgArray(col((e) => (e.ruleIds ? JSON.stringify(e.ruleIds) : undefined)))}::text[])
-              AS t(received_at, event_id, event_type, writer_id, writer_seq, entry, leaf_hash, request_event_id, team, subject, model, provider, region, decision, status, pii, endpoint, jurisdiction, policy_version, rule_ids)
+                        ${pgArray(col((e) => (e.ruleIds ? JSON.stringify(e.ruleIds) : undefined)))}::text[], ${pgArray(col((e) => e.retainUntil))}::timestamptz[])
+              AS t(received_at, event_id, event_type, writer_id, writer_seq, entry, leaf_hash, request_event_id, team, subject, model, provider, region, decision, status, pii, endpoint, jurisdiction, policy_version, rule_ids, retain_until)
             ON CONFLICT DO NOTHING`,
       );
     },
@@ -316,7 +326,7 @@ export function auditStore(database: () => AnyPgDatabase, raw?: RawQuery): Audit
         await run(exec(), sql`
           SELECT l.log_index::float8 AS log_index, l.event_id::text AS leaf_event, l.leaf_hash AS leaf, e.received_at, e.event_id::text AS event_id, e.event_type, e.writer_id,
                  e.writer_seq::float8 AS writer_seq, e.entry, e.leaf_hash, e.request_event_id::text AS request_event_id, e.team, e.subject, e.model, e.provider, e.region, e.decision, e.status, e.pii,
-                 e.endpoint, e.jurisdiction, e.policy_version, e.rule_ids
+                 e.endpoint, e.jurisdiction, e.policy_version, e.rule_ids, to_char(e.retain_until AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"') AS retain_until
           FROM audit.leaf l LEFT JOIN audit.event e ON e.event_id = l.event_id AND e.received_at = l.received_at
           WHERE l.log_index >= ${from} AND l.log_index < ${to} ORDER BY l.log_index`),
       );
@@ -431,18 +441,23 @@ export function auditStore(database: () => AnyPgDatabase, raw?: RawQuery): Audit
     },
 
     async dek(pseudonym, period) {
-      const r = rowsOf(await run(exec(), sql`SELECT kid, pseudonym, period, wrapped FROM keys.dek WHERE pseudonym = ${pseudonym} AND period = ${period}`))[0];
+      const r = rowsOf(await run(exec(), sql`SELECT ${DEK_COLUMNS} FROM keys.dek WHERE pseudonym = ${pseudonym} AND period = ${period}`))[0];
       return r ? dekOf(r) : undefined;
     },
 
     async dekByKid(kid) {
-      const r = rowsOf(await run(exec(), sql`SELECT kid, pseudonym, period, wrapped FROM keys.dek WHERE kid = ${kid}`))[0];
+      const r = rowsOf(await run(exec(), sql`SELECT ${DEK_COLUMNS} FROM keys.dek WHERE kid = ${kid}`))[0];
       return r ? dekOf(r) : undefined;
     },
 
     async createDek(row) {
-      await run(exec(), sql`INSERT INTO keys.dek (kid, pseudonym, period, wrapped) VALUES (${row.kid}, ${row.pseudonym}, ${row.period}, ${row.wrapped}::bytea) ON CONFLICT (pseudonym, period) DO NOTHING`);
-      const r = rowsOf(await run(exec(), sql`SELECT kid, pseudonym, period, wrapped FROM keys.dek WHERE pseudonym = ${row.pseudonym} AND period = ${row.period}`))[0];
+      await run(
+        exec(),
+        sql`INSERT INTO keys.dek (kid, pseudonym, period, wrapped, class, month, expires_at)
+            VALUES (${row.kid}, ${row.pseudonym}, ${row.period}, ${row.wrapped}::bytea, ${row.class ?? null}, ${row.month?.toISOString() ?? null}::timestamptz, ${row.expiresAt?.toISOString() ?? null}::timestamptz)
+            ON CONFLICT (pseudonym, period) DO NOTHING`,
+      );
+      const r = rowsOf(await run(exec(), sql`SELECT ${DEK_COLUMNS} FROM keys.dek WHERE pseudonym = ${row.pseudonym} AND period = ${row.period}`))[0];
       if (!r) throw new Error("the data key row vanished while it was being created");
       return dekOf(r);
     },

@@ -99,6 +99,10 @@ export interface DekRow {
   pseudonym: string;
   period: string;
   wrapped: Uint8Array;
+  /** The retention class whose content the key protects, the month's start, and when the key is destroyed (keys made before classes have none). */
+  class?: string;
+  month?: Date;
+  expiresAt?: Date;
 }
 
 export interface AuditStore {

@@ -5,6 +5,7 @@ import type { PgDatabase, PgQueryResultHKT } from "drizzle-orm/pg-core";
 import { auditStats } from "./audit-stats.ts";
 import { auditStore, type RawQuery } from "./audit-store.ts";
 import { consoleStore } from "./console-store.ts";
+import { complianceStore } from "./compliance-store.ts";
 import { auditIntegrity } from "./audit-integrity.ts";
 import { apiKeys, suspensions } from "./schema.ts";
 import type { SpanRow, Storage, SuspensionKind, SuspensionRecord } from "./types.ts";
@@ -18,6 +19,7 @@ export function drizzleStorage(kind: Storage["kind"], db: () => AnyPgDatabase, c
     stats: auditStats(db),
     console: consoleStore(db),
     integrity: auditIntegrity(db),
+    compliance: complianceStore(db),
     async ping() {
       await db().execute(sql`select 1`);
     },

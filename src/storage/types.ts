@@ -3,6 +3,7 @@
 import type { AuditIntegrity } from "./audit-integrity.ts";
 import type { AuditStats } from "./audit-stats.ts";
 import type { AuditStore } from "./audit-types.ts";
+import type { ComplianceStore } from "./compliance-types.ts";
 
 export interface ApiKeyRecord {
   id: string;
@@ -114,6 +115,8 @@ export interface Storage {
   readonly stats: AuditStats;
   /** Checkpoint history and anchors, for the console's Integrity view. */
   readonly integrity: AuditIntegrity;
+  /** Legal holds, incidents, purges and content-key expiry. */
+  readonly compliance: ComplianceStore;
 
   createApiKey(row: ApiKeyRecord): Promise<void>;
   /** Every key, newest first (hashes included: callers must not show them). */

@@ -10,6 +10,7 @@ import { checkTarget, listSuspensions, resumeTarget, suspendTarget } from "../..
 import type { AppEnv } from "../app-env.ts";
 import { jsonBody } from "../json-body.ts";
 import { requireRole } from "../middleware/api-auth.ts";
+import { operatorOf } from "../operator.ts";
 
 // `by`: the operator the CLI names (--by or the OS user); recorded next to the authenticated actor.
 const SuspendBody = z.object({ kind: z.string(), name: z.string(), reason: z.string().optional(), by: z.string().optional() }).strict();
@@ -27,7 +28,7 @@ export function adminSuspensionRoutes(deps: Deps): Hono<Env> {
     if (denied) return denied;
     const parsed = await jsonBody(c, SuspendBody, "{kind, name, reason?, by?}", c.get("requestId"));
     if (!parsed.ok) return parsed.response;
-    const who = await whoOf(deps, c.get("principal"), parsed.value.by);
+    const who = await operatorOf(deps, c.get("principal"), parsed.value.by);
     const target = checkTarget(parsed.value.kind, parsed.value.name);
     if (!target.ok) return problem(target.error, c.get("requestId"));
     const r = await suspendTarget(
@@ -46,17 +47,10 @@ export function adminSuspensionRoutes(deps: Deps): Hono<Env> {
     const target = checkTarget(c.req.param("kind"), c.req.param("name"));
     if (!target.ok) return problem(target.error, c.get("requestId"));
     const by = c.req.query("by");
-    const who = await whoOf(deps, c.get("principal"), by);
+    const who = await operatorOf(deps, c.get("principal"), by);
     const r = await resumeTarget(deps.storage, { ...target.value, by: who.by }, { now: deps.clock.now(), audit: deps.audit, actor: who.actor });
     return r.ok ? c.json({ resumed: r.value }) : problem(r.error, c.get("requestId"));
   });
   return app;
 }
 
-async function whoOf(deps: Deps, p: Principal, by: string | undefined): Promise<{ by: string; actor: Record<string, unknown> }> {
-  const pseudonym = await deps.pseudonym(p.issuer, p.subject);
-  const operator = by?.trim().slice(0, 100);
-  const actor: Record<string, unknown> = { subject: pseudonym, iss: p.issuer, kind: p.kind, auth: { method: p.credential } };
-  if (operator) actor.operator = operator;
-  return { by: operator || `${p.issuerName}:${pseudonym}`, actor };
-}
