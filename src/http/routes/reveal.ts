@@ -6,7 +6,7 @@ import { Hono } from "hono";
 import type { Context, Next } from "hono";
 import { z } from "zod";
 import type { Deps } from "../../deps.ts";
-import { CustosError } from "../../errors/errors.ts";
+import type { CustosError } from "../../errors/errors.ts";
 import { errorResponse } from "../../errors/to-response.ts";
 import type { Principal } from "../../identity/principal.ts";
 import { approveReveal, requestReveal, revealContent } from "../../compliance/reveal.ts";
