@@ -38,6 +38,17 @@ export interface BundleInfo {
   treeSize: number;
   entries: "entries.jsonl" | "entries.csv";
   created?: string;
+  /** Months dropped by retention inside the range: their leaves stay, their entries are gone. */
+  purged: PurgedClaim[];
+}
+
+/** A purged month as bundle.json states it; the verifier accepts its missing entries only when a retention.purge entry in the bundle says the same. */
+export interface PurgedClaim {
+  month: string;
+  events: number;
+  firstIndex: number;
+  lastIndex: number;
+  purgeEvent: string;
 }
 
 export type Obj = Record<string, unknown>;
@@ -67,7 +78,7 @@ export function parseBundle(text: string): Result<Bundle, string> {
   const parsed = jsonObject(text);
   if (!parsed.ok) return parsed;
   const v = parsed.value;
-  const { format, origin, scope, team, from_index: a, to_index: b, tree_size: n, left, right, entries } = v;
+  const { format, origin, scope, team, from_index: a, to_index: b, tree_size: n, left, right, entries, purged } = v;
   if (format !== BUNDLE_FORMAT) return err(`has format ${show(format)}; this verifier reads ${BUNDLE_FORMAT}`);
   if (typeof origin !== "string" || origin === "") return err("names no origin");
   if (scope !== "full" && scope !== "team") return err('has a scope other than "full" or "team"');
@@ -89,7 +100,17 @@ export function parseBundle(text: string): Result<Bundle, string> {
     size += 2 ** level;
   }
   if (size !== n) return err(`has right hashes covering [${b}, ${size}), not [${b}, ${n})`);
-  const info: BundleInfo = { origin, scope, ...(scope === "team" && { team: team as string }), fromIndex: a, toIndex: b, treeSize: n, entries };
+  const claims: PurgedClaim[] = [];
+  if (purged !== undefined) {
+    if (!Array.isArray(purged)) return err("has purged that is not a list");
+    for (const p of purged as unknown[]) {
+      const c = isObj(p) ? p : {};
+      if (typeof c.month !== "string" || !isIndex(c.events) || !isIndex(c.first_index) || !isIndex(c.last_index) || typeof c.purge_event !== "string" || (c.first_index as number) > (c.last_index as number))
+        return err("has a purged month that is not {month, events, first_index, last_index, purge_event}");
+      claims.push({ month: c.month, events: c.events as number, firstIndex: c.first_index as number, lastIndex: c.last_index as number, purgeEvent: c.purge_event });
+    }
+  }
+  const info: BundleInfo = { origin, scope, ...(scope === "team" && { team: team as string }), fromIndex: a, toIndex: b, treeSize: n, entries, purged: claims };
   return ok({ info, a, b, n, left: leftHashes as Uint8Array[], right: rightParts });
 }
 

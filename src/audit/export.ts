@@ -64,6 +64,7 @@ export async function exportBundle(store: AuditStore, sink: BundleSink, o: Expor
   const state = await store.treeState();
   const { from: a, to: b } = o.from || o.to ? await store.indexRange(o.from, o.to, n) : { from: 0, to: n };
   const sides = await rangeSides(store, a, b, n);
+  const purged = (await store.purgedRanges()).filter((p) => p.firstIndex < b && p.lastIndex >= a);
   const files: ManifestFile[] = [];
   const close = async (path: string, f: BundleFile) => {
     const d = await f.close();
@@ -124,6 +125,8 @@ export async function exportBundle(store: AuditStore, sink: BundleSink, o: Expor
     left: sides.left.map(base64url),
     right: sides.right.map((r) => ({ level: r.level, hash: base64url(r.hash) })),
     entries: entriesPath,
+    // Months purged by retention that touch the range (their leaves are in leaves.txt, their entries are not).
+    ...(purged.length > 0 ? { purged: purged.map((p) => ({ month: p.month, events: p.events, first_index: p.firstIndex, last_index: p.lastIndex, purge_event: p.purgeEvent })) } : {}),
   };
   const desc = sink.open("bundle.json");
   await desc.write(`${JSON.stringify(description, null, 2)}\n`);

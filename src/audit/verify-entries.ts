@@ -6,7 +6,7 @@
 // same state answers the writer-chain, duplicate-event-id and unterminated-request checks.
 // verify-bundle.ts runs it between the checkpoint checks and the tree comparison.
 import { encodeEntry } from "./canonical-json.ts";
-import { csvRecords, columnMismatch, hashFromBase64url, isObj, jsonlRecord, parseStored, safeId, show, str, type Bad, type Bundle, type Obj, type Rec } from "./bundle-format.ts";
+import { csvRecords, columnMismatch, hashFromBase64url, isObj, jsonlRecord, parseStored, safeId, show, str, type Bad, type Bundle, type Obj, type PurgedClaim, type Rec } from "./bundle-format.ts";
 import { CompactRange, equalBytes, leafHash, type Sha256 } from "./merkle.ts";
 import { projectionOf } from "./projection.ts";
 import { Stop, type Ledger } from "./verify-ledger.ts";
@@ -42,6 +42,11 @@ export class EntryPass {
   private readonly chains: WriterChains;
   private readonly writerIds = new Set<string>();
   private readonly open = new Map<string, { index: number; ts: number }>();
+  /** Leaves without entries inside months bundle.json says were purged: count per claim, and their hashes (writer chains link through them). */
+  private readonly purgedMissing = new Map<PurgedClaim, number>();
+  private readonly purgedLeaves = new Set<string>();
+  /** retention.purge entries seen, by event id: what each announced. */
+  private readonly announced = new Map<string, Obj>();
 
   constructor(
     private readonly bundle: Bundle,
@@ -92,7 +97,11 @@ export class EntryPass {
           this.entry(rec, i, step.value, leaf);
           rec = await this.nextRecord(records);
         } else if (info.scope === "full" && !this.noEntries) {
-          this.ledger.fail("completeness", `leaf ${i} has no entry (deleted)`, { logIndex: i });
+          const claim = info.purged.find((p) => i >= p.firstIndex && i <= p.lastIndex);
+          if (claim) {
+            this.purgedMissing.set(claim, (this.purgedMissing.get(claim) ?? 0) + 1);
+            this.purgedLeaves.add(step.value);
+          } else this.ledger.fail("completeness", `leaf ${i} has no entry (deleted)`, { logIndex: i });
         }
       }
       if (!(await leaves.next()).done) this.ledger.missing("tree", `leaves.txt has more than the ${b - a} line(s) of the range [${a}, ${b})`);
@@ -104,10 +113,30 @@ export class EntryPass {
       for (const c of ["entry fields", "completeness", "unique event ids", "writer chains"] as const) this.ledger.skip(c, `not checkable: ${info.entries} is missing or unreadable`);
       return range;
     }
+    const purged = info.scope === "full" ? this.checkPurged() : "";
     this.ledger.pass("entry hashes", `${this.hashed} entr${this.hashed === 1 ? "y hashes" : "ies hash"} to the leaf integrated at its log index`);
     this.ledger.pass("entry fields", `every entry names log ${info.origin}${info.scope === "team" ? ` and team ${show(info.team ?? "")}` : ""}, and its projection columns equal the entry`);
-    this.ledger.pass("completeness", info.scope === "full" ? `every leaf of [${a}, ${b}) has its entry, in log order` : `entries are in log order within [${a}, ${b}); omitted entries are covered by their leaf hashes`);
+    this.ledger.pass("completeness", info.scope === "full" ? `every leaf of [${a}, ${b}) has its entry, in log order${purged}` : `entries are in log order within [${a}, ${b}); omitted entries are covered by their leaf hashes`);
     return range;
+  }
+
+  /**
+   * Each month bundle.json says was purged must be announced by a retention.purge entry in
+   * the log saying exactly the same (month, count, log indices), and exactly that many of its
+   * leaves may lack entries. Anything else is a deletion. Returns the words for the pass.
+   */
+  private checkPurged(): string {
+    const words: string[] = [];
+    for (const claim of this.bundle.info.purged) {
+      const missing = this.purgedMissing.get(claim) ?? 0;
+      const said = this.announced.get(claim.purgeEvent);
+      const at = { logIndex: claim.firstIndex };
+      const same = said !== undefined && said.month === claim.month && said.events === claim.events && said.first_index === claim.firstIndex && said.last_index === claim.lastIndex;
+      if (!same) this.ledger.fail("completeness", `bundle.json says month ${show(claim.month, 16)} was purged (${claim.events} entries, log indices ${claim.firstIndex}–${claim.lastIndex}), but no retention.purge entry in the log announces exactly that: entries were deleted`, at);
+      else if (missing !== claim.events) this.ledger.fail("completeness", `month ${show(claim.month, 16)} was purged with ${claim.events} entries, but ${missing} leaves of log indices ${claim.firstIndex}–${claim.lastIndex} lack their entry`, at);
+      else words.push(`${claim.month} (${claim.events} entries, log indices ${claim.firstIndex}–${claim.lastIndex}, announced by ${safeId(claim.purgeEvent)})`);
+    }
+    return words.length > 0 ? `, except the months purged by retention: ${words.join("; ")} — their leaves remain` : "";
   }
 
   private async *records(): AsyncGenerator<Rec | Bad> {
@@ -175,6 +204,7 @@ export class EntryPass {
     if (column !== undefined) this.ledger.fail("entry fields", `log index ${i}: ${column}`, at);
     if (info.scope === "team" && p.team !== info.team) this.ledger.fail("entry fields", `log index ${i}: the entry's team is ${p.team === undefined ? "absent" : show(p.team)}, but the export is for team ${show(info.team ?? "")}`, at);
     if (eventId !== undefined) this.fingerprint(eventId);
+    if (p.type === "retention.purge" && eventId !== undefined && isObj(entry.purge)) this.announced.set(eventId, entry.purge);
     const ts = Date.parse(p.ts);
     if (!Number.isNaN(ts)) {
       if (Number.isNaN(this.firstTs)) this.firstTs = ts;
@@ -196,7 +226,7 @@ export class EntryPass {
     const { a, b, info } = this.bundle;
     if (this.noEntries) return;
     if (info.scope !== "full") return this.ledger.skip("writer chains", "not checkable in a team export: the writers' entries for other teams are omitted");
-    this.chains.check({ a, b, firstTs: this.firstTs, lastTs: this.lastTs }, (ts) => this.inRange(ts));
+    this.chains.check({ a, b, firstTs: this.firstTs, lastTs: this.lastTs }, (ts) => this.inRange(ts), (leaf) => this.purgedLeaves.has(leaf));
   }
 
   private fingerprint(eventId: string): void {

@@ -70,7 +70,8 @@ export class WriterChains {
   }
 
   /** After every entry is added: gaps, writes after writer.close, and writers that did not close within the time range. */
-  check(edges: Edges, inRange: (ts: number) => boolean): void {
+  check(edges: Edges, inRange: (ts: number) => boolean, purgedLeaf: (leaf: string) => boolean = () => false): void {
+    this.purgedLeaf = purgedLeaf;
     for (const [id, st] of this.writers) {
       const runs = st.runs;
       if (runs.length === 0) continue;
@@ -91,7 +92,12 @@ export class WriterChains {
    * Seqs missing between two runs. A late event is integrated within the max merge delay of
    * its write, so a gap is proof only when the missing events cannot lie outside [a, b).
    */
+  private purgedLeaf: (leaf: string) => boolean = () => false;
+
   private gap(edges: Edges, id: string, before: End | undefined, after: End): void {
+    // The seq before this one was in a month purged by retention: its leaf is still in the
+    // tree (the entry's prev names it), so the chain is whole; only the entries are gone.
+    if (this.purgedLeaf(after.prev)) return;
     const fromSeq = before === undefined ? 0 : before.seq + 1;
     const what = fromSeq === after.seq - 1 ? `seq ${fromSeq} is missing` : `seqs ${fromSeq}–${after.seq - 1} are missing`;
     const mmd = this.maxMergeDelayMs;

@@ -66,7 +66,7 @@ export const ServerSettingsSchema = z
     compliance: z
       .object({
         /** Hours between scheduled retention runs (content keys expired, eligible months purged); 0 turns the schedule off. */
-        retention_schedule_hours: z.coerce.number().min(0).max(24 * 31).default(24),
+        retention_schedule_hours: z.coerce.number().min(0).max(576).default(24),
         /** The IANA time zone incident deadlines in days and months are counted in, unless an incident names its own. */
         incident_time_zone: z.string().min(1).max(64).default("Europe/Brussels"),
         /** Who files the reports (pre-filled in every report). */

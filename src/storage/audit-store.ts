@@ -462,6 +462,11 @@ export function auditStore(database: () => AnyPgDatabase, raw?: RawQuery): Audit
       return dekOf(r);
     },
 
+    async purgedRanges() {
+      const r = rowsOf(await run(exec(), sql`SELECT to_char(month AT TIME ZONE 'UTC', 'YYYY-MM') AS month, events::float8 AS events, first_index::float8 AS first_index, last_index::float8 AS last_index, purge_event::text AS purge_event FROM audit.purged WHERE first_index IS NOT NULL ORDER BY first_index`));
+      return r.map((x) => ({ month: x.month as string, events: num(x.events), firstIndex: num(x.first_index), lastIndex: num(x.last_index), purgeEvent: x.purge_event as string }));
+    },
+
     async eraseSubject(pseudonym) {
       const r = rowsOf(await run(exec(), sql`SELECT keys.erase_subject(${pseudonym}) AS n`))[0];
       return num(r?.n);

@@ -161,6 +161,8 @@ export interface AuditStore {
   dekByKid(kid: string): Promise<DekRow | undefined>;
   /** Inserts the key unless one exists for (pseudonym, period); returns the one in force. */
   createDek(row: DekRow): Promise<DekRow>;
+  /** Months dropped by retention that held entries, with their log indices (audit.purged). */
+  purgedRanges(): Promise<{ month: string; events: number; firstIndex: number; lastIndex: number; purgeEvent: string }[]>;
   /** Destroys a subject's data keys and mapping; the number of keys destroyed. */
   eraseSubject(pseudonym: string): Promise<number>;
 }
