@@ -13,6 +13,9 @@ const NAV: { href: string; label: string; key: string; roles?: Role[] }[] = [
   { href: "/console/search", label: "Audit search", key: "search" },
   { href: "/console/integrity", label: "Integrity", key: "integrity" },
   { href: "/console/policies", label: "Policies", key: "policies" },
+  { href: "/console/incidents", label: "Incidents", key: "incidents", roles: ["auditor"] },
+  { href: "/console/holds", label: "Holds", key: "holds", roles: ["auditor"] },
+  { href: "/console/subjects", label: "Subjects", key: "subjects", roles: ["auditor_content"] },
   { href: "/console/admin", label: "Admin", key: "admin", roles: ["admin"] },
 ];
 

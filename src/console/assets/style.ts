@@ -100,4 +100,24 @@ ol.steps li.proof-step { list-style: none; margin-left:-1.2rem; }
 .proof-mark { display:inline-block; width:1.2rem; font-weight:700; }
 li.proof-pass .proof-mark { color: var(--ok); } li.proof-fail .proof-mark { color: var(--bad); } li.proof-skip .proof-mark { color: var(--muted); }
 .proof-detail { word-break: break-all; }
+/* Incidents */
+textarea { font: inherit; padding:.35rem .5rem; border:1px solid var(--line); border-radius:5px; background:#fff; color: var(--fg); width:100%; resize: vertical; }
+form.stack { display:flex; flex-direction:column; gap:.6rem; align-items:stretch; }
+form.stack > button { align-self:flex-start; }
+form.inline-form { display:flex; gap:.5rem; align-items:flex-end; flex-wrap:wrap; }
+fieldset { border:1px solid var(--line); border-radius:6px; padding:.5rem .8rem .7rem; display:flex; flex-direction:column; gap:.45rem; }
+legend { color: var(--muted); font-size:.85rem; padding:0 .3rem; }
+label.check { flex-direction:row; align-items:center; gap:.45rem; color: var(--fg); font-size:.9rem; }
+.card.wide { grid-column: 1 / -1; }
+.text { white-space: pre-wrap; word-break: break-word; }
+.badge.dl-overdue { background: var(--bad); color:#fff; font-weight:700; letter-spacing:.03em; }
+.badge.dl-late { font-weight:700; }
+.badge.dl-waiting { color: var(--muted); }
+tr.dl-row.overdue td { background:#fdf0ef; }
+tr.dl-row.met td { color: var(--muted); }
+tr.has-overdue td.overdue-count { font-weight:700; }
+.next-due.overdue strong { color: var(--bad); }
+dl.fields.detail { grid-template-columns: max-content 1fr; font-size:.85rem; }
+#timeline td, table.deadlines td, #incidents td { font-size:.9rem; }
+#reports ul { padding-left:1.1rem; }
 `;

@@ -10,6 +10,9 @@ import { integrityPage } from "./integrity.tsx";
 import { adminPage } from "./admin.tsx";
 import { searchPage } from "./search.tsx";
 import { eventPage } from "./event.tsx";
+import { incidentsPage } from "./incidents.tsx";
+import { holdsPage } from "./holds.tsx";
+import { subjectsPage } from "./subjects.tsx";
 
 export const CONSOLE_PAGES: readonly ((deps: Deps) => Hono<ConsoleEnv>)[] = [
   overviewPage,
@@ -18,4 +21,7 @@ export const CONSOLE_PAGES: readonly ((deps: Deps) => Hono<ConsoleEnv>)[] = [
   adminPage,
   searchPage,
   eventPage,
+  incidentsPage,
+  holdsPage,
+  subjectsPage,
 ];
