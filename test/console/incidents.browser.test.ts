@@ -31,7 +31,7 @@ describeBrowser("the Incidents views in Chromium", () => {
   beforeAll(async () => {
     fake = await startFakeProvider();
     db = DATABASE_URL ? await freshDatabase("console_incidents_browser") : undefined;
-    const pg = db
+    const pg: Record<string, string> = db
       ? { DATABASE_URL: db.url, CUSTOS_API_KEY_PEPPER: "console-incidents-pepper-0123456789abcdef", CUSTOS_KEK: "00112233445566778899aabbccddeeff00112233445566778899aabbccddeeff", CUSTOS_SIGNING_KEY: JSON.stringify(await generateSigningKey()) }
       : {};
     custos = await startCustos({ providers: testProviders(fake.url), env: { CUSTOS_AUDIT_CHECKPOINT_INTERVAL_MS: "100", CUSTOS_AUDIT_INTEGRATE_INTERVAL_MS: "20", ...pg } });
