@@ -22,7 +22,8 @@ function securityHeaders(): MiddlewareHandler {
   return async (c, next) => {
     await next();
     const h = c.res.headers;
-    h.set("content-security-policy", "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; object-src 'none'; base-uri 'none'; frame-ancestors 'none'; form-action 'self'");
+    // A page with a stricter policy of its own (the printable incident report: inline styles, nothing else) keeps it.
+    if (!h.has("content-security-policy")) h.set("content-security-policy", "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; object-src 'none'; base-uri 'none'; frame-ancestors 'none'; form-action 'self'");
     h.set("x-content-type-options", "nosniff");
     h.set("referrer-policy", "no-referrer");
     h.set("x-frame-options", "DENY");

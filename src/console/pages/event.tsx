@@ -239,6 +239,10 @@ export function eventPage(deps: Deps): Hono<ConsoleEnv> {
       <Page title={`Event ${e.eventId}`} active="search" session={session} scripts={["/console/assets/event-page.js"]}>
         <p>
           <a href="/console/search">← Audit search</a>
+          {" · "}
+          <a id="open-incident" href={`/console/incidents?event=${e.eventId}#open`}>
+            Open an incident from this event
+          </a>
         </p>
         <h1>
           {e.type} <span class="mono muted">{e.eventId}</span>

@@ -180,7 +180,11 @@ export function incidentRoutes(deps: Deps): Hono<Env> {
     const report = await incidentReport({ store: deps.storage.audit, sha: deps.sha256, incident: i, deadlines: deadlinesOf(i, deps.clock.now()), reporter: reporter(), now: deps.clock.now() }, r.data);
     await actOnIncident(ctx, await operatorOf(deps, c.get("principal")), i.id, { kind: "report_exported", regime: r.data, format, complete: report.complete }).catch(() => undefined);
     c.header("cache-control", "no-store");
-    if (format === "html") return c.html(renderReportHtml(report));
+    if (format === "html") {
+      // Standalone and printable: its own inline styles, no scripts, nothing loaded.
+      c.header("content-security-policy", "default-src 'none'; style-src 'unsafe-inline'; img-src data:; base-uri 'none'; form-action 'none'; frame-ancestors 'none'");
+      return c.html(renderReportHtml(report));
+    }
     return c.json(report);
   });
 
