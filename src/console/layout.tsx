@@ -16,6 +16,7 @@ const NAV: { href: string; label: string; key: string; roles?: Role[] }[] = [
   { href: "/console/incidents", label: "Incidents", key: "incidents", roles: ["auditor"] },
   { href: "/console/holds", label: "Holds", key: "holds", roles: ["auditor"] },
   { href: "/console/subjects", label: "Subjects", key: "subjects", roles: ["auditor_content"] },
+  { href: "/console/retention", label: "Retention", key: "retention" },
   { href: "/console/admin", label: "Admin", key: "admin", roles: ["admin"] },
 ];
 

@@ -15,6 +15,7 @@ import type { SpanRow } from "../../storage/types.ts";
 import { Page, Refusal, type ConsoleEnv } from "../layout.tsx";
 import { needRole } from "../routes.tsx";
 import { UUID } from "../search-form.ts";
+import { hasRole } from "../../identity/principal.ts";
 
 type Obj = Record<string, unknown>;
 const obj = (v: unknown): Obj => (typeof v === "object" && v !== null && !Array.isArray(v) ? (v as Obj) : {});
@@ -235,6 +236,7 @@ export function eventPage(deps: Deps): Hono<ConsoleEnv> {
     const requestId = str(entry.request_event_id) ?? (e.type === "llm.request" || e.type === "llm.denied" ? e.eventId : undefined);
     const related = requestId ? (await deps.storage.audit.eventsOfRequest(requestId)).filter((x) => x.eventId !== e.eventId) : [];
     const raw = new TextDecoder().decode(e.entry);
+    const canReveal = hasRole(c.get("roles"), "auditor_content");
     return c.html(
       <Page title={`Event ${e.eventId}`} active="search" session={session} scripts={["/console/assets/event-page.js"]}>
         <p>
@@ -294,6 +296,15 @@ export function eventPage(deps: Deps): Hono<ConsoleEnv> {
         <RedactionCard deps={deps} entry={entry} team={team} />
         <TraceCard traceId={traceId} spans={spans} />
         <ProofCard deps={deps} e={e} />
+        {canReveal ? (
+          <div class="card" id="reveal">
+            <h2>Reveal content</h2>
+            <p>
+              Read this event's stored prompt or answer (needs a justification; recorded in the audit log):{" "}
+              <a href={`/console/subjects/reveal?event=${e.eventId}`}>Reveal content</a>
+            </p>
+          </div>
+        ) : null}
         <div class="card">
           <h2>Every recorded field</h2>
           <dl class="fields" id="all-fields">

@@ -10,6 +10,7 @@ import { integrityPage } from "./integrity.tsx";
 import { adminPage } from "./admin.tsx";
 import { searchPage } from "./search.tsx";
 import { eventPage } from "./event.tsx";
+import { retentionPage } from "./retention.tsx";
 import { incidentsPage } from "./incidents.tsx";
 import { holdsPage } from "./holds.tsx";
 import { subjectsPage } from "./subjects.tsx";
@@ -21,6 +22,7 @@ export const CONSOLE_PAGES: readonly ((deps: Deps) => Hono<ConsoleEnv>)[] = [
   adminPage,
   searchPage,
   eventPage,
+  retentionPage,
   incidentsPage,
   holdsPage,
   subjectsPage,
