@@ -5,6 +5,7 @@ import { serveCommand } from "./commands/serve.ts";
 import { tokenCommand, TOKEN_USAGE } from "./commands/token.ts";
 import { keysCommand, KEYS_USAGE } from "./commands/keys.ts";
 import { auditCommand, AUDIT_USAGE } from "./commands/audit.ts";
+import { incidentCommand, INCIDENT_USAGE } from "./commands/incident.ts";
 import { policyCommand, POLICY_USAGE } from "./commands/policy.ts";
 import { redactCommand, REDACT_USAGE } from "./commands/redact.ts";
 import { consoleLinkCommand, CONSOLE_LINK_USAGE } from "./commands/console-link.ts";
@@ -17,6 +18,7 @@ const COMMANDS: Record<string, { run: (argv: string[], io: CliIo) => Promise<Exi
   "console-link": { run: consoleLinkCommand, usage: CONSOLE_LINK_USAGE },
   keys: { run: keysCommand, usage: KEYS_USAGE },
   audit: { run: auditCommand, usage: AUDIT_USAGE },
+  incident: { run: incidentCommand, usage: INCIDENT_USAGE },
   policy: { run: policyCommand, usage: POLICY_USAGE },
   redact: { run: redactCommand, usage: REDACT_USAGE },
   suspend: { run: suspendCommand, usage: SUSPEND_USAGE },

@@ -100,19 +100,23 @@ describe("custos audit on the embedded database", () => {
     expect((await cli(["verify", "--trust", "missing.json"])).code).toBe(2);
   });
 
-  it("subject finds a person's pseudonym and calls, and the look-up is itself recorded", async () => {
-    const s = await cli(["subject", "--sub", "alice"]);
+  it("subject finds a person's pseudonym and calls, and the look-up is itself recorded with its justification", async () => {
+    const why = ["--justification", "DSAR ticket 1234"];
+    expect((await cli(["subject", "--sub", "alice"])).code).toBe(2);
+    const s = await cli(["subject", "--sub", "alice", ...why]);
     expect(s.code, s.stderr).toBe(0);
     expect(s.stdout).toMatch(/^urn:custos:dev-issuer\t[A-Za-z0-9_-]{22}\t\d+ events/);
     for (const id of ids) expect(s.stdout).toContain(id);
-    expect((await cli(["subject", "--sub", "nobody"])).code).toBe(1);
-    const byEmail = await cli(["subject", "--email", "Alice@Example.com"]);
+    expect((await cli(["subject", "--sub", "nobody", ...why])).code).toBe(1);
+    const byEmail = await cli(["subject", "--email", "Alice@Example.com", ...why]);
     expect(byEmail.code, byEmail.stderr).toBe(0);
     expect(byEmail.stdout.split("\t")[1]).toBe(s.stdout.split("\t")[1]);
     const storage = await pgliteStorage(path.join(dir, ".custos", "data"), MIGRATIONS_DIR);
     try {
-      const lookups = (await storage.audit.search({ type: "audit.access", limit: 10 })).map((e) => JSON.parse(new TextDecoder().decode(e.entry)) as { access: { kind: string; found: string[] } });
-      expect(lookups.filter((l) => l.access.kind === "subject_lookup").map((l) => l.access.found.length).sort()).toEqual([0, 1, 1]);
+      const lookups = (await storage.audit.search({ type: "audit.access", limit: 10 })).map((e) => JSON.parse(new TextDecoder().decode(e.entry)) as { access: { kind: string; found: string[]; justification: string } });
+      const mine = lookups.filter((l) => l.access.kind === "subject_lookup");
+      expect(mine.map((l) => l.access.found.length).sort()).toEqual([0, 1, 1]);
+      expect(mine.map((l) => l.access.justification)).toEqual([why[1], why[1], why[1]]);
     } finally {
       await storage.close();
     }

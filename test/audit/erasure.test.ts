@@ -158,7 +158,7 @@ describe.each(backends)("erasure of a subject's encrypted content on %s", (_name
     await stop();
 
     // The mapping exists: the subject look-up (itself audited) finds the pseudonym.
-    const found = await cli(["audit", "subject", "--sub", SUBJECT, "--iss", ISSUER]);
+    const found = await cli(["audit", "subject", "--sub", SUBJECT, "--iss", ISSUER, "--justification", "DSAR ticket 77"]);
     expect(found.code, found.stderr).toBe(0);
     expect(found.stdout).toContain(`${ISSUER}\t${pseudonym}\t`);
   });
@@ -166,10 +166,10 @@ describe.each(backends)("erasure of a subject's encrypted content on %s", (_name
   it("custos audit erase destroys the data keys and the mapping: no JWE opens, the same person gets a new pseudonym, and the log still verifies", async () => {
     expect(jwes.size).toBe(calls.length * 2);
     // --subject=…: a pseudonym is base64url and may start with "-", which a separate argument would make an option
-    const erased = await cli(["audit", "erase", `--subject=${pseudonym}`]);
+    const erased = await cli(["audit", "erase", `--subject=${pseudonym}`, "--justification", "Art. 17 request 78"]);
     expect(erased.code, erased.stderr).toBe(0);
     expect(erased.stdout).toMatch(new RegExp(`erased ${pseudonym}: [1-9]\\d* content key\\(s\\) destroyed`));
-    const gone = await cli(["audit", "subject", "--sub", SUBJECT, "--iss", ISSUER]);
+    const gone = await cli(["audit", "subject", "--sub", SUBJECT, "--iss", ISSUER, "--justification", "DSAR ticket 77"]);
     expect(gone.code).toBe(1);
     expect(gone.stderr).toContain("no pseudonym for that subject");
 

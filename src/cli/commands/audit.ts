@@ -5,8 +5,10 @@
 //   integrate  run the integrator and checkpoint signer as their own process
 //   trust      print the trust file for this deployment's key and anchor
 //   keygen     a new Ed25519 signing key (for CUSTOS_SIGNING_KEY)
-//   subject    a person's pseudonym and events (audited)
-//   erase      crypto-shredding erasure of a subject
+//   subject    a person's pseudonym and events (justified, audited)
+//   erase      crypto-shredding erasure of a subject (refused under a legal hold)
+//   purge      the retention run: expire content keys, purge the months that may go
+//   hold       place, release and list legal holds
 import { parseArgs } from "node:util";
 import type { CliIo, ExitCode } from "../io.ts";
 import { auditExport } from "../audit/export.ts";
@@ -14,7 +16,9 @@ import { auditVerify } from "../audit/verify.ts";
 import { auditProof } from "../audit/proof.ts";
 import { auditIntegrate } from "../audit/integrate.ts";
 import { auditKeygen, auditTrust } from "../audit/keys.ts";
-import { auditErase, auditSubject } from "../audit/subject.ts";
+import { auditErase, auditSubject, ERASE_USAGE, SUBJECT_USAGE } from "../audit/subject.ts";
+import { auditPurge, PURGE_USAGE } from "../audit/purge.ts";
+import { auditHold, HOLD_USAGE } from "../audit/hold.ts";
 
 export const AUDIT_USAGE = `custos audit verify --trust F [--bundle DIR] [--from T] [--to T] [--json]
   custos audit export [--from T] [--to T] [--team T] [--format jsonl|csv] --out DIR
@@ -22,8 +26,10 @@ export const AUDIT_USAGE = `custos audit verify --trust F [--bundle DIR] [--from
   custos audit integrate [--once]
   custos audit trust [--out F]
   custos audit keygen
-  custos audit subject --sub S [--iss ISSUER] | --email E
-  custos audit erase --subject=PSEUDONYM`;
+  ${SUBJECT_USAGE}
+  ${ERASE_USAGE}
+  ${PURGE_USAGE}
+  ${HOLD_USAGE}`;
 
 export type Flags = Record<string, string | boolean | undefined>;
 
@@ -40,6 +46,11 @@ const OPTIONS = {
   email: { type: "string" },
   iss: { type: "string" },
   subject: { type: "string" },
+  justification: { type: "string" },
+  by: { type: "string" },
+  month: { type: "string" },
+  "dry-run": { type: "boolean" },
+  shred: { type: "boolean" },
   json: { type: "boolean" },
   once: { type: "boolean" },
 } as const;
@@ -53,10 +64,20 @@ const SUBCOMMANDS: Record<string, (flags: Flags, io: CliIo) => Promise<ExitCode>
   keygen: auditKeygen,
   subject: auditSubject,
   erase: auditErase,
+  purge: auditPurge,
 };
+
+/** Subcommands with their own verbs and options (hold place|release|list). */
+const OWN_PARSERS: Record<string, (argv: string[], io: CliIo) => Promise<ExitCode>> = { hold: auditHold };
 
 export async function auditCommand(argv: string[], io: CliIo): Promise<ExitCode> {
   const [sub, ...rest] = argv;
+  if (sub === "help" || sub === "--help" || sub === "-h") {
+    io.out(`usage: ${AUDIT_USAGE}`);
+    return 0;
+  }
+  const own = sub ? OWN_PARSERS[sub] : undefined;
+  if (own) return own(rest, io);
   const run = sub ? SUBCOMMANDS[sub] : undefined;
   if (!run) {
     io.err(`${sub ? `unknown audit command: ${sub}\n` : ""}usage: ${AUDIT_USAGE}`);
@@ -77,10 +98,4 @@ export async function auditCommand(argv: string[], io: CliIo): Promise<ExitCode>
   }
 }
 
-/** A time flag: RFC 3339 or a date (YYYY-MM-DD, midnight UTC). */
-export function timeFlag(v: string | boolean | undefined, name: string): Date | undefined {
-  if (typeof v !== "string") return undefined;
-  const t = /^\d{4}-\d{2}-\d{2}$/.test(v) ? Date.parse(`${v}T00:00:00Z`) : Date.parse(v);
-  if (!Number.isFinite(t) || !/^\d{4}-\d{2}-\d{2}/.test(v)) throw new Error(`--${name} must be a date (2026-11-01) or an RFC 3339 time (2026-11-01T12:00:00Z), not "${v.slice(0, 40)}"`);
-  return new Date(t);
-}
+export { timeFlag } from "../audit/compliance-ctx.ts";
