@@ -17,18 +17,8 @@ import { devIssuerKey } from "../../src/runtime/node-files.ts";
 import { describeBrowser, launchBrowser, newPage, screenshot } from "../helpers/browser.ts";
 import { eventually, openPolicies, startCustos, testProviders, type TestCustos } from "../helpers/custos.ts";
 import { DATABASE_URL, freshDatabase, type FreshDb } from "../helpers/pg.ts";
+import { XSS, EMAIL, PROMPT, HR } from "./compliance-fixture.ts";
 
-const XSS = "<img src=x onerror=alert(1)>";
-const EMAIL = "erin.example@example.com";
-const PROMPT = `Summarise ticket 4711 for Erin ${XSS}`;
-const HR = `team: hr
-description: HR; prompts and answers kept encrypted.
-rules:
-  - id: hr.audit-encrypted
-    description: Prompts and answers are kept, encrypted under each employee's key.
-    audit:
-      content: encrypted
-`;
 const DOCS = fileURLToPath(new URL("../../docs/console/", import.meta.url));
 
 let custos: TestCustos;

@@ -15,19 +15,8 @@ import { devIssuerKey } from "../../src/runtime/node-files.ts";
 import { signInWithLink, type ConsoleClient } from "../helpers/console.ts";
 import { eventually, openPolicies, startCustos, testProviders, type TestCustos } from "../helpers/custos.ts";
 import { DATABASE_URL, freshDatabase, type FreshDb } from "../helpers/pg.ts";
+import { XSS, ESCAPED, EMAIL, PROMPT, HR } from "./compliance-fixture.ts";
 
-const XSS = "<img src=x onerror=alert(1)>";
-const ESCAPED = "&lt;img src=x onerror=alert(1)&gt;";
-const EMAIL = "erin.example@example.com";
-const PROMPT = `Summarise ticket 4711 for Erin ${XSS}`;
-const HR = `team: hr
-description: HR; prompts and answers kept encrypted.
-rules:
-  - id: hr.audit-encrypted
-    description: Prompts and answers are kept, encrypted under each employee's key.
-    audit:
-      content: encrypted
-`;
 type Json = Record<string, unknown>;
 
 interface Server {

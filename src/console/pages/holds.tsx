@@ -3,6 +3,7 @@
 // (src/compliance/holds.ts), so each change is the same hold.place / hold.release audit event
 // with the console user as the actor. Reasons are user text: rendered as JSX text only.
 import { Hono, type Context } from "hono";
+import type { Child } from "hono/jsx";
 import type { Deps } from "../../deps.ts";
 import { rfc3339Millis } from "../../audit/canonical-json.ts";
 import { placeHold, releaseHold, type HoldInput } from "../../compliance/holds.ts";
@@ -96,6 +97,38 @@ function ScopeWords(props: { h: HoldRecord; count: number | undefined }) {
   );
 }
 
+/** Holds as a table: id, reason, scope in words, who placed it when, and one last column of the caller's. */
+function HoldTable(props: { id: string; last: string; rows: { h: HoldRecord; n: number | undefined }[]; cell: (h: HoldRecord) => Child }) {
+  return (
+    <table id={props.id}>
+      <thead>
+        <tr>
+          <th>Hold</th>
+          <th>Reason</th>
+          <th>Scope</th>
+          <th>Placed</th>
+          <th>{props.last}</th>
+        </tr>
+      </thead>
+      <tbody>
+        {props.rows.map(({ h, n }) => (
+          <tr id={h.id} data-id={h.id}>
+            <td class="mono">{h.id}</td>
+            <td class="reason">{h.reason}</td>
+            <td>
+              <ScopeWords h={h} count={n} />
+            </td>
+            <td>
+              {rfc3339Millis(h.placedAt)} <span class="muted">{h.placedBy}</span>
+            </td>
+            <td>{props.cell(h)}</td>
+          </tr>
+        ))}
+      </tbody>
+    </table>
+  );
+}
+
 export function holdsPage(deps: Deps): Hono<ConsoleEnv> {
   const app = new Hono<ConsoleEnv>();
   const ctx = complianceCtx(deps);
@@ -126,40 +159,20 @@ export function holdsPage(deps: Deps): Hono<ConsoleEnv> {
         <div class="card">
           <h2>In force</h2>
           <p class="muted">While a hold is in force the database refuses to purge the months, expire the content keys or erase the people it covers (reference §1.8: freeze, don't destroy).</p>
-          <table id="holds">
-            <thead>
-              <tr>
-                <th>Hold</th>
-                <th>Reason</th>
-                <th>Scope</th>
-                <th>Placed</th>
-                <th>Release</th>
-              </tr>
-            </thead>
-            <tbody>
-              {active.map(({ h, n }) => (
-                <tr id={h.id} data-id={h.id}>
-                  <td class="mono">{h.id}</td>
-                  <td class="reason">{h.reason}</td>
-                  <td>
-                    <ScopeWords h={h} count={n} />
-                  </td>
-                  <td>
-                    {rfc3339Millis(h.placedAt)} <span class="muted">{h.placedBy}</span>
-                  </td>
-                  <td>
-                    <form method="post" action={`/console/holds/${encodeURIComponent(h.id)}/release`} class="inline-form release">
-                      <Csrf />
-                      <input name="reason" required maxlength={2000} placeholder="why it is released (required)" aria-label="Reason for the release" />
-                      <button type="submit" class="secondary">
-                        Release
-                      </button>
-                    </form>
-                  </td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
+          <HoldTable
+            id="holds"
+            last="Release"
+            rows={active}
+            cell={(h) => (
+              <form method="post" action={`/console/holds/${encodeURIComponent(h.id)}/release`} class="inline-form release">
+                <Csrf />
+                <input name="reason" required maxlength={2000} placeholder="why it is released (required)" aria-label="Reason for the release" />
+                <button type="submit" class="secondary">
+                  Release
+                </button>
+              </form>
+            )}
+          />
           {active.length === 0 ? <p id="no-holds">No legal hold is in force.</p> : null}
         </div>
 
@@ -202,35 +215,17 @@ export function holdsPage(deps: Deps): Hono<ConsoleEnv> {
 
         <div class="card">
           <h2>Released</h2>
-          <table id="released">
-            <thead>
-              <tr>
-                <th>Hold</th>
-                <th>Reason</th>
-                <th>Scope</th>
-                <th>Placed</th>
-                <th>Released</th>
-              </tr>
-            </thead>
-            <tbody>
-              {released.map(({ h, n }) => (
-                <tr id={h.id} data-id={h.id}>
-                  <td class="mono">{h.id}</td>
-                  <td class="reason">{h.reason}</td>
-                  <td>
-                    <ScopeWords h={h} count={n} />
-                  </td>
-                  <td>
-                    {rfc3339Millis(h.placedAt)} <span class="muted">{h.placedBy}</span>
-                  </td>
-                  <td>
-                    {rfc3339Millis(h.released!.at)} <span class="muted">{h.released!.by}</span>
-                    <div class="release-reason">{h.released!.reason}</div>
-                  </td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
+          <HoldTable
+            id="released"
+            last="Released"
+            rows={released}
+            cell={(h) => (
+              <>
+                {rfc3339Millis(h.released!.at)} <span class="muted">{h.released!.by}</span>
+                <div class="release-reason">{h.released!.reason}</div>
+              </>
+            )}
+          />
           {released.length === 0 ? <p class="muted">No hold has been released.</p> : null}
         </div>
       </Page>,
