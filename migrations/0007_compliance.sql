@@ -72,12 +72,12 @@ CREATE INDEX incident_action_idx ON audit.incident_action (incident_id, at, id);
 -- Purged partitions: what was dropped, which log indices it held (their leaf hashes stay in
 -- audit.leaf, so every other proof still verifies) and the retention.purge event announcing it.
 CREATE TABLE audit.purged (
-  month timestamptz PRIMARY KEY,
+  month timestamptz NOT NULL,
   to_ts timestamptz NOT NULL,
   events bigint NOT NULL,
   first_index bigint,
   last_index bigint,
-  purge_event uuid NOT NULL,
+  purge_event uuid PRIMARY KEY,
   purged_at timestamptz NOT NULL DEFAULT clock_timestamp()
 );
 --> statement-breakpoint

@@ -10,7 +10,8 @@ import type { ComplianceCtx, Operator } from "./context.ts";
 export interface MonthOutcome {
   /** "YYYY-MM". */
   month: string;
-  outcome: "purged" | "refused" | "eligible";
+  /** empty: a partition with nothing in it, left alone (nothing to purge, nothing to announce). */
+  outcome: "purged" | "refused" | "eligible" | "empty";
   /** refused: the database's reason code (retention, legal_hold, not_anchored, no_partition) and words. */
   code?: string;
   reason?: string;
@@ -46,6 +47,10 @@ export async function purgeMonths(ctx: ComplianceCtx, who: Operator, o: { month?
       continue;
     }
     const leaves = await store.monthLeaves(month);
+    if (leaves.events === 0) {
+      out.push({ month: monthName(month), outcome: "empty", events: 0 });
+      continue;
+    }
     if (o.dryRun) {
       out.push({ month: monthName(month), outcome: "eligible", events: leaves.events });
       continue;
@@ -82,4 +87,12 @@ export async function shredExpiredContent(ctx: ComplianceCtx, who: Operator): Pr
     await ctx.audit.emit({ type: "retention.shred", fields: { actor: who.actor, shred: { keys: destroyed.map((d) => ({ class: d.class, destroyed: d.destroyed })) } } }, { urgent: true }).committed;
   }
   return destroyed;
+}
+
+/** The scheduled run: expired content keys destroyed, then every month that may go purged (recorded as the schedule). */
+export async function scheduledRetention(ctx: ComplianceCtx): Promise<{ destroyed: { class: string; destroyed: number }[]; purged: MonthOutcome[] }> {
+  const who: Operator = { by: "custos retention schedule", actor: { kind: "service", auth: { method: "schedule" } } };
+  const destroyed = await shredExpiredContent(ctx, who);
+  const purged = (await purgeMonths(ctx, who)).filter((m) => m.outcome === "purged");
+  return { destroyed, purged };
 }

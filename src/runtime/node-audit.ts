@@ -2,7 +2,7 @@
 // sealer, pseudonyms, and, where this process integrates, the integrator and checkpoint
 // signer on timers. `custos serve` and `custos audit integrate` both build it here.
 import { DEFAULT_RETENTION, type RetentionPolicy } from "../audit/retention.ts";
-import { purgeMonths, shredExpiredContent } from "../compliance/purge.ts";
+import { scheduledRetention } from "../compliance/purge.ts";
 import path from "node:path";
 import { createHash } from "node:crypto";
 import { webhookAnchor, type Anchor } from "../audit/anchor.ts";
@@ -150,12 +150,9 @@ export async function startNodeAudit(o: {
   // destroyed, then every month that may go purged; the database refuses the rest.
   const hours = o.config.server.compliance.retention_schedule_hours;
   if (parts && hours > 0) {
-    const who = { by: "custos retention schedule", actor: { kind: "service", auth: { method: "schedule" } } };
-    const ctx = { storage: o.storage, audit: sink, now: Date.now };
     every(hours * 3_600_000, "retention", async () => {
-      await shredExpiredContent(ctx, who);
-      const months = await purgeMonths(ctx, who);
-      for (const m of months.filter((x) => x.outcome === "purged")) o.logger.info({ month: m.month, events: m.events }, "retention: month purged");
+      const r = await scheduledRetention({ storage: o.storage, audit: sink, now: Date.now });
+      for (const m of r.purged) o.logger.info({ month: m.month, events: m.events }, "retention: month purged");
     });
   }
 
