@@ -3,12 +3,10 @@
 // reveals a call's prompt (markup in it stays text), releases the hold, erases the person
 // (the page says what was destroyed) and sees the content is now destroyed. The pages log no
 // errors and open no dialogs. Screenshots: "holds", "subjects", "subjects-refused",
-// "reveal", "subjects-erased", "reveal-destroyed"; holds and subjects are copied to
-// docs/console/ for the README.
+// "reveal", "subjects-erased", "reveal-destroyed" (in test-artifacts/screenshots/; the
+// README's docs/console/holds.png and subjects.png are copies).
 import { randomBytes } from "node:crypto";
-import { copyFile } from "node:fs/promises";
 import path from "node:path";
-import { fileURLToPath } from "node:url";
 import type { Browser } from "playwright-core";
 import { afterAll, beforeAll, expect, it } from "vitest";
 import { generateSigningKey } from "../../src/audit/checkpoint.ts";
@@ -19,7 +17,6 @@ import { eventually, openPolicies, startCustos, testProviders, type TestCustos }
 import { DATABASE_URL, freshDatabase, type FreshDb } from "../helpers/pg.ts";
 import { XSS, EMAIL, PROMPT, HR } from "./compliance-fixture.ts";
 
-const DOCS = fileURLToPath(new URL("../../docs/console/", import.meta.url));
 
 let custos: TestCustos;
 let db: FreshDb | undefined;
@@ -143,7 +140,5 @@ describeBrowser("holds, data subjects and content reveal in a browser", () => {
     // The refusal is a 409 page, which Chromium reports as a failed load; nothing else.
     expect(errors).toEqual([expect.stringMatching(new RegExp(`status of 409 \\(Conflict\\) \\(http://[^/]+/console/subjects/${pseudonym}/erase\\)$`))]);
     await context.close();
-    const shots = fileURLToPath(new URL("../../test-artifacts/screenshots/", import.meta.url));
-    for (const name of ["holds", "subjects"]) await copyFile(`${shots}${name}.png`, `${DOCS}${name}.png`);
   }, 90_000);
 });

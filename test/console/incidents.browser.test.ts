@@ -3,13 +3,12 @@
 // submission through the forms, opens the printable report and downloads the evidence tar
 // (reports per regime and an inclusion proof per event). Markup typed in the form renders as
 // text. Screenshots "incidents-list", "incident-new", "incident-detail", "incident-report";
-// the detail and report ones are docs/console/incidents.png and incident-report.png.
+// the README's docs/console/incidents.png and incident-report.png are copies of the last two.
 import type { Browser } from "playwright-core";
 import { execFileSync } from "node:child_process";
-import { copyFile, mkdtemp, rm } from "node:fs/promises";
+import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import path from "node:path";
-import { fileURLToPath } from "node:url";
 import { afterAll, beforeAll, expect, it } from "vitest";
 import { generateSigningKey } from "../../src/audit/checkpoint.ts";
 import { describeBrowser, launchBrowser, newPage, screenshot } from "../helpers/browser.ts";
@@ -19,7 +18,6 @@ import { startFakeProvider, type FakeProvider } from "../helpers/fake-provider.t
 import { DATABASE_URL, freshDatabase, type FreshDb } from "../helpers/pg.ts";
 
 const XSS = `<img src=x id="xss-title" onerror=alert(1)>`;
-const DOCS = fileURLToPath(new URL("../../docs/console/", import.meta.url));
 
 describeBrowser("the Incidents views in Chromium", () => {
   let browser: Browser;
@@ -120,7 +118,7 @@ describeBrowser("the Incidents views in Chromium", () => {
     await page.waitForURL(/\?done=update$/);
     expect(await page.inputValue('textarea[name="detail.likely_consequences"]')).toBe("Low: one address, no further processing by the provider.");
     await screenshot(page, "incident-detail");
-    await copyFile(await screenshot(page, "incident-detail"), path.join(DOCS, "incidents.png"));
+    await screenshot(page, "incident-detail");
 
     // The evidence tar: a report per regime and an inclusion proof per linked event.
     const [download] = await Promise.all([page.waitForEvent("download"), page.click("#evidence")]);
@@ -143,7 +141,7 @@ describeBrowser("the Incidents views in Chromium", () => {
     expect(await page.textContent("body")).toContain(`Personal data sent to the model ${XSS}`);
     expect(await page.locator("#xss-title").count()).toBe(0);
     expect(await page.textContent("body")).toContain("INITIAL — INCOMPLETE");
-    await copyFile(await screenshot(page, "incident-report"), path.join(DOCS, "incident-report.png"));
+    await screenshot(page, "incident-report");
 
     expect(dialogs).toEqual([]);
     expect(errors).toEqual([]);
