@@ -3,6 +3,7 @@
 import { drizzle } from "drizzle-orm/postgres-js";
 import postgres from "postgres";
 import { drizzleStorage, type AnyPgDatabase } from "./drizzle-storage.ts";
+import { pgArrayTypes } from "./pg-array.ts";
 import type { Storage } from "./types.ts";
 
 export interface PostgresOptions {
@@ -17,7 +18,9 @@ export function postgresStorage(url: string, opts: PostgresOptions = {}): Storag
     postgres(url, {
       max: opts.perRequest ? 1 : (opts.max ?? 10),
       onnotice: () => {},
-      fetch_types: !opts.perRequest,
+      // Array types are known here, not fetched per connection (src/storage/pg-array.ts says why).
+      fetch_types: false,
+      types: pgArrayTypes,
       prepare: !opts.perRequest,
       connect_timeout: 10,
       // Reconnect soon after the database comes back (postgres.js waits up to 20 s by
