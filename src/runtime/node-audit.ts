@@ -1,7 +1,7 @@
 // The audit machinery of a Node process: the writer (with its fsync'ed spool), the content
 // sealer, pseudonyms, and, where this process integrates, the integrator and checkpoint
 // signer on timers. `custos serve` and `custos audit integrate` both build it here.
-import { DEFAULT_RETENTION, type RetentionPolicy } from "../audit/retention.ts";
+import type { RetentionPolicy } from "../audit/retention.ts";
 import { scheduledRetention } from "../compliance/purge.ts";
 import path from "node:path";
 import { createHash } from "node:crypto";
@@ -182,7 +182,7 @@ export async function startNodeAudit(o: {
  * writer.open … writer.close. Its events are committed before the command reports success
  * (a failed commit fails the command: the database was just written, so it is reachable).
  */
-export async function cliAudit(storage: Storage, config: Pick<Config, "server" | "sha256">, logger: Logger, retention: RetentionPolicy = DEFAULT_RETENTION): Promise<AuditSink> {
+export async function cliAudit(storage: Storage, config: Pick<Config, "server" | "sha256">, logger: Logger, retention: RetentionPolicy): Promise<AuditSink> {
   return auditWriter({
     store: storage.audit,
     sha: nodeSha256,

@@ -4,6 +4,7 @@
 import { userInfo } from "node:os";
 import { parseArgs } from "node:util";
 import { cliAudit } from "../../runtime/node-audit.ts";
+import { loadNodePolicies } from "../../runtime/node-policies.ts";
 import { loadNodeServerSettings } from "../../runtime/node.ts";
 import { jsonLogger } from "../../telemetry/logger.ts";
 import { systemClock } from "../../deps.ts";
@@ -57,8 +58,10 @@ const CLI_ACTOR = { kind: "service", auth: { method: "cli" }, os_user: userInfo(
 
 async function direct(storage: Storage, pepper: string, op: Op, io: CliIo): Promise<Outcome> {
   if (op.kind === "list") return { ok: true, keys: await listKeys(storage) };
-  const config = await loadNodeServerSettings(resolvePaths(io.cwd, io.env), io.env);
-  const audit = await cliAudit(storage, config, jsonLogger("error", (line) => io.err(line)));
+  const paths = resolvePaths(io.cwd, io.env);
+  const config = await loadNodeServerSettings(paths, io.env);
+  // The policy's retention classes, so these events carry the class the log's own events have.
+  const audit = await cliAudit(storage, config, jsonLogger("error", (line) => io.err(line)), (await loadNodePolicies(paths.policiesDir, io.env)).retention);
   try {
     if (op.kind === "revoke") {
       const r = await revokeKey(storage, op.id, systemClock.now(), { audit, actor: CLI_ACTOR });

@@ -7,6 +7,7 @@ import { parseArgs } from "node:util";
 import { systemClock } from "../../deps.ts";
 import { listSuspensions, resumeTarget, suspendTarget } from "../../routing/suspension-admin.ts";
 import { cliAudit } from "../../runtime/node-audit.ts";
+import { loadNodePolicies } from "../../runtime/node-policies.ts";
 import { resolvePaths, type ServerHandle } from "../../runtime/node-files.ts";
 import { loadNodeServerSettings } from "../../runtime/node.ts";
 import type { Storage, SuspensionKind, SuspensionRecord } from "../../storage/types.ts";
@@ -82,8 +83,10 @@ type Outcome =
 
 async function direct(storage: Storage, op: Op, io: CliIo): Promise<Outcome> {
   if (op.kind === "list") return { ok: true, list: await listSuspensions(storage) };
-  const config = await loadNodeServerSettings(resolvePaths(io.cwd, io.env), io.env);
-  const audit = await cliAudit(storage, config, jsonLogger("error", (line) => io.err(line)));
+  const paths = resolvePaths(io.cwd, io.env);
+  const config = await loadNodeServerSettings(paths, io.env);
+  // The policy's retention classes, so these events carry the class the log's own events have.
+  const audit = await cliAudit(storage, config, jsonLogger("error", (line) => io.err(line)), (await loadNodePolicies(paths.policiesDir, io.env)).retention);
   // Recorded as done by the operator at this machine (never a credential).
   const ctx = { now: systemClock.now(), audit, actor: { kind: "service", auth: { method: "cli" }, os_user: osUser(), operator: op.by } };
   try {
