@@ -196,7 +196,8 @@ describe("custos keys through a running server (embedded database held by the se
     const bad = await cli(["create", "--team", "has space", "--name", "x"]);
     expect(bad.code).toBe(1);
     expect(bad.stderr).toContain("team must be letters, digits");
-  });
+    // Ten CLI processes in a row: ~4 s each when the suite loads the machine.
+  }, 180_000);
 });
 
 describe("custos keys with no server running (directly on the embedded database)", () => {
