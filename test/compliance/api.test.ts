@@ -182,9 +182,11 @@ describe("retention purge", () => {
 describe("erasure", () => {
   it("is refused while the incident's hold covers the person, then destroys their keys; their content is unreadable and the log verifies", async () => {
     const look = await api("POST", "/api/subjects/lookup", content, { sub: "alice", justification: "Erasure request ER-88 received by mail" });
-    const subjects = look.json.subjects as { pseudonym: string; events: number }[];
+    const subjects = look.json.subjects as { pseudonym: string; events: number; holds: string[] }[];
     expect(subjects).toHaveLength(1);
     const p = subjects[0]!.pseudonym;
+    // The incident's hold covers her call, and the look-up says so.
+    expect(subjects[0]!.holds).toEqual([((await api("GET", "/api/holds", auditor)).json.holds as { id: string; scope: { incident?: string } }[]).find((h) => h.scope.incident !== undefined)!.id]);
     expect((await api("POST", `/api/subjects/${p}/erase`, content, { justification: "Erasure request ER-88" })).code).toBe("legal_hold");
     expect((await api("POST", `/api/audit/events/${requestEventId}/reveal`, content, { justification: "check before erasure" })).json.parts).toEqual(expect.arrayContaining([expect.objectContaining({ part: "input", state: "revealed" })]));
     const holds = (await api("GET", "/api/holds", auditor)).json.holds as { id: string }[];

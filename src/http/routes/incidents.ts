@@ -12,7 +12,7 @@ import { evidencePackage, incidentReport } from "../../incidents/evidence.ts";
 import { renderReportHtml } from "../../incidents/report-html.ts";
 import { actOnIncident, deadlinesOf, listIncidents, loadIncident, openIncident, type IncidentAction } from "../../incidents/service.ts";
 import { nextDue } from "../../incidents/deadlines.ts";
-import { AI_ACT_CASES, INCIDENT_STATUSES, REGIMES, type IncidentView, type Regime } from "../../incidents/types.ts";
+import { AI_ACT_CASES, INCIDENT_STATUSES, REGIMES, type AiActCase, type IncidentStatus, type IncidentView, type Regime } from "../../incidents/types.ts";
 import type { AppEnv } from "../app-env.ts";
 import { jsonBody } from "../json-body.ts";
 import { requireRole } from "../middleware/api-auth.ts";
@@ -22,7 +22,7 @@ type Env = AppEnv & { Variables: { principal: Principal } };
 
 const time = z.iso.datetime({ offset: true }).transform((s) => new Date(s));
 const regime = z.enum(REGIMES as [Regime, ...Regime[]]);
-const aiCase = z.enum(AI_ACT_CASES as [string, ...string[]]);
+const aiCase = z.enum(AI_ACT_CASES as readonly AiActCase[] as [AiActCase, ...AiActCase[]]);
 const uuid = z.string().regex(/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i, "an event id (UUID)");
 const memberStates = z.array(z.string().regex(/^[A-Za-z]{2}$/, "an ISO 3166 alpha-2 code such as DE")).max(30);
 const details = z.record(z.string().regex(/^[a-z][a-z0-9_]{0,63}$/, "a field key"), z.string().max(10_000)).refine((d) => Object.keys(d).length <= 100, "at most 100 fields");
@@ -47,7 +47,7 @@ const OpenBody = z
   .strict();
 
 const ActionBody = z.discriminatedUnion("kind", [
-  z.object({ kind: z.literal("status"), status: z.enum(INCIDENT_STATUSES as [string, ...string[]]), by: z.string().optional() }).strict(),
+  z.object({ kind: z.literal("status"), status: z.enum(INCIDENT_STATUSES as readonly IncidentStatus[] as [IncidentStatus, ...IncidentStatus[]]), by: z.string().optional() }).strict(),
   z.object({ kind: z.literal("note"), text: z.string().min(1).max(10_000), by: z.string().optional() }).strict(),
   z
     .object({
@@ -106,7 +106,7 @@ export function incidentRoutes(deps: Deps): Hono<Env> {
         regimes: b.regimes,
         awareAt: b.aware_at,
         eventIds: b.event_ids,
-        ...(b.ai_act_case ? { aiActCase: b.ai_act_case as never } : {}),
+        ...(b.ai_act_case ? { aiActCase: b.ai_act_case } : {}),
         ...(b.classified_at ? { classifiedAt: b.classified_at } : {}),
         ...(b.occurred_at ? { occurredAt: b.occurred_at } : {}),
         ...(b.time_zone ? { timeZone: b.time_zone } : {}),
@@ -135,7 +135,7 @@ export function incidentRoutes(deps: Deps): Hono<Env> {
     let action: IncidentAction;
     switch (b.kind) {
       case "status":
-        action = { kind: "status", status: b.status as IncidentView["status"] };
+        action = { kind: "status", status: b.status };
         break;
       case "note":
         action = { kind: "note", text: b.text };
@@ -146,7 +146,7 @@ export function incidentRoutes(deps: Deps): Hono<Env> {
           fields: {
             ...(b.title !== undefined ? { title: b.title } : {}),
             ...(b.description !== undefined ? { description: b.description } : {}),
-            ...(b.ai_act_case ? { aiActCase: b.ai_act_case as never } : {}),
+            ...(b.ai_act_case ? { aiActCase: b.ai_act_case } : {}),
             ...(b.classified_at ? { classifiedAt: b.classified_at } : {}),
             ...(b.occurred_at ? { occurredAt: b.occurred_at } : {}),
             ...(b.member_states ? { memberStates: b.member_states } : {}),

@@ -41,7 +41,10 @@ export function subjectRoutes(deps: Deps): Hono<Env> {
     if (!deps.subjectLookup) return problem(new CustosError("unavailable", "This server cannot look subjects up (no key for the pseudonym mapping)."), c.get("requestId"));
     const found = await findSubject(ctx, deps.subjectLookup, await operatorOf(deps, c.get("principal"), b.by), { ...(b.email ? { email: b.email } : {}), ...(b.sub ? { sub: b.sub } : {}), issuers: issuersOf(deps, b.iss) }, why.value);
     c.header("cache-control", "no-store");
-    return c.json({ subjects: found.map((f) => ({ via: f.via, pseudonym: f.pseudonym, events: f.events, more: f.more, holds: [] as string[], calls: f.calls })) });
+    // The holds covering each person: what an erasure would be refused for.
+    const subjects = [];
+    for (const f of found) subjects.push({ via: f.via, pseudonym: f.pseudonym, events: f.events, more: f.more, holds: await deps.storage.compliance.holdsOnSubject(f.pseudonym), calls: f.calls });
+    return c.json({ subjects });
   });
 
   app.get("/:pseudonym/holds", async (c) => c.json({ holds: await deps.storage.compliance.holdsOnSubject(c.req.param("pseudonym")) }));
