@@ -26,6 +26,11 @@ describe.skipIf(!process.env.DATABASE_URL)("postgres.js with these types", () =>
         `SELECT ARRAY['a','b c']::text[] AS t, ARRAY['01900000-0000-7000-8000-000000000000']::uuid[] AS u, ARRAY[1,2]::int[] AS i, ARRAY[true,false]::bool[] AS b, NULL::text[] AS n, ARRAY[]::text[] AS e`,
       );
       expect(r).toEqual({ t: ["a", "b c"], u: ["01900000-0000-7000-8000-000000000000"], i: [1, 2], b: [true, false], n: null, e: [] });
+      // Parameters cast to arrays, as literals (how the audit store sends them) and as arrays, prepared and not.
+      for (const prepare of [true, false]) {
+        const [p] = await sql.unsafe("SELECT $1::text[] AS a, $2::uuid[] AS u, $3::int[] AS i", ['{x,"y z"}', "{01900000-0000-7000-8000-000000000000}", [1, 2]], { prepare });
+        expect(p).toEqual({ a: ["x", "y z"], u: ["01900000-0000-7000-8000-000000000000"], i: [1, 2] });
+      }
     } finally {
       await sql.end();
     }

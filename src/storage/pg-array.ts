@@ -67,7 +67,8 @@ export const pgArrayTypes = Object.fromEntries(
     {
       to: oid,
       from: [oid],
-      serialize: (xs: unknown[]) => `{${xs.map(quote).join(",")}}`,
+      // A parameter the statement casts to an array may arrive as its literal already (as the audit store sends them).
+      serialize: (xs: unknown) => (Array.isArray(xs) ? `{${xs.map(quote).join(",")}}` : String(xs)),
       parse: (text: string) => parsePgArray(text, ELEMENT[oid]) ?? text,
     },
   ]),
