@@ -1,7 +1,8 @@
 // The audit machinery of a Node process: the writer (with its fsync'ed spool), the content
 // sealer, pseudonyms, and, where this process integrates, the integrator and checkpoint
 // signer on timers. `custos serve` and `custos audit integrate` both build it here.
-import type { RetentionPolicy } from "../audit/retention.ts";
+import { DEFAULT_RETENTION, type RetentionPolicy } from "../audit/retention.ts";
+import { loadNodePolicies } from "./node-policies.ts";
 import { scheduledRetention } from "../compliance/purge.ts";
 import path from "node:path";
 import { createHash } from "node:crypto";
@@ -182,6 +183,20 @@ export async function startNodeAudit(o: {
  * writer.open … writer.close. Its events are committed before the command reports success
  * (a failed commit fails the command: the database was just written, so it is reachable).
  */
+/**
+ * The retention classes for a CLI command's events: the policy's, or — where the policy files
+ * are not at hand (a key created from a database-admin machine) — the default classes, said
+ * on stderr so the operator knows which class the events were given.
+ */
+export async function cliRetention(policiesDir: string, env: Env, warn: (line: string) => void): Promise<RetentionPolicy> {
+  try {
+    return (await loadNodePolicies(policiesDir, env)).retention;
+  } catch (e) {
+    warn(`warning: the policy files could not be read (${(e instanceof Error ? e.message : String(e)).split("\n")[0]}); this command's audit events get the default retention class`);
+    return DEFAULT_RETENTION;
+  }
+}
+
 export async function cliAudit(storage: Storage, config: Pick<Config, "server" | "sha256">, logger: Logger, retention: RetentionPolicy): Promise<AuditSink> {
   return auditWriter({
     store: storage.audit,

@@ -3,8 +3,7 @@
 // /api (with the admin token the server wrote), or opens it itself when no server runs.
 import { userInfo } from "node:os";
 import { parseArgs } from "node:util";
-import { cliAudit } from "../../runtime/node-audit.ts";
-import { loadNodePolicies } from "../../runtime/node-policies.ts";
+import { cliAudit, cliRetention } from "../../runtime/node-audit.ts";
 import { loadNodeServerSettings } from "../../runtime/node.ts";
 import { jsonLogger } from "../../telemetry/logger.ts";
 import { systemClock } from "../../deps.ts";
@@ -61,7 +60,7 @@ async function direct(storage: Storage, pepper: string, op: Op, io: CliIo): Prom
   const paths = resolvePaths(io.cwd, io.env);
   const config = await loadNodeServerSettings(paths, io.env);
   // The policy's retention classes, so these events carry the class the log's own events have.
-  const audit = await cliAudit(storage, config, jsonLogger("error", (line) => io.err(line)), (await loadNodePolicies(paths.policiesDir, io.env)).retention);
+  const audit = await cliAudit(storage, config, jsonLogger("error", (line) => io.err(line)), await cliRetention(paths.policiesDir, io.env, (l) => io.err(l)));
   try {
     if (op.kind === "revoke") {
       const r = await revokeKey(storage, op.id, systemClock.now(), { audit, actor: CLI_ACTOR });

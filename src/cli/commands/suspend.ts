@@ -6,8 +6,7 @@ import { userInfo } from "node:os";
 import { parseArgs } from "node:util";
 import { systemClock } from "../../deps.ts";
 import { listSuspensions, resumeTarget, suspendTarget } from "../../routing/suspension-admin.ts";
-import { cliAudit } from "../../runtime/node-audit.ts";
-import { loadNodePolicies } from "../../runtime/node-policies.ts";
+import { cliAudit, cliRetention } from "../../runtime/node-audit.ts";
 import { resolvePaths, type ServerHandle } from "../../runtime/node-files.ts";
 import { loadNodeServerSettings } from "../../runtime/node.ts";
 import type { Storage, SuspensionKind, SuspensionRecord } from "../../storage/types.ts";
@@ -86,7 +85,7 @@ async function direct(storage: Storage, op: Op, io: CliIo): Promise<Outcome> {
   const paths = resolvePaths(io.cwd, io.env);
   const config = await loadNodeServerSettings(paths, io.env);
   // The policy's retention classes, so these events carry the class the log's own events have.
-  const audit = await cliAudit(storage, config, jsonLogger("error", (line) => io.err(line)), (await loadNodePolicies(paths.policiesDir, io.env)).retention);
+  const audit = await cliAudit(storage, config, jsonLogger("error", (line) => io.err(line)), await cliRetention(paths.policiesDir, io.env, (l) => io.err(l)));
   // Recorded as done by the operator at this machine (never a credential).
   const ctx = { now: systemClock.now(), audit, actor: { kind: "service", auth: { method: "cli" }, os_user: osUser(), operator: op.by } };
   try {
